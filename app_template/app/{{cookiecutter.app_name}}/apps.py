@@ -1,0 +1,19 @@
+"""Configuration of the {{ cookiecutter.app_name }} app."""
+
+from framework.apps import AppConfig
+
+
+class {{ cookiecutter.app_class }}Config(AppConfig):
+    label = "{{ cookiecutter.app_name }}"
+    verbose_name = "{{ cookiecutter.app_class }}"
+    # url_prefix = "/{{ cookiecutter.app_name }}"   # prefix for this app's controller paths
+    # depends_on = ["auth"]                         # apps that must load first
+
+    def ready(self) -> None:
+        """Run once all apps are loaded: register checks and the like (no database here)."""
+
+    async def on_startup(self) -> None:
+        """Run when the server starts."""
+
+    async def on_shutdown(self) -> None:
+        """Run when the server stops."""

@@ -1,0 +1,36 @@
+"""Where each built-in command lives, imported only when it is listed or run."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["BUILTIN_COMMANDS", "BuiltinCommand"]
+
+
+class BuiltinCommand(NamedTuple):
+    """A built-in command: its import path and whether it needs a project (settings, apps)."""
+
+    target: str
+    needs_project: bool
+
+
+def _project(target: str) -> BuiltinCommand:
+    return BuiltinCommand(target, True)
+
+
+def _anywhere(target: str) -> BuiltinCommand:
+    return BuiltinCommand(target, False)
+
+
+BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
+    # Available everywhere, through `framework` and `manage.py` alike.
+    "startproject": _anywhere("framework.cli.commands.startproject:startproject"),
+    "startapp": _anywhere("framework.cli.commands.startapp:startapp"),
+    "version": _anywhere("framework.cli.commands.version:version"),
+    # Project commands: settings are loaded and apps populated before they run.
+    "check": _project("framework.cli.commands.check:check"),
+    "runserver": _project("framework.cli.commands.runserver:runserver"),
+    "serve": _project("framework.cli.commands.serve:serve"),
+    "settings": _project("framework.cli.commands.settings:settings_command"),
+    "shell": _project("framework.cli.commands.shell:shell"),
+}

@@ -1,0 +1,74 @@
+"""``manage.py serve``: the production server (uvicorn workers, proxy headers, no reload)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+__all__ = ["serve"]
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: int(os.environ.get("WEB_CONCURRENCY", "1")),
+    show_default="WEB_CONCURRENCY or 1",
+    help="Worker processes.",
+)
+@click.option("--uds", type=click.Path(), help="Bind to this Unix domain socket instead.")
+@click.option(
+    "--proxy-headers/--no-proxy-headers",
+    default=True,
+    show_default=True,
+    help="Trust X-Forwarded-For/-Proto from --forwarded-allow-ips.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="Comma-separated proxy addresses to trust ('*' for all).",
+)
+@click.option("--root-path", default="", help="ASGI root_path when mounted below a prefix.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    default="info",
+    show_default=True,
+)
+@click.option("--graceful-timeout", default=30, show_default=True, help="Seconds to finish requests on shutdown.")
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    uds: str | None,
+    proxy_headers: bool,
+    forwarded_allow_ips: str,
+    root_path: str,
+    log_level: str,
+    graceful_timeout: int,
+) -> None:
+    """Serve the project for production with uvicorn (no reload, no debug page)."""
+    import uvicorn
+
+    from framework.cli.commands.check import run_system_checks
+    from framework.cli.server import asgi_target
+
+    run_system_checks(quiet_ok=True)
+    uvicorn.run(
+        asgi_target(),
+        host=host,
+        port=port,
+        uds=uds,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        root_path=root_path,
+        log_level=log_level,
+        lifespan="on",
+        server_header=False,
+        timeout_graceful_shutdown=graceful_timeout,
+    )

@@ -1,0 +1,40 @@
+"""The one console the CLI writes through, so tests capture everything in one place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["get_console", "print_error", "print_warning"]
+
+_consoles: dict[bool, Console] = {}
+
+
+def get_console(stderr: bool = False) -> Console:
+    """Return the shared rich console (stdout, or stderr with *stderr*); rich loads on first use.
+
+    The console resolves ``sys.stdout`` at each write, so click's ``CliRunner`` and pytest's
+    ``capsys`` capture its output.
+    """
+    if stderr not in _consoles:
+        from rich.console import Console
+
+        _consoles[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return _consoles[stderr]
+
+
+def print_error(message: str) -> None:
+    """Print *message* as one red line on stderr (no rich import: errors must be cheap)."""
+    first, _, rest = str(message).partition("\n")
+    click.secho(f"Error: {first}", fg="red", err=True)
+    if rest:
+        click.echo(rest, err=True)
+
+
+def print_warning(message: str) -> None:
+    """Print *message* as a yellow line on stderr."""
+    click.secho(f"Warning: {message}", fg="yellow", err=True)

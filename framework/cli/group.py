@@ -1,0 +1,189 @@
+"""The one click group behind both ``framework`` and every project's ``manage.py``."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from framework.cli.builtins import BUILTIN_COMMANDS
+from framework.cli.console import print_error
+from framework.exceptions import FrameworkError
+
+__all__ = ["ManagementGroup", "project_command"]
+
+
+def _in_project() -> bool:
+    """Return whether project commands apply: a settings module is named or configured."""
+    from framework.conf import ENVIRONMENT_VARIABLE, settings
+
+    return bool(os.environ.get(ENVIRONMENT_VARIABLE)) or settings.configured
+
+
+def project_command(command: click.Command) -> click.Command:
+    """Make *command* (and its subcommands) run with the project set up.
+
+    Before the callback runs, settings load and the app registry is populated; an
+    ``async def`` callback runs in a fresh event loop whose resources are closed after.
+    """
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            project_command(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "_framework_wrapped", False):
+        return command
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        import framework
+
+        framework.setup()
+        if inspect.iscoroutinefunction(inspect.unwrap(callback)):
+            from framework.cli.runtime import run_async
+
+            return run_async(callback, *args, **kwargs)
+        return callback(*args, **kwargs)
+
+    run._framework_wrapped = True  # type: ignore[attr-defined]
+    command.callback = run
+    return command
+
+
+class ManagementGroup(click.Group):
+    """Click group that loads built-ins lazily and adds app and entry-point commands.
+
+    Listing commands never fails: when the project cannot load (bad settings, a broken app),
+    the built-ins are still listed and the error shows as one line under them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._discovered: dict[str, Any] | None = None
+        self.load_error: FrameworkError | None = None
+
+    # -- sources --------------------------------------------------------------------------
+
+    def _available_builtins(self) -> list[str]:
+        in_project = _in_project()
+        return [
+            name for name, spec in BUILTIN_COMMANDS.items() if in_project or not spec.needs_project
+        ]
+
+    def _extra_commands(self) -> dict[str, Any]:
+        if self._discovered is None:
+            from framework.cli.discovery import discover_commands
+
+            self._discovered = {}
+            try:
+                self._discovered = discover_commands(
+                    set(BUILTIN_COMMANDS), with_apps=_in_project()
+                )
+            except FrameworkError as exc:
+                self.load_error = exc
+        return self._discovered
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self._available_builtins(), *self.commands, *self._extra_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        spec = BUILTIN_COMMANDS.get(cmd_name)
+        if spec is not None:
+            if spec.needs_project and not _in_project():
+                raise click.UsageError(
+                    f"{cmd_name!r} works inside a project: run 'python manage.py {cmd_name}' "
+                    "from the project directory (or set FRAMEWORK_SETTINGS_MODULE)."
+                )
+            from framework.module_loading import import_string
+
+            command: click.Command = import_string(spec.target)
+            return project_command(command) if spec.needs_project else command
+        extra = self._extra_commands().get(cmd_name)
+        if extra is not None:
+            return project_command(extra.command)
+        if self.load_error is not None:
+            raise self.load_error
+        return None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0])
+        command = self.get_command(ctx, name)
+        if command is None and not ctx.resilient_parsing:
+            message = f"No such command {name!r}."
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            if close:
+                message += f" Did you mean {close[0]!r}?"
+            raise click.UsageError(message, ctx)
+        return name, command, args[1:]
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        self._extra_commands()
+        if self.load_error is not None:
+            formatter.write_paragraph()
+            formatter.write_text(
+                click.style(f"Error: {self.load_error} (project commands unavailable)", fg="red")
+            )
+
+    # -- running --------------------------------------------------------------------------
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the CLI; user errors become one red line on stderr and exit status 1.
+
+        ``--traceback`` anywhere on the command line shows the full trace instead.
+        """
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        # Accepted anywhere on the line (like Django's), so strip it before click parses.
+        show_traceback = "--traceback" in argv
+        argv = [arg for arg in argv if arg != "--traceback"]
+        if prog_name is None:
+            prog_name = os.path.basename(sys.argv[0]) or "framework"
+        self._main_shell_completion(extra, prog_name, complete_var)
+        code = _run(lambda: self._invoke_args(argv, prog_name, extra), show_traceback)
+        sys.exit(code)
+
+    def _invoke_args(self, argv: list[str], prog_name: str, extra: dict[str, Any]) -> None:
+        with self.make_context(prog_name, argv, **extra) as ctx:
+            self.invoke(ctx)
+
+
+def _run(function: Callable[[], Any], show_traceback: bool) -> int:
+    """Call *function*, turning every user error into one line and an exit status."""
+    try:
+        function()
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt, EOFError):
+        click.echo(err=True)
+        print_error("Operation cancelled.")
+        return 1
+    except click.ClickException as exc:
+        if show_traceback:
+            traceback.print_exc()
+        print_error(exc.format_message())
+        return 1 if isinstance(exc, click.UsageError) else exc.exit_code
+    except FrameworkError as exc:
+        if show_traceback:
+            traceback.print_exc()
+        print_error(str(exc))
+        return getattr(exc, "returncode", 1)
+    return 0

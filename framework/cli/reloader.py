@@ -1,0 +1,69 @@
+"""Restart the development server when project files change (watchfiles)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from watchfiles import Change, DefaultFilter, run_process
+
+__all__ = ["ReloadFilter", "run_with_reloader"]
+
+#: Files whose change restarts the server.
+WATCHED_SUFFIXES = (
+    ".py", ".html", ".htm", ".jinja", ".jinja2", ".j2", ".txt", ".toml", ".cfg", ".ini",
+    ".json", ".yaml", ".yml",
+)
+#: Files that change while the server runs and must not restart it.
+IGNORED_SUFFIXES = (".sqlite3", ".db", ".log", "-journal", "-wal", "-shm", ".pyc")
+
+
+class ReloadFilter(DefaultFilter):
+    """Watch source, templates, settings and ``.env``; skip virtualenvs, databases and logs."""
+
+    ignore_dirs = (
+        *DefaultFilter.ignore_dirs,
+        "venv",
+        ".ruff_cache",
+        "htmlcov",
+        "logs",
+        "media",
+        "staticfiles",
+        "site",
+    )
+
+    def __call__(self, change: Change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        name = os.path.basename(path)
+        if name.endswith(IGNORED_SUFFIXES):
+            return False
+        return name == ".env" or name.startswith(".env.") or name.endswith(WATCHED_SUFFIXES)
+
+
+def _child(target: str, host: str, port: int) -> None:
+    from framework.cli.commands.runserver import serve_forever
+
+    serve_forever(target, host, port)
+
+
+def _report(changes: set[tuple[Change, str]]) -> None:
+    from framework.cli.console import get_console
+
+    names = sorted({Path(path).name for _, path in changes})
+    get_console(stderr=True).print(f"[yellow]Changed: {', '.join(names)}; reloading…[/]")
+
+
+def run_with_reloader(target: str, host: str, port: int) -> None:
+    """Serve *target* in a child process, restarted whenever a watched file changes."""
+    from framework.cli.server import watch_paths
+
+    run_process(
+        *watch_paths(),
+        target=_child,
+        args=(target, host, port),
+        watch_filter=ReloadFilter(),
+        callback=_report,
+        debounce=400,
+        grace_period=0.5,
+    )

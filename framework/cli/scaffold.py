@@ -1,0 +1,98 @@
+"""Render the project and app templates (cookiecutter) into a target folder, safely.
+
+The templates ship inside the wheel (``framework/_templates``); from a source checkout they
+are the top-level ``project_template/`` and ``app_template/`` folders.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import keyword
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from framework.exceptions import CommandError
+
+__all__ = ["check_name", "find_template", "render_template"]
+
+
+def find_template(name: str) -> Path:
+    """Return the folder of the built-in template *name* (``project_template``…)."""
+    package_dir = Path(__file__).resolve().parent.parent
+    for candidate in (package_dir / "_templates" / name, package_dir.parent / name):
+        if (candidate / "cookiecutter.json").is_file() or candidate.is_dir():
+            return candidate
+    raise CommandError(f"The built-in template {name!r} is missing; reinstall framework.")
+
+
+def check_name(name: str, kind: str) -> None:
+    """Refuse a project or app *name* that is not an identifier or shadows a module."""
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise CommandError(
+            f"{name!r} is not a valid {kind} name: use a Python identifier such as 'my{kind}' "
+            "(letters, digits and underscores, not starting with a digit)."
+        )
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+        raise CommandError(
+            f"{name!r} is the name of a standard-library module; choose another {kind} name."
+        )
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None:
+        # A package found in the current directory is the user's own folder, not a conflict
+        # (``startapp`` run twice is refused later, because the folder is not empty).
+        origin = Path(spec.origin or next(iter(spec.submodule_search_locations or []), ""))
+        if Path.cwd() not in origin.resolve().parents:
+            raise CommandError(
+                f"{name!r} conflicts with the name of an existing Python module "
+                f"({origin}); choose another {kind} name."
+            )
+
+
+def ensure_empty(target: Path) -> None:
+    """Refuse to render into a folder that already has files in it."""
+    if target.exists() and not target.is_dir():
+        raise CommandError(f"{target} exists and is not a directory.")
+    if target.is_dir() and any(target.iterdir()):
+        raise CommandError(f"{target} already exists and is not empty; choose an empty directory.")
+
+
+def render_template(
+    template: Path, context: dict[str, Any], target: Path, directory: str | None = None
+) -> Path:
+    """Render cookiecutter *template* with *context* into *target* and return *target*.
+
+    Rendering happens in a temporary folder beside *target*, then moves in, so a failure never
+    leaves a half-written project behind. Cookiecutter's replay files stay out of ``$HOME``.
+    """
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+
+    template_dir = template / directory if directory else template
+    if not (template_dir / "cookiecutter.json").is_file():
+        raise CommandError(f"{template_dir} is not a cookiecutter template (no cookiecutter.json).")
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".framework-render-") as tmp:
+        try:
+            rendered = cookiecutter(
+                str(template),
+                directory=directory,
+                no_input=True,
+                extra_context=context,
+                output_dir=os.path.join(tmp, "out"),
+                default_config={"replay_dir": os.path.join(tmp, "replay"),
+                                "cookiecutters_dir": os.path.join(tmp, "cache")},
+            )
+        except CookiecutterException as exc:
+            raise CommandError(f"Template {template_dir} failed to render: {exc}") from exc
+        target.mkdir(exist_ok=True)
+        for child in Path(rendered).iterdir():
+            shutil.move(str(child), str(target / child.name))
+    return target

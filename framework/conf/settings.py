@@ -1,0 +1,243 @@
+"""Resolve each setting from its layers and remember where the value came from.
+
+Layers, highest first: OS environment > ``.env`` file > settings module > framework defaults.
+The environment only overrides keys the project knows (a default, a module value or a ``.env``
+line), so ``PATH`` or ``HOME`` never become settings; ``get()`` and ``require()`` ask for a
+key by name and so read the environment for any key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from framework.conf import global_settings
+from framework.conf.casting import cast_like, cast_to
+from framework.conf.dotenv import read_dotenv
+from framework.exceptions import ImproperlyConfigured
+
+__all__ = ["SOURCES", "Setting", "SettingNotFound", "Settings"]
+
+#: Where a value can come from, lowest layer first.
+SOURCES = ("default", "module", ".env", "env", "override")
+
+
+class SettingNotFound(ImproperlyConfigured, AttributeError):
+    """A setting was read that no layer defines."""
+
+
+class Setting:
+    """One resolved value and the layer it came from."""
+
+    __slots__ = ("key", "source", "value")
+
+    def __init__(self, key: str, value: Any, source: str) -> None:
+        self.key = key
+        self.value = value
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"Setting({self.key!r}, {self.value!r}, source={self.source!r})"
+
+
+def _upper_names(namespace: ModuleType | Mapping[str, Any]) -> dict[str, Any]:
+    items = vars(namespace).items() if isinstance(namespace, ModuleType) else namespace.items()
+    return {key: value for key, value in items if key.isupper() and not key.startswith("_")}
+
+
+def import_settings_module(name: str) -> ModuleType:
+    """Import the settings module *name*, explaining a failure in one sentence."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        if isinstance(exc, ModuleNotFoundError) and exc.name and name.startswith(exc.name):
+            raise ImproperlyConfigured(
+                f"Settings module {name!r} cannot be found (FRAMEWORK_SETTINGS_MODULE). "
+                "Run commands through the project's manage.py, from the project directory."
+            ) from exc
+        raise ImproperlyConfigured(
+            f"Settings module {name!r} failed to import: {type(exc).__name__}: {exc}"
+        ) from exc
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"Settings module {name!r} failed to import: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def default_base_dir(module: ModuleType | None) -> Path:
+    """Return the project root: the folder holding the settings module's top-level package."""
+    if module is None or not getattr(module, "__file__", None):
+        return Path.cwd()
+    top = importlib.import_module(module.__name__.partition(".")[0])
+    top_file = Path(top.__file__ or module.__file__ or ".").resolve()
+    return top_file.parent.parent if top_file.name == "__init__.py" else top_file.parent
+
+
+class Settings:
+    """The effective settings of one project: every layer merged, with its source.
+
+    Build it with :meth:`from_module` (what ``manage.py`` does) or :meth:`from_options`
+    (a service without a settings module, or a test).
+    """
+
+    def __init__(
+        self,
+        module_values: Mapping[str, Any],
+        *,
+        module_name: str | None = None,
+        dotenv: Mapping[str, str] | None = None,
+        dotenv_path: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.module_name = module_name
+        self.dotenv_path = dotenv_path
+        self._environ = os.environ if environ is None else environ
+        self._defaults = _upper_names(vars(global_settings))
+        self._module = dict(module_values)
+        self._dotenv = dict(dotenv or {})
+        self._resolved: dict[str, Setting] = {}
+        for key in sorted({*self._defaults, *self._module, *self._dotenv}):
+            self._resolved[key] = self._resolve(key)
+        self._apply_database_url()
+
+    # -- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def from_module(cls, name: str, environ: Mapping[str, str] | None = None) -> Settings:
+        """Load the settings module *name* with the ``.env`` file of its project."""
+        environ = os.environ if environ is None else environ
+        module = import_settings_module(name)
+        values = _upper_names(module)
+        base_dir = Path(values["BASE_DIR"]) if values.get("BASE_DIR") else default_base_dir(module)
+        values.setdefault("BASE_DIR", base_dir)
+        dotenv_path = Path(environ.get("FRAMEWORK_ENV_FILE") or base_dir / ".env")
+        return cls(
+            values,
+            module_name=name,
+            dotenv=read_dotenv(dotenv_path),
+            dotenv_path=dotenv_path,
+            environ=environ,
+        )
+
+    @classmethod
+    def from_options(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Settings:
+        """Build settings from keyword *options* in place of a settings module."""
+        unknown = [key for key in options if not key.isupper()]
+        if unknown:
+            raise ImproperlyConfigured(f"Setting names are UPPER_CASE; got {unknown[0]!r}.")
+        options.setdefault("BASE_DIR", Path.cwd())
+        return cls(options, environ={} if environ is None else environ)
+
+    # -- resolution -----------------------------------------------------------------------
+
+    def _resolve(self, key: str) -> Setting:
+        if key in self._module:
+            setting = Setting(key, self._module[key], "module")
+        elif key in self._defaults:
+            setting = Setting(key, self._defaults[key], "default")
+        else:
+            setting = Setting(key, None, "default")
+        if key in self._dotenv:
+            raw = self._dotenv[key]
+            setting = Setting(key, cast_like(raw, setting.value, key, ".env"), ".env")
+        if key in self._environ:
+            raw = self._environ[key]
+            setting = Setting(key, cast_like(raw, setting.value, key, "the environment"), "env")
+        return setting
+
+    def _apply_database_url(self) -> None:
+        url = self._resolved["DATABASE_URL"]
+        if not url.value:
+            return
+        databases = dict(self._resolved["DATABASES"].value or {})
+        default = databases.get("default")
+        if isinstance(default, Mapping):
+            databases["default"] = {**default, "URL": url.value}
+        else:
+            databases["default"] = url.value
+        self._resolved["DATABASES"] = Setting("DATABASES", databases, url.source)
+
+    # -- access ---------------------------------------------------------------------------
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self._resolved[key].value
+        except KeyError:
+            raise self._not_found(key) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._resolved
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._resolved)
+
+    def _not_found(self, key: str) -> SettingNotFound:
+        message = f"Setting {key!r} is not defined."
+        close = difflib.get_close_matches(key, list(self._resolved), n=1, cutoff=0.75)
+        if close:
+            message += f" Did you mean {close[0]!r}?"
+        return SettingNotFound(message)
+
+    def lookup(self, key: str) -> Setting | None:
+        """Return the resolved :class:`Setting` for *key*, reading the environment for any key."""
+        if key in self._resolved:
+            return self._resolved[key]
+        if key in self._environ:
+            return Setting(key, self._environ[key], "env")
+        return None
+
+    def get(self, key: str, default: Any = None, cast: Any = None) -> Any:
+        """Return *key*'s value, or *default* when no layer defines it.
+
+        *cast* (a type such as ``int``/``bool``/``list`` or any callable) converts string values.
+        """
+        setting = self.lookup(key)
+        if setting is None:
+            return default
+        if cast is not None and isinstance(setting.value, str):
+            return cast_to(setting.value, cast, key, setting.source)
+        return setting.value
+
+    def require(self, key: str, cast: Any = None) -> Any:
+        """Return *key*'s value; raise ``ImproperlyConfigured`` naming where to set it if unset."""
+        value = self.get(key, None, cast)
+        if value is None or value == "":
+            places = []
+            if self.module_name:
+                places.append(f"the settings module {self.module_name!r}")
+            if self.dotenv_path:
+                places.append(f"the .env file {str(self.dotenv_path)!r}")
+            places.append(f"the environment ({key}=...)")
+            raise ImproperlyConfigured(
+                f"Setting {key!r} is required but not set: set it in {', '.join(places[:-1])}"
+                f"{' or ' if len(places) > 1 else ''}{places[-1]}."
+            )
+        return value
+
+    def items(self) -> list[Setting]:
+        """Return every resolved setting, sorted by key."""
+        return [self._resolved[key] for key in sorted(self._resolved)]
+
+    def module_keys(self) -> set[str]:
+        """Return the keys the settings module defines (for typo checks)."""
+        return set(self._module)
+
+    def default_keys(self) -> set[str]:
+        """Return the keys the framework knows."""
+        return set(self._defaults)
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
+        """Return a copy where *overrides* win over every layer (source ``override``)."""
+        clone = object.__new__(Settings)
+        clone.__dict__.update(self.__dict__)
+        clone._resolved = dict(self._resolved)
+        for key, value in overrides.items():
+            clone._resolved[key] = Setting(key, value, "override")
+        return clone

@@ -1,0 +1,9 @@
+"""Fallback ASGI entry point for projects without ``<project>/asgi.py``."""
+
+from __future__ import annotations
+
+from framework.web.app import get_asgi_application
+
+__all__ = ["app"]
+
+app = get_asgi_application()
