@@ -1,0 +1,42 @@
+# Two commands matter: `make run` (the demo project) and `make test` (everything CI runs).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test pytest lint typecheck format clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: install, prepare the demo project in example/, start the dev server
+run: install
+	$(PY) scripts/prepare_demo.py
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: install dev dependencies, run every test, lint and type-check
+test: install
+	$(MAKE) pytest lint typecheck
+
+pytest: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check framework tests scripts
+	$(VENV)/bin/ruff format --check framework tests scripts
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff format framework tests scripts
+	$(VENV)/bin/ruff check --fix framework tests scripts
+
+clean:
+	rm -rf $(VENV) site dist build .pytest_cache .mypy_cache .ruff_cache
