@@ -1,0 +1,113 @@
+"""``CRUDMixin``: ``create``, ``get``, ``find``, ``all``, ``save``, ``patch``, ``destroy``.
+
+Writes follow Django's autocommit rule so none is silently lost: outside a transaction each
+one commits at once; inside ``transaction()`` (or an atomic request) it is flushed, so
+database errors surface at the call, and commits with the block. Every helper uses the
+active session and raises :class:`~framework.db.sessions.NoSessionError` without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from framework.db.query import Query, check_field, read
+from framework.db.sessions import current_scope
+
+__all__ = ["CRUDMixin", "write"]
+
+M = TypeVar("M", bound="CRUDMixin")
+
+
+async def write(action: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    """Run the write *action*; commit now outside a transaction, else flush for the block."""
+    scope = current_scope()
+    session = scope.session
+    autocommit = scope.atomic_depth == 0
+    try:
+        await action(session)
+        if autocommit:
+            await session.commit()
+        else:
+            await session.flush()
+    except BaseException:
+        if autocommit:
+            await session.rollback()
+        raise
+
+
+class CRUDMixin:
+    """Active-record helpers for a :class:`~framework.db.Model` subclass.
+
+    ``class Post(CRUDMixin, Model): ...`` then ``await Post.create(title="Hi")``.
+    """
+
+    # -- reading --------------------------------------------------------------------------
+
+    @classmethod
+    def query(cls: type[M]) -> Query[M]:
+        """Return a chainable query over this model."""
+        return Query(cls)
+
+    @classmethod
+    def filter(cls: type[M], *criteria: Any) -> Query[M]:
+        """Return a query with SQL *criteria*: ``Post.filter(Post.views > 10)``."""
+        return Query(cls).filter(*criteria)
+
+    @classmethod
+    def filter_by(cls: type[M], **values: Any) -> Query[M]:
+        """Return a query with equality criteria: ``Post.filter_by(author_id=3)``."""
+        return Query(cls).filter_by(**values)
+
+    @classmethod
+    async def get(cls: type[M], ident: Any) -> M | None:
+        """Return the object with primary key *ident*, or None."""
+
+        async def action(session: AsyncSession) -> M | None:
+            return await session.get(cls, ident)
+
+        return await read(action)
+
+    @classmethod
+    async def find(cls: type[M], **values: Any) -> M | None:
+        """Return the first object whose columns equal *values*, or None."""
+        return await Query(cls).filter_by(**values).first()
+
+    @classmethod
+    async def all(cls: type[M]) -> list[M]:
+        """Return every object of this model."""
+        return await Query(cls).all()
+
+    # -- writing --------------------------------------------------------------------------
+
+    @classmethod
+    async def create(cls: type[M], **values: Any) -> M:
+        """Create, save and return a new object."""
+        return await cls(**values).save()
+
+    async def save(self: M) -> M:
+        """Insert or update this object (committed now unless in a transaction)."""
+
+        async def action(session: AsyncSession) -> None:
+            session.add(self)
+
+        await write(action)
+        return self
+
+    async def patch(self: M, **values: Any) -> M:
+        """Set the columns in *values* and save; an unknown name raises before any change."""
+        for name in values:
+            check_field(type(self), name)
+        for name, value in values.items():
+            setattr(self, name, value)
+        return await self.save()
+
+    async def destroy(self) -> None:
+        """Delete this object (committed now unless in a transaction)."""
+
+        async def action(session: AsyncSession) -> None:
+            await session.delete(self)
+
+        await write(action)

@@ -1,0 +1,181 @@
+"""A chainable, immutable query over one model, and the page ``paginate()`` returns.
+
+``Post.query().filter(Post.published).order_by("-created").limit(10)`` builds a statement;
+``await`` one of ``all()``, ``first()``, ``one()``, ``count()`` or ``paginate()`` runs it in the
+active session. Outside a transaction, a read ends the transaction it started, so no
+connection sits "idle in transaction" and SQLite never holds a stale snapshot.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from framework.db.sessions import current_scope
+
+__all__ = ["Page", "Query", "read"]
+
+M = TypeVar("M")
+T = TypeVar("T")
+
+
+async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run the read *action* in the active session; end the transaction it began, if any."""
+    scope = current_scope()
+    session = scope.session
+    began = scope.atomic_depth == 0 and not session.in_transaction()
+    try:
+        result = await action(session)
+    except BaseException:
+        if began:
+            await session.rollback()
+        raise
+    if began:
+        await session.commit()
+    return result
+
+
+@dataclass(frozen=True)
+class Page(Generic[M]):
+    """One page of results with what a paginated API or template needs."""
+
+    items: list[M]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (0 when there are no results)."""
+        return math.ceil(self.total / self.per_page) if self.total else 0
+
+    @property
+    def has_next(self) -> bool:
+        """Return whether a page follows this one."""
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        """Return whether a page precedes this one."""
+        return self.page > 1
+
+
+def column_names(model: type[Any]) -> list[str]:
+    """Return the mapped attribute names of *model*, for "did you mean" hints."""
+    return [attr.key for attr in sa_inspect(model).mapper.column_attrs]
+
+
+def check_field(model: type[Any], name: str) -> None:
+    """Raise ``AttributeError`` naming *name* and close matches unless it is a column."""
+    names = column_names(model)
+    if name in names:
+        return
+    message = f"{model.__name__} has no column {name!r}"
+    close = difflib.get_close_matches(name, names, n=1)
+    message += f"; did you mean {close[0]!r}?" if close else f" (columns: {', '.join(names)})."
+    raise AttributeError(message)
+
+
+class Query(Generic[M]):
+    """An immutable ``SELECT`` of one model: each method returns a new query."""
+
+    def __init__(self, model: type[M], statement: Select[Any] | None = None) -> None:
+        self.model = model
+        self.statement: Select[Any] = select(model) if statement is None else statement
+
+    def _with(self, statement: Select[Any]) -> Query[M]:
+        return Query(self.model, statement)
+
+    def filter(self, *criteria: Any) -> Query[M]:
+        """Add SQL criteria: ``filter(Post.views > 10, Post.title.like("a%"))``."""
+        return self._with(self.statement.where(*criteria))
+
+    def filter_by(self, **values: Any) -> Query[M]:
+        """Add equality criteria by column name: ``filter_by(author_id=3)``."""
+        for name in values:
+            check_field(self.model, name)
+        return self._with(self.statement.filter_by(**values))
+
+    def order_by(self, *columns: Any) -> Query[M]:
+        """Order by columns or names (``"-created"`` sorts descending)."""
+        clauses = []
+        for column in columns:
+            if isinstance(column, str):
+                descending = column.startswith("-")
+                name = column.lstrip("-")
+                check_field(self.model, name)
+                attribute = getattr(self.model, name)
+                column = attribute.desc() if descending else attribute.asc()
+            clauses.append(column)
+        return self._with(self.statement.order_by(*clauses))
+
+    def limit(self, count: int | None) -> Query[M]:
+        """Return at most *count* rows (None removes the limit)."""
+        return self._with(self.statement.limit(count))
+
+    def offset(self, count: int | None) -> Query[M]:
+        """Skip the first *count* rows."""
+        return self._with(self.statement.offset(count))
+
+    def _count_statement(self) -> Select[Any]:
+        inner = self.statement.order_by(None).limit(None).offset(None).subquery()
+        return select(func.count()).select_from(inner)
+
+    async def all(self) -> list[M]:
+        """Return every matching object."""
+
+        async def action(session: AsyncSession) -> list[M]:
+            return list((await session.scalars(self.statement)).all())
+
+        return await read(action)
+
+    async def first(self) -> M | None:
+        """Return the first matching object, or None."""
+
+        async def action(session: AsyncSession) -> M | None:
+            return (await session.scalars(self.statement.limit(1))).first()
+
+        return await read(action)
+
+    async def one(self) -> M:
+        """Return the only match; raise ``NoResultFound``/``MultipleResultsFound`` otherwise."""
+
+        async def action(session: AsyncSession) -> M:
+            return (await session.scalars(self.statement)).one()
+
+        return await read(action)
+
+    async def count(self) -> int:
+        """Return the number of matches (ignoring order, limit and offset)."""
+
+        async def action(session: AsyncSession) -> int:
+            return int((await session.scalar(self._count_statement())) or 0)
+
+        return await read(action)
+
+    async def paginate(
+        self, page: int = 1, per_page: int = 20, *, max_per_page: int | None = 100
+    ) -> Page[M]:
+        """Return page *page* (from 1) of *per_page* items, capped at *max_per_page*.
+
+        A page past the end is empty (its ``total`` still tells the caller how many exist).
+        """
+        if page < 1 or per_page < 1:
+            raise ValueError(f"page and per_page start at 1; got page={page}, per_page={per_page}.")
+        if max_per_page is not None:
+            per_page = min(per_page, max_per_page)
+        statement = self.statement.limit(per_page).offset((page - 1) * per_page)
+
+        async def action(session: AsyncSession) -> Page[M]:
+            total = int((await session.scalar(self._count_statement())) or 0)
+            items: Sequence[M] = (await session.scalars(statement)).all() if total else []
+            return Page(items=list(items), total=total, page=page, per_page=per_page)
+
+        return await read(action)

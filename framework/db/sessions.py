@@ -1,0 +1,204 @@
+"""Sessions: one per request or per ``async with db.session():`` block, found by context.
+
+The active :class:`SessionScope` lives in a context variable, so CRUD helpers, queries and
+``transaction()`` find the session of the code that is running without passing it around.
+A scope creates its ``AsyncSession`` lazily (a request that never touches the database
+never checks out a connection), always closes it, and rolls back on any error.
+
+The web layer wraps each request in :func:`request_scope` and exposes ``scope.session`` as
+``request.db``; commands, scripts and tests use :func:`session`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
+
+from framework.db.config import DEFAULT_ALIAS
+from framework.db.engines import engines
+from framework.db.models import database_alias
+from framework.exceptions import FrameworkError
+
+__all__ = [
+    "NoSessionError",
+    "SessionScope",
+    "TransactionManagementError",
+    "bind_connections",
+    "current_scope",
+    "current_session",
+    "request_scope",
+    "session",
+]
+
+_current: contextvars.ContextVar[SessionScope | None] = contextvars.ContextVar(
+    "framework_db_scope", default=None
+)
+# Connections every new session uses instead of the engines (the test database fixture).
+_bound: dict[str, AsyncConnection] | None = None
+
+
+class NoSessionError(FrameworkError, RuntimeError):
+    """Database code ran where no session is active; the message says how to get one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No database session is active: requests have one as request.db; in commands, "
+            "scripts and tests wrap the code in 'async with db.session():' "
+            "(from framework import db)."
+        )
+
+
+class TransactionManagementError(FrameworkError, RuntimeError):
+    """A transaction was left in a state that cannot be committed."""
+
+
+class RoutingSession(Session):
+    """Session that sends each model's statements to the engine of its database alias."""
+
+    def get_bind(
+        self, mapper: Any = None, clause: Any = None, **kwargs: Any
+    ) -> Engine | Connection:
+        """Return the engine (or the test connection) of the alias of *mapper*'s model."""
+        alias = database_alias(mapper.class_) if mapper is not None else DEFAULT_ALIAS
+        if _bound is not None and alias in _bound:
+            return _bound[alias].sync_connection  # type: ignore[return-value]
+        return engines.get(alias).sync_engine
+
+
+def new_session() -> AsyncSession:
+    """Return a fresh ``AsyncSession`` routed by alias (objects stay usable after commit)."""
+    return AsyncSession(
+        sync_session_class=RoutingSession,
+        expire_on_commit=False,
+        # Bound to a connection already in a transaction (tests), commits become savepoints.
+        join_transaction_mode="create_savepoint",
+    )
+
+
+class SessionScope:
+    """The session of one request or block: created on first use, closed at the end.
+
+    ``atomic`` scopes (``ATOMIC_REQUESTS``) are one transaction: committed when the block
+    ends without error, rolled back otherwise.
+    """
+
+    def __init__(self, *, atomic: bool = False) -> None:
+        self.atomic = atomic
+        #: Open ``transaction()`` blocks; an atomic scope counts as the outermost one.
+        self.atomic_depth = 1 if atomic else 0
+        #: Set when an error escaped a joined block: the transaction may only roll back.
+        self.needs_rollback = False
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """Return the scope's session, creating it now if this is the first use."""
+        if self._session is None:
+            self._session = new_session()
+        return self._session
+
+    @property
+    def started(self) -> bool:
+        """Return whether the session was ever created."""
+        return self._session is not None
+
+    async def finish(self, error: BaseException | None) -> None:
+        """End the scope: commit an atomic scope on success, roll back on error, close."""
+        session = self._session
+        if session is None:
+            return
+        try:
+            if error is None and self.atomic and not self.needs_rollback:
+                await session.commit()
+            elif session.in_transaction():
+                await session.rollback()
+            if error is None and self.atomic and self.needs_rollback:
+                raise TransactionManagementError(
+                    "An error inside a transaction(savepoint=False) block was caught, so the "
+                    "request's transaction was rolled back instead of committed."
+                )
+        finally:
+            self._session = None
+            # Shielded: a cancelled request must still return its connection to the pool.
+            await asyncio.shield(session.close())
+
+
+def current_scope() -> SessionScope:
+    """Return the active scope, or raise :class:`NoSessionError` saying how to open one."""
+    scope = _current.get()
+    if scope is None:
+        raise NoSessionError()
+    return scope
+
+
+def current_session() -> AsyncSession:
+    """Return the active session (created lazily); see :func:`current_scope`."""
+    return current_scope().session
+
+
+@asynccontextmanager
+async def _scoped(scope: SessionScope) -> AsyncIterator[SessionScope]:
+    token = _current.set(scope)
+    try:
+        yield scope
+    except BaseException as exc:
+        await scope.finish(exc)
+        raise
+    else:
+        await scope.finish(None)
+    finally:
+        _current.reset(token)
+
+
+@asynccontextmanager
+async def session(*, atomic: bool = False) -> AsyncIterator[AsyncSession]:
+    """Open a session for a command, script, shell or test: ``async with db.session() as s:``.
+
+    CRUD writes inside commit at once unless wrapped in ``transaction()``; with *atomic* the
+    whole block is one transaction. The session is closed (uncommitted work rolled back)
+    when the block ends.
+    """
+    async with _scoped(SessionScope(atomic=atomic)) as scope:
+        yield scope.session
+
+
+@asynccontextmanager
+async def request_scope(*, atomic: bool | None = None) -> AsyncIterator[SessionScope]:
+    """Give the code inside a lazily created session: what the web layer wraps requests in.
+
+    *atomic* defaults to the ``ATOMIC_REQUESTS`` setting. ``scope.session`` is
+    ``request.db``; it is only created if used, rolled back on any error and always closed.
+    """
+    if atomic is None:
+        from framework.conf import settings
+
+        atomic = bool(settings.ATOMIC_REQUESTS)
+    async with _scoped(SessionScope(atomic=atomic)) as scope:
+        yield scope
+
+
+@contextmanager
+def bind_connections(connections: Mapping[str, AsyncConnection]) -> Iterator[None]:
+    """Make every new session use *connections* (by alias) instead of the engines.
+
+    The test database fixture binds connections inside an outer transaction that it rolls
+    back after each test; sessions then commit to savepoints inside it.
+    """
+    global _bound
+    previous, _bound = _bound, dict(connections)
+    try:
+        yield
+    finally:
+        _bound = previous
+
+
+def activate_scope(scope: SessionScope | None) -> None:
+    """Make *scope* the active one in the current context (fixtures that span tasks)."""
+    _current.set(scope)

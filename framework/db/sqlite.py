@@ -1,0 +1,69 @@
+"""SQLite connection set-up: pragmas, real transactions, and the foreign-key switches.
+
+Python's ``sqlite3`` (and so ``aiosqlite``) does not emit ``BEGIN`` before DDL or
+``SAVEPOINT``, which breaks transactional migrations and nested transactions. As the
+SQLAlchemy documentation recommends, the driver's own transaction handling is switched off
+and SQLAlchemy emits ``BEGIN`` itself, so every transaction (DDL included) is real.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+__all__ = [
+    "foreign_key_violations",
+    "install_sqlite_hooks",
+    "set_foreign_keys",
+]
+
+
+def install_sqlite_hooks(engine: AsyncEngine, pragmas: Mapping[str, Any]) -> None:
+    """Apply *pragmas* to every new connection of *engine* and make transactions real."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # The driver must not manage transactions: BEGIN comes from the "begin" hook below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for name, value in pragmas.items():
+                cursor.execute(f"PRAGMA {name}={value}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def set_foreign_keys(connection: Connection, enabled: bool) -> None:
+    """Switch foreign-key enforcement on *connection* (outside a transaction, as SQLite needs).
+
+    ``PRAGMA foreign_keys`` is a no-op inside a transaction, so it goes straight to the
+    driver instead of through SQLAlchemy, which would begin one.
+    """
+    if connection.in_transaction():
+        raise RuntimeError("PRAGMA foreign_keys must be set outside a transaction.")
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def foreign_key_violations(connection: Connection, limit: int = 5) -> list[str]:
+    """Return up to *limit* descriptions of rows whose foreign key points nowhere.
+
+    Runs ``PRAGMA foreign_key_check`` inside the current transaction, so a migration that
+    rebuilt a table with foreign keys off can be refused before it commits.
+    """
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    found = [f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in rows[:limit]]
+    if len(rows) > limit:
+        found.append(f"and {len(rows) - limit} more")
+    return found
