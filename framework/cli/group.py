@@ -82,9 +82,7 @@ class ManagementGroup(click.Group):
 
             self._discovered = {}
             try:
-                self._discovered = discover_commands(
-                    set(BUILTIN_COMMANDS), with_apps=_in_project()
-                )
+                self._discovered = discover_commands(set(BUILTIN_COMMANDS), with_apps=_in_project())
             except FrameworkError as exc:
                 self.load_error = exc
         return self._discovered

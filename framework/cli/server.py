@@ -26,7 +26,9 @@ def parse_addrport(value: str | None) -> tuple[str, int]:
     elif not value.isdigit():
         host, port_text = value, str(DEFAULT_PORT)
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise CommandError(f"{value!r} is not a valid port or address:port (e.g. 8000 or 0.0.0.0:8000).")
+        raise CommandError(
+            f"{value!r} is not a valid port or address:port (e.g. 8000 or 0.0.0.0:8000)."
+        )
     return host or DEFAULT_HOST, int(port_text)
 
 
@@ -90,6 +92,10 @@ def print_banner(host: str, port: int, *, reload: bool, title: str) -> None:
     grid.add_row("DEBUG", "[yellow]on[/]" if settings.DEBUG else "off")
     grid.add_row("Reload", "on" if reload else "off")
     get_console().print(
-        Panel(grid, title=f"framework {get_version()} · {title}", subtitle="Quit with CTRL-C",
-              expand=False)
+        Panel(
+            grid,
+            title=f"framework {get_version()} · {title}",
+            subtitle="Quit with CTRL-C",
+            expand=False,
+        )
     )

@@ -31,8 +31,10 @@ class LazySettings:
         with self._lock:
             if self._wrapped is None:
                 module = os.environ.get(ENVIRONMENT_VARIABLE)
-                wrapped = Settings.from_module(module) if module else Settings.from_options(
-                    environ=os.environ
+                wrapped = (
+                    Settings.from_module(module)
+                    if module
+                    else Settings.from_options(environ=os.environ)
                 )
                 object.__setattr__(self, "_wrapped", wrapped)
         return self._wrapped  # type: ignore[return-value]

@@ -12,14 +12,11 @@ application's pool.
 
 from __future__ import annotations
 
-import io
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
-from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
 from alembic.script import Script
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
@@ -31,12 +28,12 @@ from framework.migrations.scripts import MigrationError, MigrationScripts
 
 __all__ = [
     "AppState",
+    "aliases_for_target",
     "current",
     "database_aliases",
     "downgrade",
     "load_scripts",
     "migration_engine",
-    "offline_sql",
     "pending",
     "stamp",
     "upgrade",
@@ -70,6 +67,33 @@ def database_aliases(selected: str | None = None) -> list[str]:
         engines.config(selected)  # an unknown alias raises, naming the known ones
         return [selected]
     return list(migration_sets())
+
+
+def _is_symbolic(target: str) -> bool:
+    return target in ("heads", "head", "base") or re.fullmatch(r"[+-]\d+", target) is not None
+
+
+def aliases_for_target(target: str, selected: str | None = None) -> list[str]:
+    """Return the databases a command on revision *target* applies to.
+
+    ``heads``, ``base`` and relative steps apply to every database (or *selected*); an app
+    target (``blog@head``) or a revision id to the databases that know it.
+    """
+    aliases = database_aliases(selected)
+    if selected is not None or len(aliases) <= 1 or _is_symbolic(target):
+        return aliases
+    label, at, _ = target.partition("@")
+    matched = []
+    for alias in aliases:
+        scripts = load_scripts(alias, check_heads=False)
+        if (at and label in scripts.by_label) or (not at and scripts.knows(target)):
+            matched.append(alias)
+    if not matched:
+        raise MigrationError(
+            f"No migration {target!r} on any database ({', '.join(aliases)}); "
+            "see 'python manage.py db-history'."
+        )
+    return matched
 
 
 def load_scripts(alias: str, *, check_heads: bool = True) -> MigrationScripts:
@@ -185,52 +209,15 @@ async def current(alias: str) -> list[AppState]:
     return states
 
 
-async def pending(alias: str) -> list[Script]:
-    """Return the migrations of *alias* not applied yet, oldest first."""
+async def pending(alias: str) -> list[tuple[str, Script]]:
+    """Return ``(app, migration)`` for each migration of *alias* not applied yet, oldest first."""
     scripts = load_scripts(alias)
     heads = await current_revisions(alias)
     scripts.check_database_heads(heads)
     done = scripts.applied(heads)
-    todo = [script for script in scripts.revisions() if script.revision not in done]
+    todo = [
+        (scripts.app_of(script.revision), script)
+        for script in scripts.revisions()
+        if script.revision not in done
+    ]
     return list(reversed(todo))
-
-
-def offline_sql(alias: str, target: str = "heads", start: str | None = None) -> str:
-    """Return the SQL that upgrades *alias* from *start* (default: empty) to *target*."""
-    from framework.db import engines
-    from framework.db.models import metadata
-
-    scripts = load_scripts(alias)
-    config = engines.config(alias)
-    buffer = io.StringIO()
-
-    def plan(heads: Any, context: object) -> list[object]:
-        return list(scripts.directory._upgrade_revs(target, heads))
-
-    try:
-        with EnvironmentContext(
-            Config(),
-            scripts.directory,
-            fn=plan,
-            as_sql=True,
-            starting_rev=start,
-            destination_rev=target,
-        ) as environment:
-            environment.configure(
-                url=config.url,
-                output_buffer=buffer,
-                target_metadata=metadata,
-                literal_binds=True,
-                transactional_ddl=True,
-                transaction_per_migration=True,
-                render_as_batch=True,
-            )
-            with environment.begin_transaction():
-                environment.run_migrations()
-    except MigrationError:
-        raise
-    except Exception as exc:
-        raise MigrationError(
-            f"Cannot write the SQL of database {alias!r} offline: {type(exc).__name__}: {exc}"
-        ) from exc
-    return buffer.getvalue()

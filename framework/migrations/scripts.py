@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic.script import Script, ScriptDirectory
-from alembic.script.revision import RevisionMap
+from alembic.script.revision import RevisionError, RevisionMap
 
 from framework.exceptions import CommandError
 from framework.migrations.locations import AppMigrations
@@ -42,6 +42,7 @@ class MigrationScripts:
         self.directory = ScriptDirectory(
             str(TEMPLATE_DIR),
             version_locations=[str(entry.directory) for entry in entries],
+            messaging_opts={"quiet": True},
         )
         self._app_of: dict[str, str] = {}
         revisions = self._load()
@@ -125,10 +126,21 @@ class MigrationScripts:
 
     def get(self, revision: str) -> Script:
         """Return the script of *revision* (a full or unique partial id)."""
-        script = self.directory.get_revision(revision)
+        try:
+            script = self.directory.revision_map.get_revision(revision)
+        except RevisionError as exc:
+            raise MigrationError(f"Database {self.alias!r}: {exc}") from None
         if not isinstance(script, Script):
             raise MigrationError(f"No migration {revision!r} on database {self.alias!r}.")
         return script
+
+    def knows(self, revision: str) -> bool:
+        """Return whether *revision* (a full or unique partial id) is one of these files."""
+        try:
+            self.get(revision)
+        except Exception:
+            return False
+        return True
 
     def add(self, script: Script, label: str) -> None:
         """Record *script*, just written into app *label*'s folder."""

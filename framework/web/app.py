@@ -87,8 +87,12 @@ class App(Starlette):
 
         def decorator(handler: Handler) -> Handler:
             self.router.routes.append(
-                Route(path, _endpoint(handler), methods=list(methods or ["GET"]),
-                      name=name or handler.__name__)
+                Route(
+                    path,
+                    _endpoint(handler),
+                    methods=list(methods or ["GET"]),
+                    name=name or handler.__name__,
+                )
             )
             return handler
 

@@ -14,11 +14,13 @@ __all__ = ["runserver"]
 def runserver(addrport: str | None, noreload: bool, skip_checks: bool) -> None:
     """Start the development server (default 127.0.0.1:8000) with auto-reload."""
     from framework.cli.commands.check import run_system_checks
+    from framework.cli.commands.db_apply import warn_unapplied_migrations
     from framework.cli.server import asgi_target, check_port_free, parse_addrport, print_banner
 
     host, port = parse_addrport(addrport)
     if not skip_checks:
         run_system_checks(quiet_ok=True)
+        warn_unapplied_migrations()
     target = asgi_target()
     _import_target(target)
     check_port_free(host, port)

@@ -73,7 +73,9 @@ def shell(command: str | None, interface: str | None) -> None:
             import IPython
         except ImportError:
             if interface == "ipython":
-                raise click.ClickException("IPython is not installed: pip install ipython") from None
+                raise click.ClickException(
+                    "IPython is not installed: pip install ipython"
+                ) from None
         else:
             IPython.start_ipython(argv=[], user_ns=namespace)
             return

@@ -1,0 +1,160 @@
+"""``db-migrate``, ``db-merge`` and ``db-check``: keep the migrations in step with the models."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from framework.cli.commands.db_apply import database_option
+
+if TYPE_CHECKING:
+    from framework.migrations.writer import MigrationPlan
+
+__all__ = ["db_check", "db_merge", "db_migrate"]
+
+
+def _checked_labels(labels: tuple[str, ...]) -> list[str]:
+    """Return *labels*, each the label of an installed app (else "did you mean")."""
+    from framework.apps import apps
+    from framework.exceptions import CommandError
+
+    for label in labels:
+        try:
+            apps.get_app_config(label)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
+    return list(labels)
+
+
+def _aliases_for(labels: list[str], database: str | None) -> list[str]:
+    """Return the databases to work on: every one, or those where *labels* have folders."""
+    from framework.exceptions import CommandError
+    from framework.migrations import database_aliases, load_scripts
+
+    aliases = database_aliases(database)
+    if not labels:
+        return aliases
+    found = [
+        alias
+        for alias in aliases
+        if set(labels) & set(load_scripts(alias, check_heads=False).by_label)
+    ]
+    if not found:
+        shown = ", ".join(repr(label) for label in labels)
+        raise CommandError(f"App(s) {shown} have no models or migrations to work on.")
+    return found
+
+
+def _print_plan(plan: MigrationPlan) -> int:
+    from rich.markup import escape
+
+    from framework.cli.console import get_console, print_warning
+
+    console = get_console()
+    for written in plan.written:
+        console.print(
+            f"[green]Created[/] {escape(_shown(written.path))} "
+            f"([bold]{written.app}[/] {written.revision})"
+        )
+        for change in written.changes:
+            console.print(f"  - {escape(change)}")
+        if written.depends_on:
+            console.print(f"  depends on {', '.join(written.depends_on)}")
+        for line in written.destructive:
+            print_warning(
+                f"{written.app} {written.revision} will {line}: data is lost when it runs; "
+                "review the migration before applying it."
+            )
+    for label, changes in plan.skipped.items():
+        print_warning(
+            f"App {label!r} is installed from a package and its models differ from the "
+            f"migrations it ships ({'; '.join(changes)}); upgrade the package."
+        )
+    return len(plan.written)
+
+
+def _shown(path: object) -> str:
+    from pathlib import Path
+
+    try:
+        return str(Path(str(path)).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@click.command("db-migrate")
+@click.argument("apps", nargs=-1)
+@click.option("--message", "-m", help="What the migration does (names the file).")
+@click.option("--empty", is_flag=True, help="Write an empty migration to fill in by hand.")
+@database_option
+async def db_migrate(
+    apps: tuple[str, ...], message: str | None, empty: bool, database: str | None
+) -> None:
+    """Autogenerate migrations for the changed apps (or only APPS), each in its own folder."""
+    from framework.cli.console import get_console
+    from framework.migrations import load_scripts
+    from framework.migrations.writer import make_migrations, write_empty
+
+    labels = _checked_labels(apps)
+    written = 0
+    for alias in _aliases_for(labels, database):
+        scripts = load_scripts(alias)
+        if empty:
+            wanted = [label for label in labels if label in scripts.by_label]
+            plan = write_empty(scripts, wanted, message or "empty")
+        else:
+            plan = await make_migrations(scripts, labels, message)
+        written += _print_plan(plan)
+    if not written:
+        get_console().print("No changes detected.")
+
+
+@click.command("db-merge")
+@click.argument("apps", nargs=-1)
+@click.option("--message", "-m", default="merge", show_default=True, help="Message of the merge.")
+@database_option
+def db_merge(apps: tuple[str, ...], message: str, database: str | None) -> None:
+    """Join the heads of APPS (default: every app with several) into one."""
+    from framework.cli.console import get_console
+    from framework.migrations import load_scripts
+    from framework.migrations.writer import merge_heads
+
+    labels = _checked_labels(apps)
+    written = 0
+    for alias in _aliases_for(labels, database):
+        scripts = load_scripts(alias, check_heads=False)
+        wanted = [label for label in labels if label in scripts.by_label]
+        if labels and not wanted:
+            continue
+        written += _print_plan(merge_heads(scripts, wanted, message))
+    if not written:
+        get_console().print("No app has several heads; nothing to merge.")
+
+
+@click.command("db-check")
+@database_option
+async def db_check(database: str | None) -> None:
+    """Exit 1 when the models and the migrations differ (the check for CI), naming how."""
+    from framework.cli.console import get_console
+    from framework.db import engines
+    from framework.exceptions import CommandError
+    from framework.migrations import database_aliases, load_scripts
+    from framework.migrations.autogenerate import compare
+    from framework.migrations.locations import owned_tables
+
+    console = get_console()
+    differences: list[str] = []
+    for alias in database_aliases(database):
+        scripts = load_scripts(alias)
+        found = await compare(engines.config(alias), scripts, owned_tables(alias, scripts.entries))
+        for label, changes in found.items():
+            differences.extend(f"{label}: {change}" for change in changes.changes)
+            for change in changes.changes:
+                console.print(f"[red]{alias}[/] {label}: {change}", markup=True)
+    if differences:
+        raise CommandError(
+            f"Models and migrations differ ({'; '.join(differences)}): run "
+            "'python manage.py db-migrate' to create the missing migration(s)."
+        )
+    console.print("No changes: the models match the migrations.")

@@ -1,0 +1,107 @@
+"""``db-sql``: the SQL the migrations would run, without touching the database.
+
+On PostgreSQL this is Alembic's offline mode. SQLite cannot ``ALTER`` most things, so
+migrations rebuild tables ("batch" mode), which needs to read the table first; there, the
+migrations run on a scratch copy built from the migrations alone and every statement they
+send is recorded, so what is printed is exactly what an upgrade would run.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from sqlalchemy import event
+from sqlalchemy.pool import NullPool
+
+from framework.db.config import DatabaseConfig
+from framework.migrations.runner import AppliedStep, run_migrations
+from framework.migrations.scripts import MigrationError, MigrationScripts
+
+__all__ = ["migration_sql"]
+
+# Statements the migration machinery sends to look around, not to change anything.
+_INTROSPECTION = ("PRAGMA", "SELECT ALEMBIC_VERSION.", "SELECT SQL FROM", "SELECT NAME FROM")
+
+
+async def migration_sql(
+    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: str | None
+) -> str:
+    """Return the SQL that takes the database from *start* (default: empty) to *target*."""
+    if config.is_sqlite:
+        return await _recorded_sql(config, scripts, target, start)
+    return _offline_sql(config, scripts, target, start)
+
+
+def _offline_sql(
+    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: str | None
+) -> str:
+    from framework.db.models import metadata
+
+    buffer = io.StringIO()
+
+    def plan(heads: Any, context: object) -> list[object]:
+        return list(scripts.directory._upgrade_revs(target, heads))
+
+    try:
+        with EnvironmentContext(
+            Config(),
+            scripts.directory,
+            fn=plan,
+            as_sql=True,
+            starting_rev=start,
+            destination_rev=target,
+        ) as environment:
+            environment.configure(
+                url=config.url,
+                output_buffer=buffer,
+                target_metadata=metadata,
+                literal_binds=True,
+                transactional_ddl=True,
+                transaction_per_migration=True,
+            )
+            with environment.begin_transaction():
+                environment.run_migrations()
+    except Exception as exc:
+        raise MigrationError(
+            f"Cannot write the SQL of database {config.alias!r}: {type(exc).__name__}: {exc}"
+        ) from exc
+    return buffer.getvalue()
+
+
+async def _recorded_sql(
+    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: str | None
+) -> str:
+    from framework.db.engines import create_engine
+
+    lines: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        text = statement.strip()
+        if text.upper().startswith(_INTROSPECTION):
+            return
+        lines.append(f"{text};")
+        if parameters:
+            lines.append(f"-- parameters: {parameters!r}")
+
+    def end_of(step: AppliedStep) -> None:
+        lines.append(f"-- {step.app} {step.revision} {step.message}".rstrip())
+        lines.append("COMMIT;\n")
+
+    with tempfile.TemporaryDirectory(prefix="framework-sql-") as folder:
+        url = config.url.set(database=str(Path(folder) / "scratch.sqlite3"))
+        scratch = DatabaseConfig(config.alias, url, {}, config.pragmas)
+        engine = create_engine(scratch, poolclass=NullPool)
+        try:
+            async with engine.connect() as connection:
+                if start:
+                    await connection.run_sync(run_migrations, scripts, scratch, "apply", start)
+                event.listen(engine.sync_engine, "before_cursor_execute", record)
+                await connection.run_sync(run_migrations, scripts, scratch, "apply", target, end_of)
+        finally:
+            await engine.dispose()
+    return "\n".join(lines) + ("\n" if lines else "")
