@@ -78,7 +78,8 @@ def _folder(app: AppConfig, alias: str) -> Path:
 def migration_sets() -> dict[str, list[AppMigrations]]:
     """Return, per database alias, the migration folders of the apps that use it.
 
-    An app is listed for an alias when it has models there or migration files there.
+    An app is listed for an alias when it has models or migration files there, and for its
+    own database when it has a ``migrations/`` folder (hand-written migrations need no model).
     """
     from framework.apps import apps
     from framework.db import engines
@@ -88,7 +89,8 @@ def migration_sets() -> dict[str, list[AppMigrations]]:
         aliases = {table_alias for table_alias, _ in _app_tables(app.label)}
         for alias in sets:
             entry = AppMigrations(app.label, alias, _folder(app, alias), app)
-            if alias in aliases or entry.revision_files():
+            own_folder = alias == app.database and entry.directory.is_dir()
+            if alias in aliases or own_folder or entry.revision_files():
                 sets[alias].append(entry)
     return {alias: entries for alias, entries in sets.items() if entries}
 

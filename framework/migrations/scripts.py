@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from alembic.script import Script, ScriptDirectory
 from alembic.script.revision import RevisionError, RevisionMap
+from alembic.util import to_tuple
 
 from framework.exceptions import CommandError
 from framework.migrations.locations import AppMigrations
@@ -95,7 +96,7 @@ class MigrationScripts:
                         f"{parent!r}, but no migration file defines it: restore the missing "
                         "file (or fix down_revision)."
                     )
-            for dependency in script.dependencies or ():
+            for dependency in to_tuple(script.dependencies, default=()):
                 if dependency not in known and dependency not in labels:
                     raise MigrationError(
                         f"Migration {script.revision!r} of app {app!r} ({script.path}) depends "

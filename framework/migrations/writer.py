@@ -129,15 +129,22 @@ def default_message(changes: AppChanges, first: bool) -> str:
 
 
 def _order(found: dict[str, AppChanges], chosen: list[str]) -> list[str]:
+    """Return *chosen* so every app follows the apps it references (else keep the order)."""
     graph = {label: found[label].references & set(chosen) for label in chosen}
     try:
-        return list(graphlib.TopologicalSorter(graph).static_order())
+        graphlib.TopologicalSorter(graph).prepare()
     except graphlib.CycleError as exc:
         cycle = " -> ".join(exc.args[1])
         raise MigrationError(
             f"Foreign keys between apps form a cycle ({cycle}); move one of the foreign "
             "keys into a later migration (use_alter=True), then run db-migrate again."
         ) from None
+    ordered: list[str] = []
+    while len(ordered) < len(chosen):
+        ordered.append(
+            next(label for label in chosen if label not in ordered and graph[label] <= set(ordered))
+        )
+    return ordered
 
 
 def _dependencies(

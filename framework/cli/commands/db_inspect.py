@@ -19,7 +19,8 @@ def _table(title: str, *columns: str) -> Table:
 
     table = Table(title=title, title_justify="left", highlight=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        # Names and revision ids stay whole; only free text wraps.
+        table.add_column(column, no_wrap=column not in ("Message", "File"))
     return table
 
 

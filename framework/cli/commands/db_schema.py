@@ -100,11 +100,13 @@ async def db_migrate(
     written = 0
     for alias in _aliases_for(labels, database):
         scripts = load_scripts(alias)
+        wanted = [label for label in labels if label in scripts.by_label]
+        if labels and not wanted:
+            continue
         if empty:
-            wanted = [label for label in labels if label in scripts.by_label]
             plan = write_empty(scripts, wanted, message or "empty")
         else:
-            plan = await make_migrations(scripts, labels, message)
+            plan = await make_migrations(scripts, wanted, message)
         written += _print_plan(plan)
     if not written:
         get_console().print("No changes detected.")

@@ -1,0 +1,192 @@
+"""A private, throwaway PostgreSQL server for the test suite.
+
+    python scripts/pgcluster.py run -- <command...>   # start, run the command, stop
+    python scripts/pgcluster.py ensure                # install PostgreSQL if it is missing
+
+``run`` puts the server's URL in ``FRAMEWORK_TEST_POSTGRES_URL`` for the command. The server
+listens on 127.0.0.1 on a free port, keeps its data in a temporary folder, runs without
+fsync (test data is disposable) and is stopped and deleted at the end. When PostgreSQL is
+missing and we are root on a Debian-like system, it is installed with apt-get first.
+The tests import :func:`start_cluster` to do the same when run without this wrapper.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ENVIRONMENT_VARIABLE = "FRAMEWORK_TEST_POSTGRES_URL"
+_SERVER_OPTIONS = (
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+    "-c max_connections=200 -c shared_buffers=32MB"
+)
+
+
+@dataclass
+class Cluster:
+    """A running server: its URL (database ``postgres``, user ``postgres``) and its folder."""
+
+    url: str
+    folder: Path
+    bindir: Path
+
+    def stop(self) -> None:
+        """Stop the server at once and delete its files."""
+        _run_as_owner(
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            check=False,
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def find_bindir() -> Path | None:
+    """Return the folder of ``initdb``/``pg_ctl`` (newest installed version), if any."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version, reverse=True)
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        candidates.insert(0, Path(on_path).resolve().parent)
+    for folder in candidates:
+        if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+            return folder
+    return None
+
+
+def _version(path: Path) -> float:
+    try:
+        return float(path.parent.name)
+    except ValueError:
+        return 0.0
+
+
+def ensure_installed() -> Path:
+    """Return the PostgreSQL binaries folder, installing Debian's package when missing."""
+    bindir = find_bindir()
+    if bindir is not None:
+        return bindir
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise SystemExit(
+            "PostgreSQL is not installed and cannot be installed automatically "
+            "(needs root and apt-get): install the 'postgresql' package, then run again."
+        )
+    print("Installing PostgreSQL with apt-get (tests run against a real server)...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env)
+    bindir = find_bindir()
+    if bindir is None:
+        raise SystemExit("apt-get installed 'postgresql' but initdb/pg_ctl are not found.")
+    return bindir
+
+
+def _owner_prefix() -> list[str]:
+    """Return the command prefix that runs as the cluster owner (postgres refuses root)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("runuser"):
+        return ["runuser", "-u", "postgres", "--"]
+    return ["su", "postgres", "-s", "/bin/sh", "-c"]
+
+
+def _run_as_owner(command: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    prefix = _owner_prefix()
+    if prefix and prefix[0] == "su":
+        command = [*prefix, " ".join(_quote(part) for part in command)]
+    else:
+        command = [*prefix, *command]
+    return subprocess.run(command, check=check, capture_output=True, text=True)
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_cluster() -> Cluster:
+    """Create and start a new server in a temporary folder; return it once it accepts."""
+    bindir = ensure_installed()
+    folder = Path(tempfile.mkdtemp(prefix="framework-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    try:
+        _run_as_owner(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]
+        )
+        port = _free_port()
+        options = f"-p {port} -h 127.0.0.1 -k {folder} {_SERVER_OPTIONS}"
+        _run_as_owner(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(folder / "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
+    except subprocess.CalledProcessError as exc:
+        log = folder / "server.log"
+        details = log.read_text() if log.exists() else ""
+        shutil.rmtree(folder, ignore_errors=True)
+        raise SystemExit(f"PostgreSQL failed to start: {exc.stderr or exc}\n{details}") from exc
+    return Cluster(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres", folder, bindir)
+
+
+def main(argv: list[str]) -> int:
+    """Run the command line: ``run -- CMD...`` or ``ensure``."""
+    if argv[:1] == ["ensure"]:
+        print(ensure_installed())
+        return 0
+    if argv[:1] != ["run"] or "--" not in argv or argv.index("--") == len(argv) - 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    command = argv[argv.index("--") + 1 :]
+    if os.environ.get(ENVIRONMENT_VARIABLE):
+        return subprocess.call(command)
+    cluster = start_cluster()
+    try:
+        return subprocess.call(command, env={**os.environ, ENVIRONMENT_VARIABLE: cluster.url})
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
