@@ -50,7 +50,7 @@ class DatabaseConfig:
     @property
     def backend(self) -> str:
         """Return the backend name: ``"sqlite"`` or ``"postgresql"``."""
-        return self.url.get_backend_name()
+        return self.url.drivername.partition("+")[0]
 
     @property
     def is_sqlite(self) -> bool:
@@ -126,15 +126,15 @@ def _async_url(alias: str, raw_url: str | URL) -> URL:
             f"DATABASES[{alias!r}] is not a database URL: {str(raw_url)!r}; "
             "expected e.g. 'sqlite+aiosqlite:///db.sqlite3' or 'postgresql+asyncpg://...'."
         ) from exc
-    backend = _BACKEND_ALIASES.get(url.get_backend_name(), url.get_backend_name())
+    name, _, current = url.drivername.partition("+")
+    backend = _BACKEND_ALIASES.get(name, name)
     driver = _ASYNC_DRIVERS.get(backend)
     if driver is None:
         raise ImproperlyConfigured(
             f"DATABASES[{alias!r}] uses {backend!r}, which the framework does not support; "
             "use SQLite or PostgreSQL."
         )
-    current = url.get_driver_name()
-    if "+" in url.drivername and current != driver:
+    if current and current != driver:
         raise ImproperlyConfigured(
             f"DATABASES[{alias!r}] uses the driver {url.drivername!r}, which is not async; "
             f"use '{backend}+{driver}://...'."
@@ -153,7 +153,7 @@ def _absolute_sqlite(url: URL, root: Path) -> URL:
 
 
 def _require_driver(alias: str, url: URL) -> None:
-    driver = url.get_driver_name()
+    driver = url.drivername.partition("+")[2]
     if importlib.util.find_spec(driver) is not None:
         return
     extra = "postgres" if driver == "asyncpg" else None
