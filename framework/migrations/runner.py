@@ -24,6 +24,7 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext, MigrationStep, RevisionStep
 from alembic.script.revision import RevisionError
 from alembic.util import CommandError as AlembicCommandError
+from alembic.util import to_tuple
 from sqlalchemy.engine import Connection
 
 from framework.db.config import DatabaseConfig
@@ -61,7 +62,7 @@ def _plan(scripts: MigrationScripts, action: str, target: str) -> Callable[..., 
             return list(directory._upgrade_revs(target, heads))
         if action == "revert":
             return list(directory._downgrade_revs(target, heads))
-        return list(directory._stamp_revs(target, heads))
+        return list(directory._stamp_revs(to_tuple(target), heads))
 
     return plan
 
@@ -108,9 +109,9 @@ class _Progress:
             return step.revision.revision, (step.revision.doc or "").strip()
         if step is None:
             return "", ""
+        # A stamp adds (upgrade) or removes (downgrade) its "up" revision in the table.
         info = step.info  # type: ignore[attr-defined]
-        target = (info.up_revision if info.is_upgrade else info.down_revision) or "base"
-        return target, "stamp"
+        return info.up_revision_id or "", "recorded" if info.is_upgrade else "unrecorded"
 
     def failure(self, exc: BaseException) -> MigrationError:
         if isinstance(exc, MigrationError):
