@@ -15,12 +15,15 @@ __all__ = ["db_current", "db_heads", "db_history", "db_show"]
 
 
 def _table(title: str, *columns: str) -> Table:
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", highlight=False)
+    table = Table(title=title, title_justify="left", highlight=False, box=box.SIMPLE_HEAD)
     for column in columns:
-        # Names and revision ids stay whole; only free text wraps.
-        table.add_column(column, no_wrap=column not in ("Message", "File"))
+        if column == "Message":  # free text wraps; names and revision ids stay whole
+            table.add_column(column, min_width=16, ratio=1)
+        else:
+            table.add_column(column, no_wrap=True)
     return table
 
 
@@ -86,21 +89,23 @@ async def db_history(database: str | None) -> None:
     from framework.migrations import database_aliases, load_scripts
     from framework.migrations.database import current_revisions
 
-    table = _table(
-        "Migrations", "Database", "App", "Revision", "Revises", "Depends on", "Message", "Applied"
-    )
-    for alias in database_aliases(database):
+    aliases = database_aliases(database)
+    shown = ("Database",) if len(aliases) > 1 else ()
+    table = _table("Migrations", *shown, "App", "Revision", "Revises", "Message", "Applied")
+    for alias in aliases:
         scripts = load_scripts(alias, check_heads=False)
         heads = await current_revisions(alias)
         scripts.check_database_heads(heads)
         applied = scripts.applied(heads)
         for script in scripts.revisions():
+            parents = _short(script.down_revision)
+            if script.dependencies:
+                parents += f" (needs {_short(script.dependencies)})"
             table.add_row(
-                alias,
+                *((alias,) if shown else ()),
                 scripts.app_of(script.revision),
                 script.revision,
-                _short(script.down_revision),
-                _short(script.dependencies),
+                parents,
                 escape(_first_line(script.doc)),
                 "[green]yes[/]" if script.revision in applied else "no",
             )
