@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import inspect, text
 
-__all__ = ["columns", "execute", "rows", "tables", "versions"]
+__all__ = ["columns", "execute", "rows", "tables", "tables_at", "versions"]
 
 
 def _run(function: Any) -> Any:
@@ -66,3 +66,20 @@ def versions(alias: str = "default") -> set[str]:
     if "alembic_version" not in tables(alias):
         return set()
     return {row[0] for row in rows("SELECT version_num FROM alembic_version", alias)}
+
+
+def tables_at(url: str) -> set[str]:
+    """Return the table names of the database at *url* (no project settings involved)."""
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def read() -> set[str]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
