@@ -24,8 +24,10 @@ run: install
 test: install
 	$(MAKE) pytest lint typecheck
 
+## pytest: every test, on SQLite and on a private PostgreSQL server (installed with apt-get
+## when missing, started on a free port, stopped at the end): see scripts/pgcluster.py
 pytest: install
-	$(PY) -m pytest
+	$(PY) scripts/pgcluster.py run -- $(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check framework tests scripts

@@ -11,7 +11,9 @@ import os
 
 import pytest
 
-__all__ = ["pytest_addoption", "pytest_configure"]
+from framework.testing.database import db, db_setup
+
+__all__ = ["db", "db_setup", "pytest_addoption", "pytest_configure"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
