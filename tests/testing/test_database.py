@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import PROJECT_SETTINGS, REPO, REUSABLE_DIR, postgres_url
-from tests.support.fixtures import backend, database_urls  # noqa: F401 - fixtures
 from tests.support.inspection import tables_at
 
 pytestmark = pytest.mark.e2e
