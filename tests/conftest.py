@@ -36,7 +36,10 @@ def isolated_framework(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     apps.reset()
     cli._discovered = None
     cli.load_error = None
-    _forget_modules({name.partition(".")[0] for name in set(sys.modules) - before} - {"framework"})
+    # Forget packages first imported by this test (fixture apps and projects), so the next
+    # test imports them afresh; packages already loaded before (click…) stay untouched.
+    top_before = {name.partition(".")[0] for name in before}
+    _forget_modules({name.partition(".")[0] for name in sys.modules} - top_before)
 
 
 @pytest.fixture

@@ -131,9 +131,9 @@ class ManagementGroup(click.Group):
         self._extra_commands()
         if self.load_error is not None:
             formatter.write_paragraph()
-            formatter.write_text(
-                click.style(f"Error: {self.load_error} (project commands unavailable)", fg="red")
-            )
+            # Written raw, not wrapped: the error stays one line.
+            line = f"Error: {self.load_error} (project commands unavailable)"
+            formatter.write(click.style(line, fg="red") + "\n")
 
     # -- running --------------------------------------------------------------------------
 
