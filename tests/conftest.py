@@ -16,30 +16,35 @@ from framework.conf import ENVIRONMENT_VARIABLE, settings
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _forget_modules(names: set[str]) -> None:
-    for name in list(sys.modules):
-        if name.partition(".")[0] in names:
-            del sys.modules[name]
+def _is_throwaway(module: object, temp_root: str) -> bool:
+    """Return whether *module* comes from a fixture project or a test's temporary folder."""
+    locations = [getattr(module, "__file__", None) or "", *(getattr(module, "__path__", None) or [])]
+    return any(
+        str(location).startswith((str(FIXTURES), temp_root)) for location in locations if location
+    )
 
 
 @pytest.fixture(autouse=True)
-def isolated_framework(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def isolated_framework(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """Give every test fresh settings, registry and CLI discovery, and restore them after."""
     monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
     settings.reset()
     apps.reset()
     cli._discovered = None
     cli.load_error = None
-    before = set(sys.modules)
     yield
     settings.reset()
     apps.reset()
     cli._discovered = None
     cli.load_error = None
-    # Forget packages first imported by this test (fixture apps and projects), so the next
-    # test imports them afresh; packages already loaded before (click…) stay untouched.
-    top_before = {name.partition(".")[0] for name in before}
-    _forget_modules({name.partition(".")[0] for name in sys.modules} - top_before)
+    # Forget fixture apps and generated projects so the next test imports them afresh;
+    # installed packages stay loaded (a second copy of a module breaks isinstance checks).
+    temp_root = str(tmp_path_factory.getbasetemp())
+    for name, module in list(sys.modules.items()):
+        if _is_throwaway(module, temp_root):
+            del sys.modules[name]
 
 
 @pytest.fixture
