@@ -45,6 +45,8 @@ class MissingDependencyError(FrameworkError, ImportError):
     def __init__(self, package: str, extra: str | None = None, feature: str = "") -> None:
         target = f'"framework[{extra}]"' if extra else package
         what = f" for {feature}" if feature else ""
-        super().__init__(f"{package!r} is required{what} but is not installed: pip install {target}")
+        super().__init__(
+            f"{package!r} is required{what} but is not installed: pip install {target}"
+        )
         self.package = package
         self.extra = extra

@@ -18,7 +18,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def _is_throwaway(module: object, temp_root: str) -> bool:
     """Return whether *module* comes from a fixture project or a test's temporary folder."""
-    locations = [getattr(module, "__file__", None) or "", *(getattr(module, "__path__", None) or [])]
+    locations = [
+        getattr(module, "__file__", None) or "",
+        *(getattr(module, "__path__", None) or []),
+    ]
     return any(
         str(location).startswith((str(FIXTURES), temp_root)) for location in locations if location
     )

@@ -61,7 +61,9 @@ class Apps:
             finally:
                 self._loading = False
 
-    def populate_configs(self, installed_apps: Iterable[str | type[AppConfig]] | None = None) -> None:
+    def populate_configs(
+        self, installed_apps: Iterable[str | type[AppConfig]] | None = None
+    ) -> None:
         """Run phase one only: import apps and build configs, without models or ``ready()``.
 
         The CLI uses this to list commands quickly.

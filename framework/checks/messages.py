@@ -23,7 +23,13 @@ WARNING = 30
 ERROR = 40
 CRITICAL = 50
 
-_LEVEL_NAMES = {DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARNING", ERROR: "ERROR", CRITICAL: "CRITICAL"}
+_LEVEL_NAMES = {
+    DEBUG: "DEBUG",
+    INFO: "INFO",
+    WARNING: "WARNING",
+    ERROR: "ERROR",
+    CRITICAL: "CRITICAL",
+}
 
 
 class CheckMessage:
@@ -76,7 +82,7 @@ class Info(CheckMessage):
         super().__init__(INFO, msg, hint, id, obj)
 
 
-class Warning(CheckMessage):  # noqa: A001 - Django's name, expected by users
+class Warning(CheckMessage):
     """A likely mistake; reported, never fatal."""
 
     def __init__(self, msg: str, hint: str | None = None, id: str = "", obj: Any = None) -> None:

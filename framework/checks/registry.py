@@ -27,9 +27,7 @@ class CheckRegistry:
         self._checks: list[tuple[CheckFunction, frozenset[str], bool]] = []
         self._builtins_loaded = False
 
-    def register(
-        self, check: F | str | None = None, *tags: str, deploy: bool = False
-    ) -> Any:
+    def register(self, check: F | str | None = None, *tags: str, deploy: bool = False) -> Any:
         """Register *check*; usable bare (``@register``) or with tags (``@register("db")``).
 
         A check is called as ``check(app_configs=None)`` and returns messages.

@@ -30,8 +30,9 @@ def call_command(name: str, *args: Any, **options: Any) -> Any:
             return command.invoke(ctx)
     except click.exceptions.Exit as exc:
         if exc.exit_code:
-            raise CommandError(f"Command {name!r} exited with status {exc.exit_code}.",
-                               exc.exit_code) from None
+            raise CommandError(
+                f"Command {name!r} exited with status {exc.exit_code}.", exc.exit_code
+            ) from None
         return None
 
 
@@ -43,7 +44,9 @@ def _options_to_args(
     for key, value in options.items():
         param = params.get(key)
         if not isinstance(param, click.Option):
-            valid = ", ".join(sorted(p for p in params if p and isinstance(params[p], click.Option)))
+            valid = ", ".join(
+                sorted(p for p in params if p and isinstance(params[p], click.Option))
+            )
             raise TypeError(f"Unknown option {key!r} for command {name!r}; valid: {valid}.")
         flag = max(param.opts, key=len)
         if param.is_flag and not param.count:

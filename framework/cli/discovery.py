@@ -46,10 +46,7 @@ def commands_in_module(module: ModuleType) -> list[click.Command]:
         and getattr(value.callback, "__module__", module.__name__) == module.__name__
     ]
     nested = {
-        id(sub)
-        for value in defined
-        if isinstance(value, click.Group)
-        for sub in _walk(value)
+        id(sub) for value in defined if isinstance(value, click.Group) for sub in _walk(value)
     }
     return [command for command in defined if id(command) not in nested]
 
@@ -63,8 +60,9 @@ def _walk(group: click.Group) -> list[click.Command]:
     return found
 
 
-def _add(found: dict[str, DiscoveredCommand], builtins: set[str], name: str,
-         item: DiscoveredCommand) -> None:
+def _add(
+    found: dict[str, DiscoveredCommand], builtins: set[str], name: str, item: DiscoveredCommand
+) -> None:
     if name in builtins:
         raise CommandError(
             f"Command {name!r} is defined twice: by the built-in commands and by {item.source}."

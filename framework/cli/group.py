@@ -42,9 +42,9 @@ def project_command(command: click.Command) -> click.Command:
 
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
-        import framework
+        from framework.apps.bootstrap import setup
 
-        framework.setup()
+        setup()
         if inspect.iscoroutinefunction(inspect.unwrap(callback)):
             from framework.cli.runtime import run_async
 
@@ -82,9 +82,7 @@ class ManagementGroup(click.Group):
 
             self._discovered = {}
             try:
-                self._discovered = discover_commands(
-                    set(BUILTIN_COMMANDS), with_apps=_in_project()
-                )
+                self._discovered = discover_commands(set(BUILTIN_COMMANDS), with_apps=_in_project())
             except FrameworkError as exc:
                 self.load_error = exc
         return self._discovered
@@ -137,7 +135,7 @@ class ManagementGroup(click.Group):
 
     # -- running --------------------------------------------------------------------------
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,

@@ -12,8 +12,19 @@ __all__ = ["ReloadFilter", "run_with_reloader"]
 
 #: Files whose change restarts the server.
 WATCHED_SUFFIXES = (
-    ".py", ".html", ".htm", ".jinja", ".jinja2", ".j2", ".txt", ".toml", ".cfg", ".ini",
-    ".json", ".yaml", ".yml",
+    ".py",
+    ".html",
+    ".htm",
+    ".jinja",
+    ".jinja2",
+    ".j2",
+    ".txt",
+    ".toml",
+    ".cfg",
+    ".ini",
+    ".json",
+    ".yaml",
+    ".yml",
 )
 #: Files that change while the server runs and must not restart it.
 IGNORED_SUFFIXES = (".sqlite3", ".db", ".log", "-journal", "-wal", "-shm", ".pyc")

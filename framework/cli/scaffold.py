@@ -91,8 +91,10 @@ def render_template(
                 no_input=True,
                 extra_context=context,
                 output_dir=os.path.join(tmp, "out"),
-                default_config={"replay_dir": os.path.join(tmp, "replay"),
-                                "cookiecutters_dir": os.path.join(tmp, "cache")},
+                default_config={
+                    "replay_dir": os.path.join(tmp, "replay"),
+                    "cookiecutters_dir": os.path.join(tmp, "cache"),
+                },
             )
         except CookiecutterException as exc:
             raise CommandError(f"Template {template_dir} failed to render: {exc}") from exc

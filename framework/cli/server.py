@@ -26,7 +26,9 @@ def parse_addrport(value: str | None) -> tuple[str, int]:
     elif not value.isdigit():
         host, port_text = value, str(DEFAULT_PORT)
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise CommandError(f"{value!r} is not a valid port or address:port (e.g. 8000 or 0.0.0.0:8000).")
+        raise CommandError(
+            f"{value!r} is not a valid port or address:port (e.g. 8000 or 0.0.0.0:8000)."
+        )
     return host or DEFAULT_HOST, int(port_text)
 
 
@@ -76,10 +78,10 @@ def print_banner(host: str, port: int, *, reload: bool, title: str) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    from framework import get_version
     from framework.apps import apps
     from framework.cli.console import get_console
     from framework.conf import settings
+    from framework.version import get_version
 
     shown_host = f"[{host}]" if ":" in host else host
     grid = Table.grid(padding=(0, 2))
@@ -90,6 +92,10 @@ def print_banner(host: str, port: int, *, reload: bool, title: str) -> None:
     grid.add_row("DEBUG", "[yellow]on[/]" if settings.DEBUG else "off")
     grid.add_row("Reload", "on" if reload else "off")
     get_console().print(
-        Panel(grid, title=f"framework {get_version()} · {title}", subtitle="Quit with CTRL-C",
-              expand=False)
+        Panel(
+            grid,
+            title=f"framework {get_version()} · {title}",
+            subtitle="Quit with CTRL-C",
+            expand=False,
+        )
     )

@@ -52,7 +52,10 @@ def add_installed_app(settings_file: Path, app: str) -> Outcome:
     # Verify the edit produced exactly the list we meant before writing anything.
     new_node = _find_assignment(ast.parse(edited))
     expected = [e.value for e in node.elts if isinstance(e, ast.Constant)] + [app]
-    if new_node is None or [e.value for e in new_node.elts if isinstance(e, ast.Constant)] != expected:
+    if (
+        new_node is None
+        or [e.value for e in new_node.elts if isinstance(e, ast.Constant)] != expected
+    ):
         return "unsupported"
     settings_file.write_text(edited, encoding="utf-8")
     return "added"
@@ -90,7 +93,9 @@ def _insert(lines: list[str], node: ast.List | ast.Tuple, app: str) -> str:
     line_start = source.rfind("\n", 0, close) + 1
     if source[line_start:close].strip():
         # The closing bracket shares its line with an item: put it on a line of its own.
-        closing_indent = lines[node.lineno - 1][: len(lines[node.lineno - 1]) - len(lines[node.lineno - 1].lstrip())]
+        closing_indent = lines[node.lineno - 1][
+            : len(lines[node.lineno - 1]) - len(lines[node.lineno - 1].lstrip())
+        ]
         return f'{source[:close].rstrip()}\n{indent}"{app}",\n{closing_indent}{source[close:]}'
     return f'{source[:line_start]}{indent}"{app}",\n{source[line_start:]}'
 

@@ -43,7 +43,9 @@ def check_secret_key(app_configs: Any = None) -> list[CheckMessage]:
     if problem is None:
         return []
     if settings.DEBUG:
-        return [Warning(f"{problem}; acceptable only while DEBUG is on.", _KEY_HINT, "security.W001")]
+        return [
+            Warning(f"{problem}; acceptable only while DEBUG is on.", _KEY_HINT, "security.W001")
+        ]
     return [Error(f"{problem} and DEBUG is off.", _KEY_HINT, "security.E001")]
 
 

@@ -78,7 +78,7 @@ def test_containing_app_and_is_installed(use_settings) -> None:
 
 
 def test_registry_not_ready() -> None:
-    with pytest.raises(AppRegistryNotReady, match="call framework.setup"):
+    with pytest.raises(AppRegistryNotReady, match=r"call framework\.setup"):
         apps.get_app_configs()
     with pytest.raises(AppRegistryNotReady):
         apps.get_models()
@@ -107,7 +107,10 @@ def test_missing_app_is_named(use_settings) -> None:
     use_settings("sites.missing")
     with pytest.raises(ImproperlyConfigured) as info:
         apps.populate()
-    assert str(info.value) == "App 'blgo' in INSTALLED_APPS cannot be imported: no module named 'blgo'."
+    assert (
+        str(info.value)
+        == "App 'blgo' in INSTALLED_APPS cannot be imported: no module named 'blgo'."
+    )
 
 
 def test_duplicate_labels_name_both_apps(use_settings) -> None:

@@ -24,7 +24,9 @@ def test_register_bare_and_with_tags() -> None:
     assert [m.id for m in registry.run_checks()] == ["t.I001", "t.W001"]
     assert [m.id for m in registry.run_checks(tags=["db"])] == ["t.W001"]
     assert [m.id for m in registry.run_checks(include_deployment=True)] == [
-        "t.I001", "t.W001", "t.E001"
+        "t.I001",
+        "t.W001",
+        "t.E001",
     ]
     assert registry.tags_available() == {"db", "models"}
     assert registry.tags_available(include_deployment=True) == {"db", "models", "security"}

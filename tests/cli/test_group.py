@@ -22,7 +22,9 @@ def invoke(runner: CliRunner, *args: str):
 def test_outside_a_project_only_global_commands_are_listed(runner) -> None:
     result = invoke(runner, "--help")
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    listed = [
+        line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
+    ]
     assert listed == ["startapp", "startproject", "version"]
 
 
@@ -39,8 +41,17 @@ def test_project_lists_builtins_and_app_commands(runner, use_settings) -> None:
     use_settings("sites.basic")
     result = invoke(runner, "--help")
     assert result.exit_code == 0
-    for name in ["check", "runserver", "serve", "settings", "shell", "startapp", "alpha-hello",
-                 "alpha-async", "alpha-tools"]:
+    for name in [
+        "check",
+        "runserver",
+        "serve",
+        "settings",
+        "shell",
+        "startapp",
+        "alpha-hello",
+        "alpha-async",
+        "alpha-tools",
+    ]:
         assert f"  {name} " in result.stdout, name
     assert "  ping " not in result.stdout  # a subcommand, not a top-level command
 
@@ -112,7 +123,9 @@ def test_bad_settings_module_keeps_help_working(runner, use_settings) -> None:
     use_settings("sites.syntax_error")
     result = invoke(runner, "--help")
     assert result.exit_code == 0
-    assert "Error: Settings module 'sites.syntax_error' failed to import: SyntaxError" in result.stdout
+    assert (
+        "Error: Settings module 'sites.syntax_error' failed to import: SyntaxError" in result.stdout
+    )
     result = invoke(runner, "check")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Settings module 'sites.syntax_error' failed to import")
@@ -170,7 +183,8 @@ def _install_entry_point(tmp_path: Path, monkeypatch, name: str, target: str) ->
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: fakecommands\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text(f"[framework.commands]\n{name} = {target}\n")
     (tmp_path / "fakecommands.py").write_text(
-        "import click\n\n@click.command()\ndef hello():\n    '''Say hi.'''\n    click.echo('hi from a plugin')\n"
+        "import click\n\n\n@click.command()\ndef hello():\n"
+        "    '''Say hi.'''\n    click.echo('hi from a plugin')\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
 

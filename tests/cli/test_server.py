@@ -1,4 +1,4 @@
-"""What runserver and serve share: addresses, the ASGI target, watched folders, the reload filter."""
+"""What runserver and serve share: address, ASGI target, watched folders, reload filter."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ def test_asgi_application_setting_wins(make_settings_module) -> None:
     assert asgi_target() == "elsewhere.asgi:application"
 
 
-def test_watch_paths_are_the_project_and_apps_outside_it(make_settings_module, fixture_path, tmp_path) -> None:
+def test_watch_paths_are_the_project_and_apps_outside_it(
+    make_settings_module, fixture_path, tmp_path
+) -> None:
     import framework
 
     make_settings_module("INSTALLED_APPS = ['gamma']\n")

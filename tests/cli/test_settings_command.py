@@ -13,8 +13,10 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args), prog_name="manage.py", catch_exceptions=False)
 
 
-MODULE = "SECRET_KEY = 'from-module-but-long-enough-0123456789abcdef'\nDEBUG = False\n" \
-         "DATABASES = {'default': 'postgresql+asyncpg://app:hunter2@db/site'}\n"
+MODULE = (
+    "SECRET_KEY = 'from-module-but-long-enough-0123456789abcdef'\nDEBUG = False\n"
+    "DATABASES = {'default': 'postgresql+asyncpg://app:hunter2@db/site'}\n"
+)
 
 
 def test_json_shows_values_sources_and_masks_secrets(make_settings_module, monkeypatch) -> None:

@@ -55,7 +55,10 @@ def test_literal_lists_are_edited(tmp_path: Path, before: str, after: str) -> No
 
 
 def test_already_present(tmp_path: Path) -> None:
-    assert edit(tmp_path, 'INSTALLED_APPS = ["blog"]\n') == ("present", 'INSTALLED_APPS = ["blog"]\n')
+    assert edit(tmp_path, 'INSTALLED_APPS = ["blog"]\n') == (
+        "present",
+        'INSTALLED_APPS = ["blog"]\n',
+    )
 
 
 @pytest.mark.parametrize(

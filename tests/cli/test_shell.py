@@ -12,12 +12,19 @@ from framework.cli.commands.shell import AsyncConsole
 
 
 def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(cli, list(args), input=input, prog_name="manage.py", catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, list(args), input=input, prog_name="manage.py", catch_exceptions=False
+    )
 
 
 def test_command_with_await_and_preloaded_names(use_settings) -> None:
     use_settings("sites.basic")
-    result = run("shell", "-c", "x = await asyncio.sleep(0, result=41)\nprint(x + 1, Widget.__name__, settings.DEBUG, len(apps.get_app_configs()))")
+    result = run(
+        "shell",
+        "-c",
+        "x = await asyncio.sleep(0, result=41)\n"
+        "print(x + 1, Widget.__name__, settings.DEBUG, len(apps.get_app_configs()))",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "42 Widget False 3\n"
 

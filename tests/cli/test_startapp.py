@@ -50,7 +50,9 @@ def test_creates_the_app_and_registers_it(project: Path) -> None:
     assert "class BlogConfig(AppConfig):" in (app / "apps.py").read_text()
     # Jinja templates of the app are copied, not rendered by cookiecutter.
     assert "{{ title }}" in (app / "templates/blog/index.html").read_text()
-    assert 'INSTALLED_APPS = [\n    "blog",\n]' in (project / "site_for_apps/settings.py").read_text()
+    assert (
+        'INSTALLED_APPS = [\n    "blog",\n]' in (project / "site_for_apps/settings.py").read_text()
+    )
     assert 'Added "blog" to INSTALLED_APPS in site_for_apps/settings.py.' in result.stdout
 
 
@@ -70,9 +72,11 @@ def test_second_app_and_the_registry(project: Path) -> None:
 
 def test_unsupported_settings_shape_prints_the_line_to_add(project: Path) -> None:
     settings_file = project / "site_for_apps/settings.py"
-    settings_file.write_text(settings_file.read_text().replace(
-        "INSTALLED_APPS = [\n]", "BASE_APPS = []\nINSTALLED_APPS = BASE_APPS + []"
-    ))
+    settings_file.write_text(
+        settings_file.read_text().replace(
+            "INSTALLED_APPS = [\n]", "BASE_APPS = []\nINSTALLED_APPS = BASE_APPS + []"
+        )
+    )
     before = settings_file.read_text()
     result = run("startapp", "blog")
     assert result.exit_code == 0
@@ -89,7 +93,10 @@ def test_existing_folder_is_refused(project: Path) -> None:
     (project / "blog" / "keep.py").write_text("")
     result = run("startapp", "blog")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {project / 'blog'} already exists and is not empty; choose an empty directory.\n"
+    assert (
+        result.stderr == f"Error: {project / 'blog'} already exists and is not empty; "
+        "choose an empty directory.\n"
+    )
     assert "blog" not in (project / "site_for_apps/settings.py").read_text()
 
 

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from framework.cli.app import cli
-from framework.conf.security import secret_key_problem
 from framework.conf.dotenv import read_dotenv
+from framework.conf.security import secret_key_problem
 
 
 @pytest.fixture
@@ -77,16 +77,30 @@ def test_into_the_current_directory(in_tmp: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("1bad", "Error: '1bad' is not a valid project name: use a Python identifier such as "
-                 "'myproject' (letters, digits and underscores, not starting with a digit).\n"),
-        ("my-site", "Error: 'my-site' is not a valid project name: use a Python identifier such as "
-                    "'myproject' (letters, digits and underscores, not starting with a digit).\n"),
-        ("class", "Error: 'class' is not a valid project name: use a Python identifier such as "
-                  "'myproject' (letters, digits and underscores, not starting with a digit).\n"),
-        ("os", "Error: 'os' is the name of a standard-library module; choose another project "
-               "name.\n"),
-        ("test", "Error: 'test' is the name of a standard-library module; choose another project "
-                 "name.\n"),
+        (
+            "1bad",
+            "Error: '1bad' is not a valid project name: use a Python identifier such as "
+            "'myproject' (letters, digits and underscores, not starting with a digit).\n",
+        ),
+        (
+            "my-site",
+            "Error: 'my-site' is not a valid project name: use a Python identifier such as "
+            "'myproject' (letters, digits and underscores, not starting with a digit).\n",
+        ),
+        (
+            "class",
+            "Error: 'class' is not a valid project name: use a Python identifier such as "
+            "'myproject' (letters, digits and underscores, not starting with a digit).\n",
+        ),
+        (
+            "os",
+            "Error: 'os' is the name of a standard-library module; choose another project name.\n",
+        ),
+        (
+            "test",
+            "Error: 'test' is the name of a standard-library module; choose another project "
+            "name.\n",
+        ),
     ],
 )
 def test_bad_names_are_one_line_and_exit_1(in_tmp: Path, name: str, message: str) -> None:

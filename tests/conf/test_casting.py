@@ -34,7 +34,9 @@ def test_int() -> None:
 
 
 def test_int_refuses_float_text() -> None:
-    with pytest.raises(ImproperlyConfigured, match=r"^Setting PORT from \.env cannot be read as int"):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"^Setting PORT from \.env cannot be read as int"
+    ):
         cast_like("4.2", 10, "PORT", ".env")
 
 
@@ -59,9 +61,7 @@ def test_tuple_keeps_tuple() -> None:
 
 
 def test_dict_from_json() -> None:
-    assert cast_like('{"default": "sqlite://"}', {}, "DATABASES", "env") == {
-        "default": "sqlite://"
-    }
+    assert cast_like('{"default": "sqlite://"}', {}, "DATABASES", "env") == {"default": "sqlite://"}
 
 
 def test_dict_refuses_json_list() -> None:
@@ -70,7 +70,7 @@ def test_dict_refuses_json_list() -> None:
 
 
 def test_dict_refuses_bad_json() -> None:
-    with pytest.raises(ImproperlyConfigured, match="^Setting DATABASES from env cannot be read"):
+    with pytest.raises(ImproperlyConfigured, match=r"^Setting DATABASES from env cannot be read"):
         cast_like("{oops", {}, "DATABASES", "env")
 
 

@@ -17,7 +17,9 @@ def test_misspelled_setting_is_a_warning_with_a_suggestion(use_settings) -> None
     use_settings("sites.typo")
     messages = run_checks(tags=["settings"])
     assert messages == [
-        Warning("Unknown setting 'DEBG' in sites.typo.", hint="Did you mean 'DEBUG'?", id="conf.W001")
+        Warning(
+            "Unknown setting 'DEBG' in sites.typo.", hint="Did you mean 'DEBUG'?", id="conf.W001"
+        )
     ]
 
 
@@ -29,12 +31,16 @@ def test_custom_settings_far_from_known_names_are_fine(make_settings_module) -> 
 def test_wrong_type_is_an_error(make_settings_module) -> None:
     make_settings_module(f"SECRET_KEY = {STRONG!r}\nDEBUG = 'yes'\nALLOWED_HOSTS = 'a.com'\n")
     messages = run_checks(tags=["settings"])
-    assert Error(
-        "Setting DEBUG must be a bool, got str 'yes' (from module).", id="conf.E001"
-    ) in messages
-    assert Error(
-        "Setting ALLOWED_HOSTS must be a list, got str 'a.com' (from module).", id="conf.E001"
-    ) in messages
+    assert (
+        Error("Setting DEBUG must be a bool, got str 'yes' (from module).", id="conf.E001")
+        in messages
+    )
+    assert (
+        Error(
+            "Setting ALLOWED_HOSTS must be a list, got str 'a.com' (from module).", id="conf.E001"
+        )
+        in messages
+    )
 
 
 def test_tuple_where_list_expected_is_fine(make_settings_module) -> None:

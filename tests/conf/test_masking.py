@@ -18,8 +18,10 @@ def test_secret_values_are_masked_but_empty_stays_visible() -> None:
 
 
 def test_url_passwords_are_masked_inside_structures() -> None:
-    value = {"default": "postgresql+asyncpg://app:hunter2@db.internal:5432/site",
-             "logs": {"URL": "sqlite:///logs.db"}}
+    value = {
+        "default": "postgresql+asyncpg://app:hunter2@db.internal:5432/site",
+        "logs": {"URL": "sqlite:///logs.db"},
+    }
     assert mask_setting("DATABASES", value) == {
         "default": f"postgresql+asyncpg://app:{MASK}@db.internal:5432/site",
         "logs": {"URL": "sqlite:///logs.db"},

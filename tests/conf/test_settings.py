@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.conf import Settings, SettingNotFound, settings
+from framework.conf import SettingNotFound, Settings, settings
 from framework.exceptions import ImproperlyConfigured
 
 MODULE = """
@@ -101,7 +101,7 @@ def test_require_names_where_to_set_the_key(make_settings_module, tmp_path: Path
 
 def test_require_treats_empty_as_missing(make_settings_module) -> None:
     make_settings_module(MODULE.replace('SECRET_KEY = "from-module"', 'SECRET_KEY = ""'))
-    with pytest.raises(ImproperlyConfigured, match="^Setting 'SECRET_KEY' is required"):
+    with pytest.raises(ImproperlyConfigured, match=r"^Setting 'SECRET_KEY' is required"):
         settings.require("SECRET_KEY")
 
 
@@ -125,7 +125,7 @@ def test_database_url_keeps_options(make_settings_module, monkeypatch) -> None:
 
 def test_base_dir_is_derived_from_the_settings_package(make_settings_module, tmp_path) -> None:
     make_settings_module("SECRET_KEY = 'x'\n")
-    assert settings.BASE_DIR == tmp_path
+    assert tmp_path == settings.BASE_DIR
 
 
 def test_dotenv_is_found_in_base_dir(make_settings_module, monkeypatch, tmp_path) -> None:
@@ -147,14 +147,17 @@ def test_unimportable_module_is_named(use_settings) -> None:
 
 def test_syntax_error_in_module_is_reported(use_settings) -> None:
     use_settings("sites.syntax_error")
-    with pytest.raises(ImproperlyConfigured, match=r"^Settings module 'sites.syntax_error' failed to import: SyntaxError"):
+    with pytest.raises(
+        ImproperlyConfigured,
+        match=r"^Settings module 'sites.syntax_error' failed to import: SyntaxError",
+    ):
         settings.DEBUG  # noqa: B018
 
 
 def test_bad_environment_value_names_key_and_source(make_settings_module, monkeypatch) -> None:
     make_settings_module(MODULE)
     monkeypatch.setenv("WORKERS", "many")
-    with pytest.raises(ImproperlyConfigured, match="^Setting WORKERS from the environment cannot"):
+    with pytest.raises(ImproperlyConfigured, match=r"^Setting WORKERS from the environment cannot"):
         settings.WORKERS  # noqa: B018
 
 

@@ -27,8 +27,11 @@ def free_port() -> int:
 
 def clean_environ(**extra: str) -> dict[str, str]:
     """Return the environment for a child process, without settings leaking from this one."""
-    env = {k: v for k, v in os.environ.items() if k not in {"FRAMEWORK_SETTINGS_MODULE", "DEBUG",
-                                                           "SECRET_KEY", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"FRAMEWORK_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DATABASE_URL"}
+    }
     env.pop("PYTEST_CURRENT_TEST", None)
     env.pop("PYTEST_ADDOPTS", None)
     env["PYTHONUNBUFFERED"] = "1"
@@ -91,8 +94,13 @@ def start_server(args: list[str], cwd: Path, port: int, **env: str) -> Iterator[
     log = cwd / f".server-{port}.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
-            args, cwd=cwd, env=clean_environ(**env), stdout=sink, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True,
+            args,
+            cwd=cwd,
+            env=clean_environ(**env),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
     server = Server(process, log, port)
     try:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
-from .conftest import free_port, run, start_server, wait_for
+from .conftest import free_port, run, start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +51,9 @@ def test_help_lists_project_commands(project: Path) -> None:
 
 def test_runserver_serves_and_reloads_on_change(project: Path) -> None:
     port = free_port()
-    with start_server([sys.executable, "manage.py", "runserver", str(port)], project, port) as server:
+    with start_server(
+        [sys.executable, "manage.py", "runserver", str(port)], project, port
+    ) as server:
         response = server.get("/")
         assert response.status_code == 200
         assert "The project is running." in response.text
@@ -68,8 +69,12 @@ def test_runserver_serves_and_reloads_on_change(project: Path) -> None:
 
 
 def test_runserver_stops_on_check_errors(project: Path) -> None:
-    result = run([sys.executable, "manage.py", "runserver", str(free_port())], cwd=project,
-                 DEBUG="false", SECRET_KEY="short")
+    result = run(
+        [sys.executable, "manage.py", "runserver", str(free_port())],
+        cwd=project,
+        DEBUG="false",
+        SECRET_KEY="short",
+    )
     assert result.returncode == 1
     assert "security.E001" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: System check identified")
@@ -96,8 +101,9 @@ def test_serve_runs_without_reload(project: Path) -> None:
 
 
 def test_shell_command(project: Path) -> None:
-    result = run([sys.executable, "manage.py", "shell", "-c", "print(settings.INSTALLED_APPS)"],
-                 cwd=project)
+    result = run(
+        [sys.executable, "manage.py", "shell", "-c", "print(settings.INSTALLED_APPS)"], cwd=project
+    )
     assert result.stdout == "['blog']\n"
 
 
@@ -132,8 +138,11 @@ def test_broken_app_names_app_and_module(project: Path) -> None:
 
 
 def test_missing_secret_key_names_where_to_set_it(project: Path) -> None:
-    result = run([sys.executable, "manage.py", "check"], cwd=project,
-                 FRAMEWORK_ENV_FILE=str(project / "missing.env"))
+    result = run(
+        [sys.executable, "manage.py", "check"],
+        cwd=project,
+        FRAMEWORK_ENV_FILE=str(project / "missing.env"),
+    )
     assert result.returncode == 1
     assert "(security.E001) SECRET_KEY is not set and DEBUG is off." in result.stderr
     assert "Put a long random value in the .env file or the environment" in result.stderr

@@ -12,7 +12,10 @@ _LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
 def run_system_checks(
-    *, deploy: bool = False, tags: tuple[str, ...] = (), fail_level: str = "ERROR",
+    *,
+    deploy: bool = False,
+    tags: tuple[str, ...] = (),
+    fail_level: str = "ERROR",
     quiet_ok: bool = False,
 ) -> int:
     """Run the checks, print what they found, raise ``CommandError`` at *fail_level* or above.
@@ -23,7 +26,9 @@ def run_system_checks(
     from framework.checks import run_checks
     from framework.cli.console import get_console
 
-    messages = [m for m in run_checks(tags=tags or None, include_deployment=deploy) if m.level >= 20]
+    messages = [
+        m for m in run_checks(tags=tags or None, include_deployment=deploy) if m.level >= 20
+    ]
     console = get_console(stderr=True)
     for message in messages:
         colour = "red" if message.is_serious() else "yellow"

@@ -39,7 +39,12 @@ __all__ = ["serve"]
     default="info",
     show_default=True,
 )
-@click.option("--graceful-timeout", default=30, show_default=True, help="Seconds to finish requests on shutdown.")
+@click.option(
+    "--graceful-timeout",
+    default=30,
+    show_default=True,
+    help="Seconds to finish requests on shutdown.",
+)
 def serve(
     host: str,
     port: int,

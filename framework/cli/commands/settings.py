@@ -39,7 +39,9 @@ def settings_command(keys: tuple[str, ...], as_json: bool, changed: bool) -> Non
         items = [item for item in items if item.source != "default"]
     rows = [(item.key, mask_setting(item.key, item.value), item.source) for item in items]
     if as_json:
-        payload = {key: {"value": _jsonable(value), "source": source} for key, value, source in rows}
+        payload = {
+            key: {"value": _jsonable(value), "source": source} for key, value, source in rows
+        }
         click.echo(json.dumps(payload, indent=2, sort_keys=True))
         return
     from rich.table import Table

@@ -44,7 +44,7 @@ class AsyncConsole(code.InteractiveConsole):
 
     def run(self, code_object: types.CodeType) -> Any:
         """Evaluate *code_object*, awaiting it on the console's loop when it awaits."""
-        result = types.FunctionType(code_object, self.locals)()  # type: ignore[arg-type]
+        result = types.FunctionType(code_object, self.locals)()
         if inspect.iscoroutine(result):
             return self.loop.run_until_complete(result)
         return result
@@ -73,7 +73,9 @@ def shell(command: str | None, interface: str | None) -> None:
             import IPython
         except ImportError:
             if interface == "ipython":
-                raise click.ClickException("IPython is not installed: pip install ipython") from None
+                raise click.ClickException(
+                    "IPython is not installed: pip install ipython"
+                ) from None
         else:
             IPython.start_ipython(argv=[], user_ns=namespace)
             return
