@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test pytest lint typecheck format clean
+.PHONY: install run test pytest lint typecheck format docs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,15 @@ pytest: install
 	$(PY) -m pytest
 
 lint: install
-	$(VENV)/bin/ruff check framework tests scripts
-	$(VENV)/bin/ruff format --check framework tests scripts
+	$(VENV)/bin/ruff check framework tests scripts docs/hooks
+	$(VENV)/bin/ruff format --check framework tests scripts docs/hooks
 
 typecheck: install
 	$(VENV)/bin/mypy
+
+## docs: build the documentation into site/ (strict: any warning fails)
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 format: install
 	$(VENV)/bin/ruff format framework tests scripts
