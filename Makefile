@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test pytest lint typecheck format docs clean
+.PHONY: install run test pytest lint typecheck format docs bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ typecheck: install
 ## docs: build the documentation into site/ (strict: any warning fails)
 docs: install
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+## bench: measure against raw Starlette, FastAPI, Litestar, Django; writes bench/results.md
+bench: install
+	$(PY) bench/run.py
+
+## bench-quick: one second per cell, to prove the harness works (no timing is asserted)
+bench-quick: install
+	$(PY) bench/run.py --quick
 
 format: install
 	$(VENV)/bin/ruff format framework tests scripts
