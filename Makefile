@@ -28,8 +28,8 @@ pytest: install
 	$(PY) -m pytest
 
 lint: install
-	$(VENV)/bin/ruff check framework tests scripts docs/hooks
-	$(VENV)/bin/ruff format --check framework tests scripts docs/hooks
+	$(VENV)/bin/ruff check framework tests scripts docs/hooks bench
+	$(VENV)/bin/ruff format --check framework tests scripts docs/hooks bench
 
 typecheck: install
 	$(VENV)/bin/mypy
@@ -47,8 +47,8 @@ bench-quick: install
 	$(PY) bench/run.py --quick
 
 format: install
-	$(VENV)/bin/ruff format framework tests scripts
-	$(VENV)/bin/ruff check --fix framework tests scripts
+	$(VENV)/bin/ruff format framework tests scripts docs/hooks bench
+	$(VENV)/bin/ruff check --fix framework tests scripts docs/hooks bench
 
 clean:
 	rm -rf $(VENV) site dist build .pytest_cache .mypy_cache .ruff_cache

@@ -13,13 +13,27 @@ from tools import PROJECT_PYTHON, ROOT, WORK
 BIN = PROJECT_PYTHON.parent
 
 
-def hyperfine(commands: dict[str, str], runs: int, warmup: int, prepare: str | None = None,
-              cwd: Path | None = None) -> dict[str, float]:
+def hyperfine(
+    commands: dict[str, str],
+    runs: int,
+    warmup: int,
+    prepare: str | None = None,
+    cwd: Path | None = None,
+) -> dict[str, float]:
     """Return the median wall time in ms of each command (hyperfine, no intermediate shell)."""
     WORK.mkdir(parents=True, exist_ok=True)
     export = WORK / "hyperfine.json"
-    args = ["hyperfine", "--style", "none", "--runs", str(runs), "--warmup", str(warmup),
-            "--export-json", str(export)]
+    args = [
+        "hyperfine",
+        "--style",
+        "none",
+        "--runs",
+        str(runs),
+        "--warmup",
+        str(warmup),
+        "--export-json",
+        str(export),
+    ]
     if prepare:
         args += ["--prepare", prepare]
     else:
@@ -37,24 +51,36 @@ def cli_figures(peers_python: Path, quick: bool) -> dict[str, dict[str, float]]:
     peers_bin = peers_python.parent
     figures: dict[str, dict[str, float]] = {}
     figures["help (ms)"] = hyperfine(
-        {"framework manage.py --help": f"{PROJECT_PYTHON} {ROOT / 'manage.py'} --help",
-         "django-admin help": f"{peers_bin / 'django-admin'} help"},
-        runs, warmup, cwd=ROOT,
+        {
+            "framework manage.py --help": f"{PROJECT_PYTHON} {ROOT / 'manage.py'} --help",
+            "django-admin help": f"{peers_bin / 'django-admin'} help",
+        },
+        runs,
+        warmup,
+        cwd=ROOT,
     )
+    django_admin = peers_bin / "django-admin"
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "site"
         figures["startproject (ms)"] = hyperfine(
-            {"framework startproject": f"{BIN / 'framework'} startproject benchproject {target}",
-             "django-admin startproject": f"{peers_bin / 'django-admin'} startproject benchproject {target}"},
-            runs, warmup, prepare=f"rm -rf {target} && mkdir -p {target}",
+            {
+                "framework startproject": f"{BIN / 'framework'} startproject bp {target}",
+                "django-admin startproject": f"{django_admin} startproject bp {target}",
+            },
+            runs,
+            warmup,
+            prepare=f"rm -rf {target} && mkdir -p {target}",
         )
         shutil.rmtree(target, ignore_errors=True)
     figures["import (ms)"] = hyperfine(
-        {"framework.web": f"{PROJECT_PYTHON} -c 'import framework.web'",
-         "starlette": f"{PROJECT_PYTHON} -c 'import starlette.applications'",
-         "fastapi": f"{peers_python} -c 'import fastapi'",
-         "litestar": f"{peers_python} -c 'import litestar'",
-         "django": f"{peers_python} -c 'import django.core.asgi'"},
-        runs, warmup,
+        {
+            "framework.web": f"{PROJECT_PYTHON} -c 'import framework.web'",
+            "starlette": f"{PROJECT_PYTHON} -c 'import starlette.applications'",
+            "fastapi": f"{peers_python} -c 'import fastapi'",
+            "litestar": f"{peers_python} -c 'import litestar'",
+            "django": f"{peers_python} -c 'import django.core.asgi'",
+        },
+        runs,
+        warmup,
     )
     return figures

@@ -50,8 +50,12 @@ class Server:
         self.port = free_port()
         log = (self.cwd / f".bench-{self.name}.log").open("wb")
         self.process = subprocess.Popen(
-            self.command(), cwd=self.cwd, env={**os.environ, **self.env}, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            self.command(),
+            cwd=self.cwd,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -87,8 +91,16 @@ def free_port() -> int:
 
 
 def wrk_command(url: str, seconds: float, script: Path | None) -> list[str]:
-    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{CONNECTIONS}",
-               f"-d{max(1, round(seconds))}s", "--latency"]
+    command = [
+        "taskset",
+        "-c",
+        LOAD_CORE,
+        "wrk",
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+    ]
     if script is not None:
         command += ["-s", str(script)]
     return [*command, url]
@@ -109,7 +121,9 @@ def parse_wrk(text: str) -> Cell:
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     if non_2xx:
         errors += int(non_2xx.group(1))
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
     if sockets:
         errors += sum(int(n) for n in sockets.groups())
     return Cell(rps=rps, p50=_latency(text, "50"), p99=_latency(text, "99"), errors=errors)
@@ -117,8 +131,9 @@ def parse_wrk(text: str) -> Cell:
 
 def run_wrk(url: str, seconds: float, script: Path | None = None) -> Cell:
     """Run wrk against *url* for *seconds* and return the parsed cell."""
-    result = subprocess.run(wrk_command(url, seconds, script), capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        wrk_command(url, seconds, script), capture_output=True, text=True, check=True
+    )
     return parse_wrk(result.stdout)
 
 

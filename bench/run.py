@@ -23,10 +23,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cli_figures import cli_figures  # noqa: E402
-from load import Cell, Server, ab_command, run_ab, run_wrk, wrk_command  # noqa: E402
-from report import write_report  # noqa: E402
-from tools import BENCH, PROJECT_PYTHON, WORK, ensure_commands, ensure_peers, package_version  # noqa: E402
+from cli_figures import cli_figures
+from load import Cell, Server, ab_command, run_ab, run_wrk, wrk_command
+from report import write_report
+from tools import BENCH, PROJECT_PYTHON, WORK, ensure_commands, ensure_peers, package_version
 
 APPS = BENCH / "apps"
 POST_SCRIPT = BENCH / "post_item.lua"
@@ -52,19 +52,39 @@ ENDPOINTS = [
 
 def contenders(peers_python: Path) -> list[Server]:
     """Return the servers to measure; raw Starlette first (the baseline)."""
-    uvicorn = ["-m", "uvicorn", "--no-access-log", "--log-level", "warning", "--workers", "1",
-               "--loop", "uvloop", "--http", "httptools"]
+    uvicorn = [
+        "-m",
+        "uvicorn",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--workers",
+        "1",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+    ]
     env = {"PYTHONPATH": str(APPS)}
     servers = [
         Server("starlette", [str(PROJECT_PYTHON), *uvicorn, "raw_starlette:app"], APPS, env),
     ]
     site = APPS / "framework_site"
     if (site / "manage.py").exists():
-        servers.append(Server(
-            "framework", [str(PROJECT_PYTHON), *uvicorn, "benchsite.asgi:app"], site,
-            {**env, "PYTHONPATH": f"{site}:{APPS}", "DEBUG": "false",
-             "SECRET_KEY": "bench-" + "k" * 50, "ALLOWED_HOSTS": "127.0.0.1,localhost"},
-        ))
+        servers.append(
+            Server(
+                "framework",
+                [str(PROJECT_PYTHON), *uvicorn, "benchsite.asgi:app"],
+                site,
+                {
+                    **env,
+                    "PYTHONPATH": f"{site}:{APPS}",
+                    "DEBUG": "false",
+                    "SECRET_KEY": "bench-" + "k" * 50,
+                    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                },
+            )
+        )
     servers += [
         Server("fastapi", [str(peers_python), *uvicorn, "fastapi_app:app"], APPS, env),
         Server("litestar", [str(peers_python), *uvicorn, "litestar_app:app"], APPS, env),
@@ -82,10 +102,14 @@ def verify(server: Server) -> None:
         (len(httpx.get(f"{base}/users").json()) == 20, "GET /users has 20 rows"),
         (httpx.get(f"{base}/users/7").json()["email"] == "user7@example.com", "GET /users/7"),
         (httpx.get(f"{base}/users/99999").status_code == 404, "GET /users/99999 is 404"),
-        (httpx.post(f"{base}/items", json={"name": "w", "price": 1.5}).status_code == 201,
-         "POST /items is 201"),
-        (httpx.post(f"{base}/items", json={"name": "w"}).status_code in (400, 422),
-         "POST /items without price is 4xx"),
+        (
+            httpx.post(f"{base}/items", json={"name": "w", "price": 1.5}).status_code == 201,
+            "POST /items is 201",
+        ),
+        (
+            httpx.post(f"{base}/items", json={"name": "w"}).status_code in (400, 422),
+            "POST /items without price is 4xx",
+        ),
     ]
     failed = [label for ok, label in checks if not ok]
     if failed:
@@ -106,8 +130,10 @@ def measure(servers: list[Server], seconds: float, rounds: int, warmup: float) -
             for server in servers:
                 cell = run_wrk(server.url + endpoint.path, seconds, endpoint.script)
                 samples[endpoint.key][server.name].append(cell)
-                print(f"round {number} {endpoint.key:6} {server.name:10} {cell.rps:10.0f} req/s",
-                      flush=True)
+                print(
+                    f"round {number} {endpoint.key:6} {server.name:10} {cell.rps:10.0f} req/s",
+                    flush=True,
+                )
     return {
         key: {name: median_cell(cells) for name, cells in by_server.items()}
         for key, by_server in samples.items()
@@ -118,8 +144,12 @@ def median_cell(cells: list[Cell]) -> Cell:
     """Return the cell of median throughput (its latencies come with it)."""
     ordered = sorted(cells, key=lambda cell: cell.rps)
     middle = ordered[len(ordered) // 2]
-    return Cell(statistics.median(c.rps for c in cells), middle.p50, middle.p99,
-                sum(c.errors for c in cells))
+    return Cell(
+        statistics.median(c.rps for c in cells),
+        middle.p50,
+        middle.p99,
+        sum(c.errors for c in cells),
+    )
 
 
 def main() -> None:
@@ -180,9 +210,13 @@ def main() -> None:
         figures=figures,
         versions=versions,
         commands=commands,
-        settings={"seconds per cell": args.seconds, "rounds": args.rounds,
-                  "warm-up seconds": args.warmup, "date": date.today().isoformat(),
-                  "wall time (s)": round(time.monotonic() - started)},
+        settings={
+            "seconds per cell": args.seconds,
+            "rounds": args.rounds,
+            "warm-up seconds": args.warmup,
+            "date": date.today().isoformat(),
+            "wall time (s)": round(time.monotonic() - started),
+        },
     )
     print(f"wrote {args.output}")
 

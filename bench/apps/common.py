@@ -7,7 +7,9 @@ import sqlite3
 from pathlib import Path
 
 #: The database every contender reads, created by :func:`seed`.
-DB_PATH = Path(os.environ.get("BENCH_DB", Path(__file__).resolve().parents[1] / ".work" / "bench.sqlite3"))
+DB_PATH = Path(
+    os.environ.get("BENCH_DB", Path(__file__).resolve().parents[1] / ".work" / "bench.sqlite3")
+)
 DB_URL = f"sqlite+aiosqlite:///{DB_PATH}"
 USER_COUNT = 100
 PAGE = 20

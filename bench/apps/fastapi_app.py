@@ -6,14 +6,13 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+from common import DB_URL, PAGE
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from common import DB_URL, PAGE
 
 engine = create_async_engine(DB_URL)
 Session = async_sessionmaker(engine, expire_on_commit=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from common import DB_URL, PAGE
 from litestar import Litestar, MediaType, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
@@ -12,8 +13,6 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from common import DB_URL, PAGE
 
 engine = create_async_engine(DB_URL)
 Session = async_sessionmaker(engine, expire_on_commit=False)

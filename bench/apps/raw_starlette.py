@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+from common import DB_URL, PAGE
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
@@ -12,8 +13,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
-
-from common import DB_URL, PAGE
 
 engine = create_async_engine(DB_URL)
 Session = async_sessionmaker(engine, expire_on_commit=False)

@@ -1,10 +1,9 @@
 """Async views; the POST body is validated by pydantic like every other contender's."""
 
+from common import PAGE
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import BaseModel, ValidationError
-
-from common import PAGE
 
 from .models import User
 
@@ -28,7 +27,9 @@ async def json_endpoint(request):
 
 
 async def users(request):
-    return JsonResponse([user_dict(u) async for u in User.objects.order_by("id")[:PAGE]], safe=False)
+    return JsonResponse(
+        [user_dict(u) async for u in User.objects.order_by("id")[:PAGE]], safe=False
+    )
 
 
 async def user(request, user_id: int):
