@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test pytest lint typecheck format clean
+.PHONY: install run test pytest lint typecheck format docs bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,15 +30,27 @@ pytest: install
 	$(PY) scripts/pgcluster.py run -- $(PY) -m pytest
 
 lint: install
-	$(VENV)/bin/ruff check framework tests scripts
-	$(VENV)/bin/ruff format --check framework tests scripts
+	$(VENV)/bin/ruff check framework tests scripts docs/hooks bench
+	$(VENV)/bin/ruff format --check framework tests scripts docs/hooks bench
 
 typecheck: install
 	$(VENV)/bin/mypy
 
+## docs: build the documentation into site/ (strict: any warning fails)
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+## bench: measure against raw Starlette, FastAPI, Litestar, Django; writes bench/results.md
+bench: install
+	$(PY) bench/run.py
+
+## bench-quick: one second per cell, to prove the harness works (no timing is asserted)
+bench-quick: install
+	$(PY) bench/run.py --quick
+
 format: install
-	$(VENV)/bin/ruff format framework tests scripts
-	$(VENV)/bin/ruff check --fix framework tests scripts
+	$(VENV)/bin/ruff format framework tests scripts docs/hooks bench
+	$(VENV)/bin/ruff check --fix framework tests scripts docs/hooks bench
 
 clean:
 	rm -rf $(VENV) site dist build .pytest_cache .mypy_cache .ruff_cache

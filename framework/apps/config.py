@@ -95,11 +95,11 @@ class AppConfig:
             app_name = entry
         else:
             config_class = _config_class_at(entry)
-            if not config_class.name:
+            app_name = config_class.name or _package_of_apps_module(config_class.__module__)
+            if not app_name:
                 raise ImproperlyConfigured(
                     f"{entry!r} in INSTALLED_APPS must set 'name' to the app's module path."
                 )
-            app_name = config_class.name
             module = _import_app_part(entry, app_name)
         return (config_class or cls)(app_name, module)
 
@@ -163,6 +163,12 @@ class AppConfig:
 
     def on_shutdown(self) -> Any:
         """Run when the server stops, in reverse registry order; may be ``async``."""
+
+
+def _package_of_apps_module(module_name: str) -> str:
+    """Return ``"blog"`` for a config defined in ``blog.apps``, else an empty string."""
+    package, _, last = module_name.rpartition(".")
+    return package if last == "apps" else ""
 
 
 def _import_app_part(entry: str, module_name: str) -> ModuleType:

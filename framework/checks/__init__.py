@@ -18,7 +18,8 @@ from framework.checks.messages import (
     Info,
     Warning,
 )
-from framework.checks.registry import CheckRegistry, registry
+from framework.checks.registry import CheckRegistry
+from framework.checks.registry import registry as _registry
 
 __all__ = [
     "CRITICAL",
@@ -36,5 +37,5 @@ __all__ = [
     "run_checks",
 ]
 
-register = registry.register
-run_checks = registry.run_checks
+register = _registry.register
+run_checks = _registry.run_checks

@@ -82,7 +82,7 @@ class Info(CheckMessage):
         super().__init__(INFO, msg, hint, id, obj)
 
 
-class Warning(CheckMessage):  # noqa: A001 - Django's name, expected by users
+class Warning(CheckMessage):
     """A likely mistake; reported, never fatal."""
 
     def __init__(self, msg: str, hint: str | None = None, id: str = "", obj: Any = None) -> None:

@@ -19,7 +19,7 @@ def _use_settings(ctx: click.Context, param: click.Parameter, value: str | None)
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        from framework import get_version
+        from framework.version import get_version
 
         click.echo(get_version())
         ctx.exit()

@@ -42,9 +42,9 @@ def project_command(command: click.Command) -> click.Command:
 
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
-        import framework
+        from framework.apps.bootstrap import setup
 
-        framework.setup()
+        setup()
         if inspect.iscoroutinefunction(inspect.unwrap(callback)):
             from framework.cli.runtime import run_async
 
@@ -129,13 +129,13 @@ class ManagementGroup(click.Group):
         self._extra_commands()
         if self.load_error is not None:
             formatter.write_paragraph()
-            formatter.write_text(
-                click.style(f"Error: {self.load_error} (project commands unavailable)", fg="red")
-            )
+            # Written raw, not wrapped: the error stays one line.
+            line = f"Error: {self.load_error} (project commands unavailable)"
+            formatter.write(click.style(line, fg="red") + "\n")
 
     # -- running --------------------------------------------------------------------------
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,

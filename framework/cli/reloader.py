@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -55,6 +56,12 @@ class ReloadFilter(DefaultFilter):
 def _child(target: str, host: str, port: int) -> None:
     from framework.cli.commands.runserver import serve_forever
 
+    # Leave the terminal's process group: Ctrl-C then reaches only the reloader, which stops
+    # this server with exactly one SIGINT. Two (terminal + reloader) would make uvicorn skip
+    # the graceful shutdown, and the apps' on_shutdown hooks with it.
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
+
     serve_forever(target, host, port)
 
 
@@ -69,6 +76,8 @@ def run_with_reloader(target: str, host: str, port: int) -> None:
     """Serve *target* in a child process, restarted whenever a watched file changes."""
     from framework.cli.server import watch_paths
 
+    # watchfiles announces Ctrl-C with a warning; the banner already said how to quit.
+    logging.getLogger("watchfiles.main").setLevel(logging.ERROR)
     run_process(
         *watch_paths(),
         target=_child,
@@ -76,5 +85,4 @@ def run_with_reloader(target: str, host: str, port: int) -> None:
         watch_filter=ReloadFilter(),
         callback=_report,
         debounce=400,
-        grace_period=0.5,
     )

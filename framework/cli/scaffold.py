@@ -20,6 +20,10 @@ from framework.exceptions import CommandError
 __all__ = ["check_name", "find_template", "render_template"]
 
 
+#: Names that are standard-library packages without being listed as such.
+_RESERVED = frozenset({"test", "idlelib", "lib2to3", "ensurepip", "venv"})
+
+
 def find_template(name: str) -> Path:
     """Return the folder of the built-in template *name* (``project_template``…)."""
     package_dir = Path(__file__).resolve().parent.parent
@@ -36,7 +40,7 @@ def check_name(name: str, kind: str) -> None:
             f"{name!r} is not a valid {kind} name: use a Python identifier such as 'my{kind}' "
             "(letters, digits and underscores, not starting with a digit)."
         )
-    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+    if name in _RESERVED or name in sys.stdlib_module_names or name in sys.builtin_module_names:
         raise CommandError(
             f"{name!r} is the name of a standard-library module; choose another {kind} name."
         )
@@ -74,7 +78,7 @@ def render_template(
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
 
-    template_dir = template / directory if directory else template
+    template_dir = (template / directory if directory else template).resolve()
     if not (template_dir / "cookiecutter.json").is_file():
         raise CommandError(f"{template_dir} is not a cookiecutter template (no cookiecutter.json).")
     target = target.resolve()

@@ -78,10 +78,10 @@ def print_banner(host: str, port: int, *, reload: bool, title: str) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    from framework import get_version
     from framework.apps import apps
     from framework.cli.console import get_console
     from framework.conf import settings
+    from framework.version import get_version
 
     shown_host = f"[{host}]" if ":" in host else host
     grid = Table.grid(padding=(0, 2))

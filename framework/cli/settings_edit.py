@@ -101,9 +101,10 @@ def _insert(lines: list[str], node: ast.List | ast.Tuple, app: str) -> str:
 
 
 def _item_indent(lines: list[str], node: ast.List | ast.Tuple) -> str:
-    if node.elts:
-        line = lines[node.elts[0].lineno - 1]
-        if node.elts[0].lineno != node.lineno:
+    """Return the indentation new items get: that of the last item on a line of its own."""
+    for element in reversed(node.elts):
+        if element.lineno != node.lineno:
+            line = lines[element.lineno - 1]
             return line[: len(line) - len(line.lstrip())]
     line = lines[node.lineno - 1]
     return line[: len(line) - len(line.lstrip())] + "    "

@@ -37,7 +37,7 @@ class LazySettings:
                     else Settings.from_options(environ=os.environ)
                 )
                 object.__setattr__(self, "_wrapped", wrapped)
-        return self._wrapped  # type: ignore[return-value]
+        return self._wrapped
 
     @property
     def wrapped(self) -> Settings:
@@ -89,6 +89,6 @@ class LazySettings:
         previous = self.wrapped
         object.__setattr__(self, "_wrapped", previous.with_overrides(overrides))
         try:
-            yield self._wrapped  # type: ignore[misc]
+            yield self._wrapped
         finally:
             object.__setattr__(self, "_wrapped", previous)

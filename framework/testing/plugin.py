@@ -44,6 +44,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if not module:
         return
     os.environ[ENVIRONMENT_VARIABLE] = module
-    import framework
+    from framework.apps.bootstrap import setup
 
-    framework.setup()
+    setup()

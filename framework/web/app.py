@@ -125,12 +125,12 @@ def get_asgi_application() -> App:
     Refuses to build when a system check reports an error (a weak SECRET_KEY with DEBUG off,
     for instance), naming the first problem.
     """
-    import framework
+    from framework.apps.bootstrap import setup
     from framework.checks import run_checks
     from framework.exceptions import ImproperlyConfigured
     from framework.web.project import build_routes
 
-    framework.setup()
+    setup()
     errors = [message for message in run_checks() if message.is_serious()]
     if errors:
         raise ImproperlyConfigured(f"Refusing to start: {errors[0]}")

@@ -1,4 +1,4 @@
-"""Turn what a handler returns into a Response (DESIGN: dict/list → JSON, str → text, None → 204)."""
+"""Turn what a handler returns into a Response: dict/list → JSON, str → text, None → 204."""
 
 from __future__ import annotations
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import ast
-import asyncio
 import code
 import inspect
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["AsyncConsole", "shell", "shell_namespace"]
 
 
 def shell_namespace() -> dict[str, Any]:
     """Return what the shell pre-imports: settings, apps, and every app's models by name."""
+    import asyncio
+
     from framework.apps import apps
     from framework.conf import settings
 
@@ -44,7 +48,7 @@ class AsyncConsole(code.InteractiveConsole):
 
     def run(self, code_object: types.CodeType) -> Any:
         """Evaluate *code_object*, awaiting it on the console's loop when it awaits."""
-        result = types.FunctionType(code_object, self.locals)()  # type: ignore[arg-type]
+        result = types.FunctionType(code_object, self.locals)()
         if inspect.iscoroutine(result):
             return self.loop.run_until_complete(result)
         return result
@@ -65,6 +69,8 @@ def _run_source(console: AsyncConsole, source: str) -> None:
 )
 def shell(command: str | None, interface: str | None) -> None:
     """Open a Python shell with settings, apps and models loaded."""
+    import asyncio
+
     from framework.runtime import run_cleanups
 
     namespace = shell_namespace()

@@ -10,6 +10,6 @@ __all__ = ["version"]
 @click.command()
 def version() -> None:
     """Print the framework's version."""
-    from framework import get_version
+    from framework.version import get_version
 
     click.echo(get_version())

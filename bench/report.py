@@ -1,0 +1,112 @@
+"""Write bench/results.md: per-endpoint tables, ratios to raw Starlette, figures, commands."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+LABELS = {
+    "starlette": "Starlette (raw)",
+    "framework": "framework",
+    "fastapi": "FastAPI",
+    "litestar": "Litestar",
+    "django": "Django",
+}
+
+
+def machine() -> str:
+    """Describe the CPU the numbers come from."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    kernel = subprocess.run(["uname", "-r"], capture_output=True, text=True).stdout.strip()
+    return f"{model}, {os.cpu_count()} cores, Linux {kernel}, {platform.machine()}"
+
+
+def write_report(
+    path: Path,
+    *,
+    servers: list[str],
+    endpoints: list[tuple[str, str]],
+    results: dict,
+    patera: dict,
+    rss: dict,
+    figures: dict,
+    versions: dict,
+    commands: dict,
+    settings: dict[str, Any],
+) -> None:
+    """Render every number of one run as Markdown at *path*."""
+    lines = ["# Benchmark results", ""]
+    lines += [
+        f"Machine: {machine()}.  ",
+        "Run: " + ", ".join(f"{k} {v}" for k, v in settings.items()) + ".",
+        "",
+    ]
+    lines += [
+        "Ratios are to raw Starlette (hand-written, same uvicorn, same machine) in the same "
+        "run; higher is better.",
+        "",
+    ]
+    lines += [
+        "## Throughput ratio to raw Starlette",
+        "",
+        "| endpoint | " + " | ".join(LABELS[s] for s in servers) + " |",
+        "|---" * (len(servers) + 1) + "|",
+    ]
+    for key, label in endpoints:
+        base = results[key]["starlette"].rps
+        cells = [f"{results[key][s].rps / base:.2f}" for s in servers]
+        lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
+    lines.append("")
+    for key, label in endpoints:
+        base = results[key]["starlette"].rps
+        lines += [
+            f"## `{label}`",
+            "",
+            "| contender | req/s | ratio | p50 ms | p99 ms | errors |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for server in servers:
+            cell = results[key][server]
+            lines.append(
+                f"| {LABELS[server]} | {cell.rps:,.0f} | {cell.rps / base:.2f} | "
+                f"{cell.p50:.2f} | {cell.p99:.2f} | {cell.errors} |"
+            )
+        lines.append("")
+    base = patera["starlette"][0]
+    lines += [
+        "## Patera's measure: `ab -k -c 200 -n 2000` on `/users`",
+        "",
+        "| contender | req/s | ratio | failed |",
+        "|---|---:|---:|---:|",
+    ]
+    for server in servers:
+        rps, failed = patera[server]
+        lines.append(f"| {LABELS[server]} | {rps:,.0f} | {rps / base:.2f} | {failed} |")
+    lines += ["", "## Server memory after the load (RSS)", "", "| contender | MB |", "|---|---:|"]
+    lines += [f"| {LABELS[s]} | {rss[s]:.1f} |" for s in servers]
+    lines.append("")
+    for figure, values in figures.items():
+        lines += [f"## {figure}", "", "| command | median |", "|---|---:|"]
+        lines += [f"| {name} | {ms:.0f} |" for name, ms in values.items()]
+        lines.append("")
+    lines += ["## Versions", "", "| package | version |", "|---|---|"]
+    lines += [f"| {name} | {version} |" for name, version in versions.items()]
+    lines += ["", "## Commands", ""]
+    lines += [f"- {name}: `{command}`" for name, command in commands.items()]
+    lines += [
+        "- CLI figures: `hyperfine -N --warmup 3 --runs 20` (median)",
+        "- everything: `make bench` (`python bench/run.py`)",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines))

@@ -1,0 +1,225 @@
+"""Benchmark this framework beside raw Starlette, FastAPI, Litestar and Django, in one run.
+
+Every server runs under uvicorn (one worker, httptools, uvloop) pinned to core 0; wrk runs
+pinned to core 1 with 64 connections. Rounds are interleaved (A B C … A B C) and each cell
+is the median of the rounds. Results are ratios to raw Starlette measured in the same run.
+
+    python bench/run.py                 # full run, writes bench/results.md
+    python bench/run.py --quick         # 1 s per cell, one round: proves the harness works
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cli_figures import cli_figures
+from load import Cell, Server, ab_command, run_ab, run_wrk, wrk_command
+from report import write_report
+from tools import BENCH, PROJECT_PYTHON, WORK, ensure_commands, ensure_peers, package_version
+
+APPS = BENCH / "apps"
+POST_SCRIPT = BENCH / "post_item.lua"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One benchmarked route: its key, the path wrk requests, and the wrk script if any."""
+
+    key: str
+    path: str
+    script: Path | None = None
+
+
+ENDPOINTS = [
+    Endpoint("hello", "/hello"),
+    Endpoint("json", "/json"),
+    Endpoint("users", "/users"),
+    Endpoint("user", "/users/7"),
+    Endpoint("items", "/items", POST_SCRIPT),
+]
+
+
+def contenders(peers_python: Path) -> list[Server]:
+    """Return the servers to measure; raw Starlette first (the baseline)."""
+    uvicorn = [
+        "-m",
+        "uvicorn",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--workers",
+        "1",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+    ]
+    env = {"PYTHONPATH": str(APPS)}
+    servers = [
+        Server("starlette", [str(PROJECT_PYTHON), *uvicorn, "raw_starlette:app"], APPS, env),
+    ]
+    site = APPS / "framework_site"
+    if (site / "manage.py").exists():
+        servers.append(
+            Server(
+                "framework",
+                [str(PROJECT_PYTHON), *uvicorn, "benchsite.asgi:app"],
+                site,
+                {
+                    **env,
+                    "PYTHONPATH": f"{site}:{APPS}",
+                    "DEBUG": "false",
+                    "SECRET_KEY": "bench-" + "k" * 50,
+                    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                },
+            )
+        )
+    servers += [
+        Server("fastapi", [str(peers_python), *uvicorn, "fastapi_app:app"], APPS, env),
+        Server("litestar", [str(peers_python), *uvicorn, "litestar_app:app"], APPS, env),
+        Server("django", [str(peers_python), *uvicorn, "djangobench.asgi:app"], APPS, env),
+    ]
+    return servers
+
+
+def verify(server: Server) -> None:
+    """Fail before measuring if a contender answers wrongly (a fast wrong answer is no answer)."""
+    base = server.url
+    checks = [
+        (httpx.get(f"{base}/hello").text == "Hello, World!", "GET /hello"),
+        (httpx.get(f"{base}/json").json() == {"message": "Hello, World!"}, "GET /json"),
+        (len(httpx.get(f"{base}/users").json()) == 20, "GET /users has 20 rows"),
+        (httpx.get(f"{base}/users/7").json()["email"] == "user7@example.com", "GET /users/7"),
+        (httpx.get(f"{base}/users/99999").status_code == 404, "GET /users/99999 is 404"),
+        (
+            httpx.post(f"{base}/items", json={"name": "w", "price": 1.5}).status_code == 201,
+            "POST /items is 201",
+        ),
+        (
+            httpx.post(f"{base}/items", json={"name": "w"}).status_code in (400, 422),
+            "POST /items without price is 4xx",
+        ),
+    ]
+    failed = [label for ok, label in checks if not ok]
+    if failed:
+        raise SystemExit(f"{server.name} answers wrongly: {', '.join(failed)}")
+
+
+def measure(servers: list[Server], seconds: float, rounds: int, warmup: float) -> dict:
+    """Run interleaved rounds and return {endpoint: {server: median Cell}}."""
+    samples: dict[str, dict[str, list[Cell]]] = {
+        e.key: {s.name: [] for s in servers} for e in ENDPOINTS
+    }
+    for endpoint in ENDPOINTS:
+        for server in servers:
+            if warmup:
+                run_wrk(server.url + endpoint.path, warmup, endpoint.script)
+    for number in range(1, rounds + 1):
+        for endpoint in ENDPOINTS:
+            for server in servers:
+                cell = run_wrk(server.url + endpoint.path, seconds, endpoint.script)
+                samples[endpoint.key][server.name].append(cell)
+                print(
+                    f"round {number} {endpoint.key:6} {server.name:10} {cell.rps:10.0f} req/s",
+                    flush=True,
+                )
+    return {
+        key: {name: median_cell(cells) for name, cells in by_server.items()}
+        for key, by_server in samples.items()
+    }
+
+
+def median_cell(cells: list[Cell]) -> Cell:
+    """Return the cell of median throughput (its latencies come with it)."""
+    ordered = sorted(cells, key=lambda cell: cell.rps)
+    middle = ordered[len(ordered) // 2]
+    return Cell(
+        statistics.median(c.rps for c in cells),
+        middle.p50,
+        middle.p99,
+        sum(c.errors for c in cells),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 s per cell, one round")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--output", type=Path, default=BENCH / "results.md")
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.rounds, args.warmup = 1.0, 1, 0.0
+        if args.output == BENCH / "results.md":
+            args.output = WORK / "results-quick.md"
+    ensure_commands(["wrk", "ab", "hyperfine", "taskset"])
+    peers_python = ensure_peers()
+    sys.path.insert(0, str(APPS))
+    from common import seed
+
+    seed()
+    servers = contenders(peers_python)
+    started = time.monotonic()
+    try:
+        for server in servers:
+            server.start()
+            verify(server)
+        results = measure(servers, args.seconds, args.rounds, args.warmup)
+        patera = {s.name: run_ab(s.url + "/users") for s in servers}
+        rss = {s.name: s.rss_mb() for s in servers}
+    finally:
+        for server in servers:
+            server.stop()
+    figures = cli_figures(peers_python, quick=args.quick)
+    versions = {
+        "framework": package_version(PROJECT_PYTHON, "framework"),
+        "starlette": package_version(PROJECT_PYTHON, "starlette"),
+        "uvicorn": package_version(PROJECT_PYTHON, "uvicorn"),
+        "sqlalchemy": package_version(PROJECT_PYTHON, "sqlalchemy"),
+        "pydantic": package_version(PROJECT_PYTHON, "pydantic"),
+        "fastapi": package_version(peers_python, "fastapi"),
+        "litestar": package_version(peers_python, "litestar"),
+        "django": package_version(peers_python, "django"),
+        "python": platform.python_version(),
+    }
+    commands = {
+        "server": " ".join(servers[0].command()),
+        "wrk": " ".join(wrk_command("URL", args.seconds, None)),
+        "wrk (POST /items)": " ".join(wrk_command("URL", args.seconds, POST_SCRIPT)),
+        "ab": " ".join(ab_command("URL/users")),
+    }
+    write_report(
+        args.output,
+        servers=[s.name for s in servers],
+        endpoints=[(e.key, ("POST " if e.script else "GET ") + e.path) for e in ENDPOINTS],
+        results=results,
+        patera=patera,
+        rss=rss,
+        figures=figures,
+        versions=versions,
+        commands=commands,
+        settings={
+            "seconds per cell": args.seconds,
+            "rounds": args.rounds,
+            "warm-up seconds": args.warmup,
+            "date": date.today().isoformat(),
+            "wall time (s)": round(time.monotonic() - started),
+        },
+    )
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

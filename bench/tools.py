@@ -1,0 +1,57 @@
+"""Machine tools the benchmark needs (wrk, ab, hyperfine), and the peers' virtualenv."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / ".work"
+PEERS_VENV = BENCH / ".venv-peers"
+PEERS_PYTHON = PEERS_VENV / "bin" / "python"
+PROJECT_PYTHON = Path(sys.executable)
+
+#: Debian package of each command the harness runs.
+PACKAGES = {"wrk": "wrk", "ab": "apache2-utils", "hyperfine": "hyperfine", "taskset": "util-linux"}
+
+
+def ensure_commands(names: list[str]) -> None:
+    """Install the Debian packages of missing *names* (apt-get, updating lists if needed)."""
+    missing = sorted({PACKAGES[name] for name in names if shutil.which(name) is None})
+    if not missing:
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    install = [*sudo, "apt-get", "install", "-y", "-q", *missing]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print(f"installing {' '.join(missing)}", flush=True)
+    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+        subprocess.run([*sudo, "apt-get", "update", "-q"], env=env, check=True, capture_output=True)
+        subprocess.run(install, env=env, check=True, capture_output=True)
+
+
+def ensure_peers() -> Path:
+    """Create bench/.venv-peers with the peer frameworks once; return its python."""
+    requirements = BENCH / "requirements-peers.txt"
+    marker = PEERS_VENV / ".installed"
+    if marker.exists() and marker.read_text() == requirements.read_text():
+        return PEERS_PYTHON
+    print("installing the peer frameworks into bench/.venv-peers", flush=True)
+    venv.create(PEERS_VENV, with_pip=True, clear=True)
+    subprocess.run(
+        [str(PEERS_PYTHON), "-m", "pip", "install", "--quiet", "-r", str(requirements)],
+        check=True,
+    )
+    marker.write_text(requirements.read_text())
+    return PEERS_PYTHON
+
+
+def package_version(python: Path, package: str) -> str:
+    """Return the version of *package* installed for *python*."""
+    code = f"from importlib.metadata import version; print(version({package!r}))"
+    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
+    return result.stdout.strip() or "?"

@@ -1,0 +1,130 @@
+"""startapp renders the app template and registers the app in the project's settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from framework.cli.app import cli
+from framework.conf import ENVIRONMENT_VARIABLE, settings
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), prog_name="manage.py", catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """Generate a project and make it the current one, as manage.py would."""
+    monkeypatch.chdir(tmp_path)
+    assert run("startproject", "site_for_apps").exit_code == 0
+    root = tmp_path / "site_for_apps"
+    monkeypatch.chdir(root)
+    monkeypatch.syspath_prepend(str(root))
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, "site_for_apps.settings")
+    settings.reset()
+    return root
+
+
+def test_creates_the_app_and_registers_it(project: Path) -> None:
+    result = run("startapp", "blog")
+    assert result.exit_code == 0, result.stderr
+    app = project / "blog"
+    files = sorted(str(p.relative_to(app)) for p in app.rglob("*") if p.is_file())
+    assert files == [
+        "__init__.py",
+        "apps.py",
+        "commands.py",
+        "controllers.py",
+        "migrations/__init__.py",
+        "models.py",
+        "schemas.py",
+        "static/blog/app.css",
+        "templates/blog/index.html",
+        "tests/__init__.py",
+        "tests/test_blog.py",
+    ]
+    assert "class BlogConfig(AppConfig):" in (app / "apps.py").read_text()
+    # Jinja templates of the app are copied, not rendered by cookiecutter.
+    assert "{{ title }}" in (app / "templates/blog/index.html").read_text()
+    assert (
+        'INSTALLED_APPS = [\n    "blog",\n]' in (project / "site_for_apps/settings.py").read_text()
+    )
+    assert 'Added "blog" to INSTALLED_APPS in site_for_apps/settings.py.' in result.stdout
+
+
+def test_second_app_and_the_registry(project: Path) -> None:
+    run("startapp", "blog")
+    run("startapp", "shop_items")
+    sys.modules.pop("site_for_apps.settings")  # a new manage.py process would import it afresh
+    settings.reset()
+    assert settings.INSTALLED_APPS == ["blog", "shop_items"]
+    import framework
+    from framework.apps import apps
+
+    framework.setup()
+    config = apps.get_app_config("shop_items")
+    assert (type(config).__name__, config.verbose_name) == ("ShopItemsConfig", "ShopItems")
+
+
+def test_unsupported_settings_shape_prints_the_line_to_add(project: Path) -> None:
+    settings_file = project / "site_for_apps/settings.py"
+    settings_file.write_text(
+        settings_file.read_text().replace(
+            "INSTALLED_APPS = [\n]", "BASE_APPS = []\nINSTALLED_APPS = BASE_APPS + []"
+        )
+    )
+    before = settings_file.read_text()
+    result = run("startapp", "blog")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Warning: INSTALLED_APPS in site_for_apps/settings.py is not a plain list, so it was not "
+        'edited. Add this line to it:\n    "blog",\n'
+    )
+    assert settings_file.read_text() == before
+    assert (project / "blog" / "apps.py").is_file()
+
+
+def test_existing_folder_is_refused(project: Path) -> None:
+    (project / "blog").mkdir()
+    (project / "blog" / "keep.py").write_text("")
+    result = run("startapp", "blog")
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"Error: {project / 'blog'} already exists and is not empty; "
+        "choose an empty directory.\n"
+    )
+    assert "blog" not in (project / "site_for_apps/settings.py").read_text()
+
+
+def test_bad_app_names(project: Path) -> None:
+    assert run("startapp", "2blog").stderr.startswith("Error: '2blog' is not a valid app name")
+    assert run("startapp", "json").stderr == (
+        "Error: 'json' is the name of a standard-library module; choose another app name.\n"
+    )
+
+
+def test_outside_a_project_renders_in_the_current_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("startapp", "loose")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "loose" / "apps.py").is_file()
+    assert 'Add "loose" to INSTALLED_APPS in your settings module.' in result.stdout
+
+
+def test_package_layout(project: Path) -> None:
+    result = run("startapp", "payments", "--package")
+    assert result.exit_code == 0, result.stderr
+    root = project / "payments"
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    assert "pyproject.toml" in files
+    assert "src/payments/apps.py" in files
+    assert "src/payments/migrations/__init__.py" in files
+    assert "tests/settings.py" in files and "tests/test_installed.py" in files
+    assert 'packages = ["src/payments"]' in (root / "pyproject.toml").read_text()
+    assert "pip install -e payments" in result.stdout
+    # A reusable app is installed with pip before it is listed, so settings are untouched.
+    assert "payments" not in (project / "site_for_apps/settings.py").read_text()
