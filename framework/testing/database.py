@@ -14,10 +14,12 @@ other's rows::
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -132,21 +134,33 @@ async def rollback_scope() -> AsyncIterator[AsyncSession]:
                 await scope.finish(None)
 
 
+def _run(function: Callable[..., Awaitable[None]], *args: Any) -> None:
+    """Run *function* in a new event loop and close what it opened before the loop ends."""
+    from framework.runtime import run_cleanups
+
+    async def main() -> None:
+        try:
+            await function(*args)
+        finally:
+            await run_cleanups()
+
+    asyncio.run(main())
+
+
 @pytest.fixture(scope="session")
 def db_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Build the test databases from migrations once per session; yield their URLs."""
-    from framework.cli.runtime import run_async
     from framework.conf import settings
 
     folder = Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp(), prefix="databases-"))
     urls = test_database_urls(folder)
-    run_async(create_test_databases, urls)
+    _run(create_test_databases, urls)
     try:
         with settings.override(DATABASES=urls):
-            run_async(migrate_databases)
+            _run(migrate_databases)
             yield urls
     finally:
-        run_async(drop_test_databases, urls)
+        _run(drop_test_databases, urls)
 
 
 @pytest.fixture

@@ -38,5 +38,13 @@ def test_every_builtin_command_is_in_the_cli_reference(site: Path) -> None:
 
 
 def test_guides_are_built(site: Path) -> None:
-    for page in ["settings", "apps", "cli", "scaffolding", "architecture"]:
+    for page in [
+        "settings",
+        "apps",
+        "cli",
+        "scaffolding",
+        "database",
+        "migrations",
+        "architecture",
+    ]:
         assert (site / page / "index.html").is_file(), page

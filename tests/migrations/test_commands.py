@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from framework.checks import Error, registry
+from framework.checks import Error
+from framework.checks.registry import registry
 from framework.cli import call_command
 from framework.cli.app import cli
 from framework.cli.commands.db_apply import warn_unapplied_migrations

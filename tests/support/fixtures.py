@@ -7,9 +7,9 @@ so it runs once on SQLite and once on PostgreSQL. Import them in a ``conftest.py
 
 from __future__ import annotations
 
-import os
+import sys
 from collections.abc import AsyncIterator, Iterator
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,32 +40,34 @@ __all__ = [
 _shared: dict[str, dict[str, str]] = {}
 
 
-@pytest.fixture(scope="package")
-def dbproject() -> Iterator[None]:
-    """Load the test project (``tests/fixtures/dbproject``) for the package's tests."""
+# The project's modules, kept across tests: the shared conftest forgets fixture modules after
+# each test, but model classes must not be defined twice in the one metadata.
+_project_modules: dict[str, ModuleType] = {}
+
+
+@pytest.fixture
+def dbproject(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load the test project (``tests/fixtures/dbproject``) for the test."""
     import framework
     from framework.apps import apps
     from framework.conf import ENVIRONMENT_VARIABLE, settings
+    from framework.migrations.locations import app_models
 
-    previous = os.environ.get(ENVIRONMENT_VARIABLE)
-    os.environ[ENVIRONMENT_VARIABLE] = PROJECT_SETTINGS
+    sys.modules.update(_project_modules)
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, PROJECT_SETTINGS)
     settings.reset()
     apps.reset()
     framework.setup()
     # The registry forgets models on reset and a module imported earlier does not register
     # them again, so hand them back (SQLAlchemy's registry remembers every model).
-    from framework.migrations.locations import app_models
-
     for label in apps.app_configs:
         for model in app_models(label):
             apps.register_model(label, model)
-    yield
-    if previous is None:
-        os.environ.pop(ENVIRONMENT_VARIABLE, None)
-    else:
-        os.environ[ENVIRONMENT_VARIABLE] = previous
-    settings.reset()
-    apps.reset()
+    for name, module in sys.modules.items():
+        if name in ("tests.fixtures", "notes") or name.startswith(
+            ("tests.fixtures.dbproject.", "notes.")
+        ):
+            _project_modules[name] = module
 
 
 @pytest.fixture
