@@ -28,11 +28,14 @@ from framework.exceptions import FrameworkError
 
 __all__ = [
     "NoSessionError",
+    "RoutingSession",
     "SessionScope",
     "TransactionManagementError",
+    "activate_scope",
     "bind_connections",
     "current_scope",
     "current_session",
+    "new_session",
     "request_scope",
     "session",
 ]
@@ -199,6 +202,12 @@ def bind_connections(connections: Mapping[str, AsyncConnection]) -> Iterator[Non
         _bound = previous
 
 
-def activate_scope(scope: SessionScope | None) -> None:
-    """Make *scope* the active one in the current context (fixtures that span tasks)."""
+def activate_scope(scope: SessionScope | None) -> SessionScope | None:
+    """Make *scope* the active one in the current context; return the one it replaces.
+
+    For fixtures that set up and tear down in different tasks, where a context variable
+    token cannot be reset.
+    """
+    previous = _current.get()
     _current.set(scope)
+    return previous

@@ -115,7 +115,7 @@ async def migrate_databases() -> None:
 async def rollback_scope() -> AsyncIterator[AsyncSession]:
     """Yield an active session whose work (commits included) is rolled back at the end."""
     from framework.db import engines
-    from framework.db.sessions import SessionScope, _current, activate_scope, bind_connections
+    from framework.db.sessions import SessionScope, activate_scope, bind_connections
 
     async with AsyncExitStack() as stack:
         connections = {}
@@ -125,8 +125,8 @@ async def rollback_scope() -> AsyncIterator[AsyncSession]:
             stack.push_async_callback(transaction.rollback)
             connections[alias] = connection
         with bind_connections(connections):
-            scope, previous = SessionScope(), _current.get()
-            activate_scope(scope)
+            scope = SessionScope()
+            previous = activate_scope(scope)
             try:
                 yield scope.session
             finally:
