@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from framework.migrations import AppliedStep
 
 __all__ = [
+    "Progress",
     "db_downgrade",
     "db_sql",
     "db_stamp",
     "db_upgrade",
-    "print_step",
     "warn_unapplied_migrations",
 ]
 
@@ -36,39 +36,51 @@ lock_timeout_option = click.option(
 )
 
 
-def print_step(step: AppliedStep) -> None:
-    """Print one line per migration applied, reverted or stamped, with its duration."""
-    from rich.markup import escape
+class Progress:
+    """Print a header before the first migration, a line per migration, then a summary.
 
-    from framework.cli.console import get_console
+    Nothing is printed before the first migration runs, so a refusal (two heads, an unknown
+    revision) is the only line the user sees.
+    """
 
-    verb = _VERBS[step.action]
-    get_console().print(
-        f"  [green]{verb}[/] [bold]{escape(step.app)}[/] {step.revision} "
-        f"{escape(step.message)} [dim]({step.seconds * 1000:.0f} ms)[/]"
-    )
+    _HEADERS = {"apply": "Upgrading", "revert": "Downgrading", "stamp": "Stamping"}
 
+    def __init__(self, alias: str, action: str, target: str) -> None:
+        self.alias = alias
+        self.action = action
+        self.target = target
+        self.count = 0
+        self.started = time.perf_counter()
 
-def _print_summary(alias: str, action: str, steps: list[AppliedStep], started: float) -> None:
-    from framework.cli.console import get_console
+    def step(self, step: AppliedStep) -> None:
+        """Print one line for a migration applied, reverted or stamped, with its duration."""
+        from rich.markup import escape
 
-    console = get_console()
-    if not steps:
-        idle = {"apply": "is up to date", "revert": "has nothing to revert"}
-        console.print(f"Database '{alias}' {idle.get(action, 'is unchanged')}.")
-        return
-    verb = _VERBS[action].lower()
-    console.print(
-        f"Database '{alias}': {verb} {len(steps)} migration(s) in "
-        f"{time.perf_counter() - started:.2f} s."
-    )
+        from framework.cli.console import get_console
 
+        console = get_console()
+        if not self.count:
+            header = self._HEADERS[self.action]
+            console.print(f"[bold]{header}[/] database '{self.alias}' to {escape(self.target)}:")
+        self.count += 1
+        console.print(
+            f"  [green]{_VERBS[step.action]}[/] [bold]{escape(step.app)}[/] {step.revision} "
+            f"{escape(step.message)} [dim]({step.seconds * 1000:.0f} ms)[/]"
+        )
 
-def _announce(alias: str, action: str, target: str) -> None:
-    from framework.cli.console import get_console
+    def summary(self) -> None:
+        """Print how many migrations ran and how long it took (or that none had to)."""
+        from framework.cli.console import get_console
 
-    names = {"apply": "Upgrading", "revert": "Downgrading", "stamp": "Stamping"}
-    get_console().print(f"[bold]{names[action]}[/] database '{alias}' to {target}:")
+        if not self.count:
+            idle = {"apply": "is up to date", "revert": "has nothing to revert"}
+            get_console().print(f"Database '{self.alias}' {idle.get(self.action, 'is unchanged')}.")
+            return
+        elapsed = time.perf_counter() - self.started
+        get_console().print(
+            f"Database '{self.alias}': {_VERBS[self.action].lower()} {self.count} "
+            f"migration(s) in {elapsed:.2f} s."
+        )
 
 
 @click.command("db-upgrade")
@@ -87,12 +99,11 @@ async def db_upgrade(
     if not skip_checks:
         run_system_checks(quiet_ok=True)
     for alias in aliases_for_target(target, database):
-        _announce(alias, "apply", target)
-        started = time.perf_counter()
-        steps = await upgrade(
-            alias, target, report=print_step, lock_timeout=lock_timeout, on_wait=print_warning
+        progress = Progress(alias, "apply", target)
+        await upgrade(
+            alias, target, report=progress.step, lock_timeout=lock_timeout, on_wait=print_warning
         )
-        _print_summary(alias, "apply", steps, started)
+        progress.summary()
 
 
 @click.command("db-downgrade")
@@ -105,12 +116,11 @@ async def db_downgrade(target: str, database: str | None, lock_timeout: float) -
     from framework.migrations import aliases_for_target, downgrade
 
     for alias in aliases_for_target(target, database):
-        _announce(alias, "revert", target)
-        started = time.perf_counter()
-        steps = await downgrade(
-            alias, target, report=print_step, lock_timeout=lock_timeout, on_wait=print_warning
+        progress = Progress(alias, "revert", target)
+        await downgrade(
+            alias, target, report=progress.step, lock_timeout=lock_timeout, on_wait=print_warning
         )
-        _print_summary(alias, "revert", steps, started)
+        progress.summary()
 
 
 @click.command("db-stamp")
@@ -122,10 +132,9 @@ async def db_stamp(revision: str, database: str | None, lock_timeout: float) -> 
     from framework.migrations import aliases_for_target, stamp
 
     for alias in aliases_for_target(revision, database):
-        _announce(alias, "stamp", revision)
-        started = time.perf_counter()
-        steps = await stamp(alias, revision, report=print_step, lock_timeout=lock_timeout)
-        _print_summary(alias, "stamp", steps, started)
+        progress = Progress(alias, "stamp", revision)
+        await stamp(alias, revision, report=progress.step, lock_timeout=lock_timeout)
+        progress.summary()
 
 
 @click.command("db-sql")
