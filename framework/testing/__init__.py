@@ -1,5 +1,13 @@
-"""Testing helpers: the pytest plugin (fixtures) and test clients."""
+"""Testing helpers: test clients, a live server and the pytest plugin's fixtures."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from framework.testing.clients import (
+    AsyncClient,
+    LifespanManager,
+    TestClient,
+    WebSocketSession,
+    default_base_url,
+)
+
+__all__ = ["AsyncClient", "LifespanManager", "TestClient", "WebSocketSession", "default_base_url"]
