@@ -34,9 +34,9 @@ __all__ = ["AsyncClient", "LifespanManager", "TestClient", "WebSocketSession", "
 
 def default_base_url(app: Any) -> str:
     """Return ``https://<host>`` for the first host *app* accepts (ALLOWED_HOSTS)."""
-    settings = getattr(app, "settings", None)
-    if settings is None:
-        from framework.conf import settings
+    from framework.conf import settings as global_settings
+
+    settings = getattr(app, "settings", None) or global_settings
     hosts = [str(host).strip().lower() for host in settings.ALLOWED_HOSTS] or ["*"]
     host = hosts[0]
     if host == "*":
@@ -89,8 +89,14 @@ class LifespanManager:
 class AsyncClient(httpx.AsyncClient):
     """An httpx ``AsyncClient`` talking to *app* in-process; lifespan runs in ``async with``."""
 
-    def __init__(self, app: Any, *, base_url: str | None = None,
-                 raise_server_exceptions: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        base_url: str | None = None,
+        raise_server_exceptions: bool = True,
+        **kwargs: Any,
+    ) -> None:
         transport = httpx.ASGITransport(
             app, raise_app_exceptions=raise_server_exceptions, client=("127.0.0.1", 50000)
         )
@@ -124,13 +130,15 @@ class _PortalTransport(httpx.BaseTransport):
         body = request.read()
         chunked = "content-length" not in request.headers
         with self.client.portal() as portal:
+
             async def run() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
                 async def chunks() -> Any:
                     yield body
 
                 content: Any = chunks() if chunked and body else body
-                forwarded = httpx.Request(request.method, request.url,
-                                          headers=request.headers, content=content)
+                forwarded = httpx.Request(
+                    request.method, request.url, headers=request.headers, content=content
+                )
                 response = await self.transport.handle_async_request(forwarded)
                 return response.status_code, response.headers.raw, await response.aread()
 
@@ -143,8 +151,14 @@ class TestClient(httpx.Client):
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, app: Any, *, base_url: str | None = None,
-                 raise_server_exceptions: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        base_url: str | None = None,
+        raise_server_exceptions: bool = True,
+        **kwargs: Any,
+    ) -> None:
         self.app = app
         self._portal: anyio.from_thread.BlockingPortal | None = None
         self._exit: contextlib.ExitStack | None = None
@@ -152,8 +166,11 @@ class TestClient(httpx.Client):
             app, raise_app_exceptions=raise_server_exceptions, client=("127.0.0.1", 50000)
         )
         kwargs.setdefault("follow_redirects", True)
-        super().__init__(transport=_PortalTransport(self, asgi),
-                         base_url=base_url or default_base_url(app), **kwargs)
+        super().__init__(
+            transport=_PortalTransport(self, asgi),
+            base_url=base_url or default_base_url(app),
+            **kwargs,
+        )
 
     @contextlib.contextmanager
     def portal(self) -> Iterator[anyio.from_thread.BlockingPortal]:
@@ -174,8 +191,9 @@ class TestClient(httpx.Client):
             self._portal = None
             stack.close()
             raise
-        stack.callback(lambda: self._portal.call(manager.__aexit__, None, None, None)
-                       if self._portal else None)
+        stack.callback(
+            lambda: self._portal.call(manager.__aexit__, None, None, None) if self._portal else None
+        )
         self._exit = stack
         super().__enter__()
         return self
@@ -189,24 +207,38 @@ class TestClient(httpx.Client):
             self._exit = None
             super().__exit__(*exc_info)
 
-    def websocket_connect(self, url: str, *, headers: dict[str, str] | None = None,
-                          subprotocols: list[str] | None = None) -> WebSocketSession:
+    def websocket_connect(
+        self,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        subprotocols: list[str] | None = None,
+    ) -> WebSocketSession:
         """Open a WebSocket to *url* (use as a context manager; needs ``with client``)."""
         if self._portal is None:
-            raise RuntimeError("websocket_connect() needs the client open: use 'with TestClient(app)'.")
+            raise RuntimeError(
+                "websocket_connect() needs the client open: use 'with TestClient(app)'."
+            )
         full = httpx.URL(urljoin(str(self.base_url).rstrip("/") + "/", url.lstrip("/")))
         all_headers = {"host": full.netloc.decode("ascii"), **(headers or {})}
         cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         if cookie:
             all_headers.setdefault("cookie", cookie)
         scope = {
-            "type": "websocket", "asgi": {"version": "3.0"}, "http_version": "1.1",
-            "scheme": "wss" if full.scheme == "https" else "ws", "path": full.path,
-            "raw_path": full.raw_path.split(b"?")[0], "query_string": full.query,
-            "root_path": "", "client": ("127.0.0.1", 50000),
-            "server": (full.host, full.port), "subprotocols": list(subprotocols or []),
-            "headers": [(k.lower().encode("latin-1"), v.encode("latin-1"))
-                        for k, v in all_headers.items()],
+            "type": "websocket",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "scheme": "wss" if full.scheme == "https" else "ws",
+            "path": full.path,
+            "raw_path": full.raw_path.split(b"?")[0],
+            "query_string": full.query,
+            "root_path": "",
+            "client": ("127.0.0.1", 50000),
+            "server": (full.host, full.port),
+            "subprotocols": list(subprotocols or []),
+            "headers": [
+                (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in all_headers.items()
+            ],
         }
         return WebSocketSession(self.app, scope, self._portal)
 
@@ -214,8 +246,9 @@ class TestClient(httpx.Client):
 class WebSocketSession:
     """A WebSocket conversation with the app, driven from synchronous test code."""
 
-    def __init__(self, app: Any, scope: dict[str, Any],
-                 portal: anyio.from_thread.BlockingPortal) -> None:
+    def __init__(
+        self, app: Any, scope: dict[str, Any], portal: anyio.from_thread.BlockingPortal
+    ) -> None:
         self.app = app
         self.scope = scope
         self.portal = portal

@@ -73,12 +73,16 @@ class App(Starlette):
         #: The settings the app was created under (overrides included), read at build time.
         self.settings = settings.wrapped
         super().__init__(debug=self.settings.DEBUG if debug is None else debug)
-        self.router = Dispatcher(lifespan=self._lifespan)
+        self.dispatcher = Dispatcher(lifespan=self._lifespan)
+        self.router = self.dispatcher
         self.error_handlers = ErrorHandlers()
         self.background = BackgroundRunner(int(self.settings.BACKGROUND_WORKERS or 0))
-        self.templates = Templates(self._template_dirs(), url_for=self.url_for,
-                                   static_prefix=self.settings.STATIC_URL,
-                                   auto_reload=self.debug)
+        self.templates = Templates(
+            self._template_dirs(),
+            url_for=self.url_for,
+            static_prefix=self.settings.STATIC_URL,
+            auto_reload=self.debug,
+        )
         self._extra_routes = list(routes or [])
         self._middleware_entries = middleware
         self._user_lifespan = lifespan
@@ -98,7 +102,8 @@ class App(Starlette):
     def build(self) -> None:
         """Build the routes now (done on first use); refuse broken declarations."""
         context = BuildContext.from_settings(
-            self.settings, self.background,
+            self.settings,
+            self.background,
             before=[ensure_async(hook) for hook in self._before],
             after=[ensure_async(hook) for hook in self._after],
         )
@@ -107,8 +112,8 @@ class App(Starlette):
         if static_dirs:
             prefix = "/" + self.settings.STATIC_URL.strip("/")
             routes.append(Mount(prefix, app=StaticFiles(static_dirs), name="static"))
-        self.router.routes = routes
-        self.router.fallback = self._fallback
+        self.dispatcher.routes = routes
+        self.dispatcher.fallback = self._fallback
         self._built = True
         if self not in _current:
             _current.append(self)
@@ -121,18 +126,31 @@ class App(Starlette):
         """Return the ASGI stack: error pages, MIDDLEWARE in order, handled exceptions, routes."""
         if not self._built:
             self.build()
-        entries = self.settings.MIDDLEWARE if self._middleware_entries is None else (
-            self._middleware_entries)
+        entries = (
+            self.settings.MIDDLEWARE
+            if self._middleware_entries is None
+            else (self._middleware_entries)
+        )
         prefixed = [
             (source.prefix, source.error_handlers)
-            for source in self._sources if source.prefix and source.error_handlers
+            for source in self._sources
+            if source.prefix and source.error_handlers
         ]
         stack = [
-            Middleware(ServerErrorMiddleware, handlers=self.error_handlers, debug=self.debug,
-                       prefixed=prefixed),
+            Middleware(
+                ServerErrorMiddleware,
+                handlers=self.error_handlers,
+                debug=self.debug,
+                prefixed=prefixed,
+            ),
             *build_middleware(entries, self.settings),
-            Middleware(ExceptionMiddleware, handlers=self.error_handlers, prefixed=prefixed,
-                       debug=self.debug, describe_routes=self.describe_routes),
+            Middleware(
+                ExceptionMiddleware,
+                handlers=self.error_handlers,
+                prefixed=prefixed,
+                debug=self.debug,
+                describe_routes=self.describe_routes,
+            ),
         ]
         app: ASGIApp = self.router
         for cls, args, kwargs in reversed(stack):
@@ -180,8 +198,14 @@ class App(Starlette):
 
     # -- routes ---------------------------------------------------------------------------
 
-    def route(self, path: str, methods: Sequence[str] = ("GET",), *, name: str | None = None,
-              **options: Any) -> Callable[[F], F]:
+    def route(
+        self,
+        path: str,
+        methods: Sequence[str] = ("GET",),
+        *,
+        name: str | None = None,
+        **options: Any,
+    ) -> Callable[[F], F]:
         """Register a function handler for *methods* on *path* (see ``framework.web.route``)."""
         return self._own.route(path, methods, name=name, **options)
 
@@ -205,8 +229,7 @@ class App(Starlette):
         """Register a DELETE handler for *path*."""
         return self._own.delete(path, name=name, **options)
 
-    def websocket(self, path: str, *, name: str | None = None,
-                  **options: Any) -> Callable[[F], F]:
+    def websocket(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
         """Register a WebSocket handler ``async def handler(ws, **params)`` for *path*."""
         return self._own.websocket(path, name=name, **options)
 
@@ -214,9 +237,17 @@ class App(Starlette):
         """Register a Server-Sent Events handler for *path*."""
         return self._own.sse(path, name=name, **options)
 
-    def add_route(self, path: str, endpoint: Callable[..., Any] | None = None,  # type: ignore[override]
-                  methods: Sequence[str] = ("GET",), name: str | None = None, *,
-                  static: bool = False, index: str = "index.html", **options: Any) -> None:
+    def add_route(  # type: ignore[override]  # endpoint optional with static=True
+        self,
+        path: str,
+        endpoint: Callable[..., Any] | None = None,
+        methods: Sequence[str] = ("GET",),
+        name: str | None = None,
+        *,
+        static: bool = False,
+        index: str = "index.html",
+        **options: Any,
+    ) -> None:
         """Register *endpoint* on *path*; ``static=True`` serves the SPA *index* there instead.
 
         With ``static=True`` (Dyne's single-page-app switch) *path* and every unknown GET path
@@ -249,7 +280,7 @@ class App(Starlette):
         self._sources.append(source)
         self._changed()
 
-    def url_for(self, name: str, /, **params: Any) -> str:  # type: ignore[override]
+    def url_for(self, name: str, /, **params: Any) -> str:
         """Return the path of route *name* (``app.url_for("PostController.show", id=3)``)."""
         if not self._built:
             self.build()

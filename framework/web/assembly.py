@@ -57,9 +57,13 @@ class BuildContext:
     sse_keepalive: float = 15.0
 
     @classmethod
-    def from_settings(cls, settings: Any, runner: BackgroundRunner,
-                      before: Sequence[BeforeHook] = (),
-                      after: Sequence[AfterHook] = ()) -> BuildContext:
+    def from_settings(
+        cls,
+        settings: Any,
+        runner: BackgroundRunner,
+        before: Sequence[BeforeHook] = (),
+        after: Sequence[AfterHook] = (),
+    ) -> BuildContext:
         """Read the web settings that routes need."""
         return cls(
             limits=Limits.from_settings(settings),
@@ -103,8 +107,9 @@ def build_routes(sources: Sequence[RouteSource], context: BuildContext) -> list[
     return routes
 
 
-def _controller_routes(controller: type[Controller], source: RouteSource,
-                       context: BuildContext) -> list[BaseRoute]:
+def _controller_routes(
+    controller: type[Controller], source: RouteSource, context: BuildContext
+) -> list[BaseRoute]:
     instance = controller()
     has_before, has_after = controller.has_hooks()
     hooks = dataclasses.replace(
@@ -121,8 +126,15 @@ def _controller_routes(controller: type[Controller], source: RouteSource,
     return routes
 
 
-def _make_route(path: str, name: str, func: Callable[..., Any], bound: Callable[..., Any],
-                decl: RouteDecl, source: RouteSource, context: BuildContext) -> BaseRoute:
+def _make_route(
+    path: str,
+    name: str,
+    func: Callable[..., Any],
+    bound: Callable[..., Any],
+    decl: RouteDecl,
+    source: RouteSource,
+    context: BuildContext,
+) -> BaseRoute:
     where = f" of {name}"
     unknown = set(decl.options) - _OPTIONS[decl.kind]
     if unknown:
@@ -133,30 +145,41 @@ def _make_route(path: str, name: str, func: Callable[..., Any], bound: Callable[
     _check_signature(func, bound, path_parameters(path, where), path, name, decl.kind)
     if decl.kind == "websocket":
         options = decl.options
-        endpoint = WebSocketEndpoint(
+        socket_endpoint = WebSocketEndpoint(
             bound,
             max_message_size=int(options.get("max_message_size", context.ws_max_message_size)),
             check_origin=bool(options.get("check_origin", context.ws_check_origin)),
             allowed_origins=context.ws_allowed_origins,
         )
-        return SocketRoute(path, endpoint, name=name, handler=func, app_label=source.app_label,
-                           decl=decl)
+        return SocketRoute(
+            path, socket_endpoint, name=name, handler=func, app_label=source.app_label, decl=decl
+        )
     spec = get_endpoint_spec(func)
     limits = context.limits
     if decl.options.get("max_body_size") is not None:
-        limits = dataclasses.replace(limits, max_body_size=_size(decl.options["max_body_size"], name))
+        limits = dataclasses.replace(
+            limits, max_body_size=_size(decl.options["max_body_size"], name)
+        )
     if decl.kind == "sse":
-        call = compose(spec, _sse_call(func, bound, decl.options.get("keepalive",
-                                                                     context.sse_keepalive)))
+        call = compose(
+            spec, _sse_call(func, bound, decl.options.get("keepalive", context.sse_keepalive))
+        )
     elif (spec is None or not spec.steps) and is_async_callable(bound):
         call = None
     else:
         call = compose(spec, innermost_call(bound))
     endpoint = HTTPEndpoint(bound, call, limits, context.runner, context.before, context.after)
     return HandlerRoute(
-        path, endpoint, methods=decl.methods, name=name, handler=func,
-        app_label=source.app_label, kind=decl.kind, decl=decl,
-        error_handlers=source.error_handlers or None, html=decl.options.get("html"),
+        path,
+        endpoint,
+        methods=decl.methods,
+        name=name,
+        handler=func,
+        app_label=source.app_label,
+        kind=decl.kind,
+        decl=decl,
+        error_handlers=source.error_handlers or None,
+        html=decl.options.get("html"),
         include_in_schema=bool(decl.options.get("include_in_schema", True)),
     )
 
@@ -185,8 +208,14 @@ def _sse_call(func: Callable[..., Any], bound: Callable[..., Any], keepalive: fl
     return send_style
 
 
-def _check_signature(func: Callable[..., Any], bound: Callable[..., Any], params: list[str],
-                     path: str, name: str, kind: str) -> None:
+def _check_signature(
+    func: Callable[..., Any],
+    bound: Callable[..., Any],
+    params: list[str],
+    path: str,
+    name: str,
+    kind: str,
+) -> None:
     try:
         signature = inspect.signature(bound)
     except (TypeError, ValueError):

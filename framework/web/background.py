@@ -92,8 +92,9 @@ class BackgroundRunner:
                     self.executor, functools.partial(self._guarded_sync, func, args, kwargs)
                 )
 
-    async def _guarded(self, func: Callable[..., Any], args: tuple[Any, ...],
-                       kwargs: dict[str, Any]) -> Any:
+    async def _guarded(
+        self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
         try:
             return await func(*args, **kwargs)
         except Exception:
@@ -101,8 +102,9 @@ class BackgroundRunner:
             return None
 
     @staticmethod
-    def _guarded_sync(func: Callable[..., Any], args: tuple[Any, ...],
-                      kwargs: dict[str, Any]) -> Any:
+    def _guarded_sync(
+        func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
         try:
             return func(*args, **kwargs)
         except Exception:
@@ -119,8 +121,9 @@ class BackgroundRunner:
         if self._pending:
             _, still_running = await asyncio.wait(set(self._pending), timeout=timeout)
             for future in still_running:
-                logger.warning("Background task still running at shutdown was cancelled: %r",
-                               future)
+                logger.warning(
+                    "Background task still running at shutdown was cancelled: %r", future
+                )
                 future.cancel()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)

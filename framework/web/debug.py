@@ -7,8 +7,10 @@ import linecache
 import traceback
 from typing import Any
 
+from starlette.responses import Response
+
 from framework.web.requests import Request
-from framework.web.responses import HTMLResponse, JSONResponse, Response
+from framework.web.responses import HTMLResponse, JSONResponse
 
 __all__ = ["debug_response", "not_found_page"]
 
@@ -67,8 +69,9 @@ def debug_response(request: Request, exc: BaseException) -> Response:
 def not_found_page(request: Request, routes: list[dict[str, Any]]) -> HTMLResponse:
     """Return the DEBUG 404 page listing the routes the app has (HTML clients only)."""
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(route[key]))}</td>"
-                         for key in ("methods", "path", "name")) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{html.escape(str(route[key]))}</td>" for key in ("methods", "path", "name"))
+        + "</tr>"
         for route in routes
     )
     page = (

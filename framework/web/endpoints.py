@@ -29,7 +29,7 @@ from framework.web.websockets import (
     origin_is_allowed,
 )
 
-__all__ = ["BeforeHook", "AfterHook", "HTTPEndpoint", "WebSocketEndpoint"]
+__all__ = ["AfterHook", "BeforeHook", "HTTPEndpoint", "WebSocketEndpoint"]
 
 logger = logging.getLogger("framework.web")
 
@@ -107,8 +107,13 @@ class WebSocketEndpoint:
 
     __slots__ = ("allowed_origins", "check_origin", "handler", "max_message_size")
 
-    def __init__(self, handler: Callable[..., Any], max_message_size: int,
-                 check_origin: bool, allowed_origins: frozenset[str]) -> None:
+    def __init__(
+        self,
+        handler: Callable[..., Any],
+        max_message_size: int,
+        check_origin: bool,
+        allowed_origins: frozenset[str],
+    ) -> None:
         self.handler = handler
         self.max_message_size = max_message_size
         self.check_origin = check_origin

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from framework.web.exceptions import status_phrase
 from framework.web.pipeline import ensure_async
 from framework.web.requests import Request
-from framework.web.responses import HTMLResponse, JSONResponse, Response, to_response
+from framework.web.responses import HTMLResponse, JSONResponse, to_response
 
 __all__ = [
     "ErrorHandlers",
@@ -68,7 +68,9 @@ class ErrorHandlers:
         elif isinstance(key, type) and issubclass(key, BaseException):
             self.by_class[key] = ensure_async(handler)
         else:
-            raise TypeError(f"An error handler key is a status code or exception class; got {key!r}.")
+            raise TypeError(
+                f"An error handler key is a status code or exception class; got {key!r}."
+            )
 
     def lookup(self, exc: BaseException, *, server: bool = False) -> ErrorHandler | None:
         """Return the handler for *exc*; *server* selects the 500/``Exception`` handlers."""
@@ -108,27 +110,30 @@ def render_error(
     detail: str,
     errors: Sequence[Any] = (),
     headers: dict[str, str] | None = None,
-) -> Response:
+) -> StarletteResponse:
     """Return the default error response: JSON body, or an HTML page for HTML clients."""
     if status_code in (204, 304) or request.method == "HEAD":
-        return Response(status_code=status_code, headers=headers)
+        return StarletteResponse(status_code=status_code, headers=headers)
     if wants_html(request):
-        items = "".join(
-            f"<li>{html.escape(str(error.get('msg', error)) if isinstance(error, dict) else str(error))}</li>"
-            for error in errors
+        messages = (
+            error.get("msg", error) if isinstance(error, dict) else error for error in errors
         )
+        items = "".join(f"<li>{html.escape(str(message))}</li>" for message in messages)
         page = ERROR_PAGE.format(
-            status=status_code, phrase=html.escape(status_phrase(status_code)),
-            detail=html.escape(detail), errors=f"<ul>{items}</ul>" if items else "",
+            status=status_code,
+            phrase=html.escape(status_phrase(status_code)),
+            detail=html.escape(detail),
+            errors=f"<ul>{items}</ul>" if items else "",
         )
         return HTMLResponse(page, status_code=status_code, headers=headers)
     return JSONResponse(error_body(detail, errors), status_code=status_code, headers=headers)
 
 
-async def _call_handler(handler: ErrorHandler, request: Request, exc: BaseException,
-                        status_code: int) -> StarletteResponse | None:
+async def _call_handler(
+    handler: ErrorHandler, request: Request, exc: BaseException, status_code: int
+) -> StarletteResponse | None:
     """Call *handler*; None means "use the default rendering"."""
-    result = await handler(request, exc)  # type: ignore[misc]
+    result = await handler(request, exc)
     if result is None or isinstance(result, StarletteResponse):
         return result
     response = to_response(result)
@@ -159,9 +164,14 @@ class _Prefixes:
 class ExceptionMiddleware:
     """Answer ``HTTPException`` and handled exception classes raised by routes and hooks."""
 
-    def __init__(self, app: ASGIApp, handlers: ErrorHandlers,
-                 prefixed: Sequence[tuple[str, ErrorHandlers]] = (), debug: bool = False,
-                 describe_routes: Callable[[], list[dict[str, Any]]] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        handlers: ErrorHandlers,
+        prefixed: Sequence[tuple[str, ErrorHandlers]] = (),
+        debug: bool = False,
+        describe_routes: Callable[[], list[dict[str, Any]]] | None = None,
+    ) -> None:
         self.app = app
         self.handlers = handlers
         self.prefixes = _Prefixes(prefixed)
@@ -204,25 +214,37 @@ class ExceptionMiddleware:
                 from framework.web.debug import not_found_page
 
                 return not_found_page(request, self.describe_routes())  # type: ignore[misc]
-            return render_error(request, exc.status_code, str(exc.detail),
-                                getattr(exc, "errors", ()), dict(exc.headers or {}) or None)
+            return render_error(
+                request,
+                exc.status_code,
+                str(exc.detail),
+                getattr(exc, "errors", ()),
+                dict(exc.headers or {}) or None,
+            )
         if handler is not None:
             return await _call_handler(handler, request, exc, 500)
         return None
 
-
     def _debug_not_found(self, scope: Scope, request: Request, exc: Exception) -> bool:
         return (
-            self.debug and self.describe_routes is not None and "route" not in scope
-            and getattr(exc, "status_code", None) == 404 and wants_html(request)
+            self.debug
+            and self.describe_routes is not None
+            and "route" not in scope
+            and getattr(exc, "status_code", None) == 404
+            and wants_html(request)
         )
 
 
 class ServerErrorMiddleware:
     """Turn unhandled exceptions into a 500 (traceback page in DEBUG) and re-raise them."""
 
-    def __init__(self, app: ASGIApp, handlers: ErrorHandlers, debug: bool = False,
-                 prefixed: Sequence[tuple[str, ErrorHandlers]] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        handlers: ErrorHandlers,
+        debug: bool = False,
+        prefixed: Sequence[tuple[str, ErrorHandlers]] = (),
+    ) -> None:
         self.app = app
         self.handlers = handlers
         self.debug = debug

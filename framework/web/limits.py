@@ -87,8 +87,12 @@ def parse_query(query_string: bytes, max_fields: int) -> list[tuple[str, str]]:
     text = query_string.decode("latin-1")
     try:
         return parse_qsl(
-            text, keep_blank_values=True, max_num_fields=max_fields or None, separator="&",
-            encoding="utf-8", errors="replace",
+            text,
+            keep_blank_values=True,
+            max_num_fields=max_fields or None,
+            separator="&",
+            encoding="utf-8",
+            errors="replace",
         )
     except ValueError:
         raise HTTPException(

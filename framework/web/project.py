@@ -48,11 +48,15 @@ def app_sources() -> list[RouteSource]:
         handlers = ErrorHandlers()
         for key, handler in found.error_handlers:
             handlers.add(key, handler)
-        sources.append(RouteSource(
-            prefix=config.url_prefix or "", app_label=config.label,
-            controllers=found.controllers, routers=found.routers,
-            error_handlers=handlers or None,
-        ))
+        sources.append(
+            RouteSource(
+                prefix=config.url_prefix or "",
+                app_label=config.label,
+                controllers=found.controllers,
+                routers=found.routers,
+                error_handlers=handlers or None,
+            )
+        )
     return sources
 
 

@@ -51,8 +51,11 @@ class Request(_starlette.Request):
     """An HTTP request, as handlers and hooks receive it."""
 
     def __init__(
-        self, scope: Any, receive: Any = _starlette.empty_receive,
-        send: Any = _starlette.empty_send, limits: Limits | None = None,
+        self,
+        scope: Any,
+        receive: Any = _starlette.empty_receive,
+        send: Any = _starlette.empty_send,
+        limits: Limits | None = None,
     ) -> None:
         super().__init__(scope, receive, send)
         self.limits = limits or _DEFAULT_LIMITS
@@ -96,9 +99,15 @@ class Request(_starlette.Request):
             if not is_json_content_type(content_type):
                 shown = repr(content_type) if content_type else "none"
                 raise HTTPException(
-                    415, f"Expected a JSON body (Content-Type: application/json); got {shown}.",
-                    errors=[{"loc": ["header", "content-type"], "msg": "Unsupported media type",
-                             "type": "content_type"}],
+                    415,
+                    f"Expected a JSON body (Content-Type: application/json); got {shown}.",
+                    errors=[
+                        {
+                            "loc": ["header", "content-type"],
+                            "msg": "Unsupported media type",
+                            "type": "content_type",
+                        }
+                    ],
                 )
             self._json = decode_json(await self.body())
         return self._json
@@ -110,7 +119,7 @@ class Request(_starlette.Request):
         relax the limits for this call. Use ``async with request.form() as form:`` to close
         uploaded files early; otherwise they are closed when the response is sent.
         """
-        options = {
+        options: dict[str, Any] = {
             "max_files": self.limits.max_form_files or float("inf"),
             "max_fields": self.limits.max_form_fields or float("inf"),
             "max_part_size": self.limits.max_form_part_size or 2**62,
@@ -201,28 +210,36 @@ class Request(_starlette.Request):
 def is_json_content_type(content_type: str) -> bool:
     """Return whether *content_type* is ``application/json`` or a ``+json`` type."""
     media = content_type.partition(";")[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    if media == "application/json":
+        return True
+    return media.startswith("application/") and media.endswith("+json")
 
 
 def decode_json(body: bytes) -> Any:
     """Parse *body* as JSON; malformed, empty or too deeply nested input is a 400."""
     if not body.strip():
-        raise HTTPException(400, "The request body is empty; expected JSON.",
-                            errors=[{"loc": ["body"], "msg": "Empty body", "type": "json_invalid"}])
+        raise HTTPException(
+            400,
+            "The request body is empty; expected JSON.",
+            errors=[{"loc": ["body"], "msg": "Empty body", "type": "json_invalid"}],
+        )
     try:
         return json.loads(body)
     except json.JSONDecodeError as exc:
         raise HTTPException(
-            400, f"Malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}.",
+            400,
+            f"Malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}.",
             errors=[{"loc": ["body", exc.pos], "msg": exc.msg, "type": "json_invalid"}],
         ) from None
     except UnicodeDecodeError:
         raise HTTPException(
-            400, "Malformed JSON body: it is not valid UTF-8.",
+            400,
+            "Malformed JSON body: it is not valid UTF-8.",
             errors=[{"loc": ["body"], "msg": "Invalid UTF-8", "type": "json_invalid"}],
         ) from None
     except RecursionError:
         raise HTTPException(
-            400, "Malformed JSON body: it is nested too deeply.",
+            400,
+            "Malformed JSON body: it is nested too deeply.",
             errors=[{"loc": ["body"], "msg": "Nested too deeply", "type": "json_invalid"}],
         ) from None

@@ -76,8 +76,11 @@ class _CookieMixin:
         secure: bool = False,
         httponly: bool = True,
         samesite: SameSite | None = "lax",
+        partitioned: bool = False,
     ) -> None:
         """Add a ``Set-Cookie`` header; unsafe characters in *value* are quoted, never sent raw."""
+        if partitioned:
+            raise ValueError("Partitioned cookies need Python 3.14's http.cookies; not supported.")
         if samesite is not None and samesite.lower() not in ("lax", "strict", "none"):
             raise ValueError(f"samesite must be 'lax', 'strict' or 'none'; got {samesite!r}.")
         cookie: http.cookies.SimpleCookie = http.cookies.SimpleCookie()
@@ -113,11 +116,19 @@ class _CookieMixin:
         secure: bool = False,
         httponly: bool = True,
         samesite: SameSite | None = "lax",
+        partitioned: bool = False,
     ) -> None:
         """Tell the browser to drop cookie *key* (same *path* and *domain* as when it was set)."""
         self.set_cookie(
-            key, "", max_age=0, expires=0, path=path, domain=domain, secure=secure,
-            httponly=httponly, samesite=samesite,
+            key,
+            "",
+            max_age=0,
+            expires=0,
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
         )
 
 
@@ -151,7 +162,10 @@ class JSONResponse(_CookieMixin, _starlette.JSONResponse):
     def render(self, content: Any) -> bytes:
         """Serialise *content*; NaN and infinity are refused, as JSON has no such values."""
         return json.dumps(
-            content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+            content,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
             default=json_default,
         ).encode("utf-8")
 

@@ -36,8 +36,15 @@ class _RouteInfo:
     error_handlers: Any
     html: bool | None
 
-    def _remember(self, handler: Callable[..., Any], app_label: str | None, kind: str,
-                  decl: RouteDecl | None, error_handlers: Any, html: bool | None) -> None:
+    def _remember(
+        self,
+        handler: Callable[..., Any],
+        app_label: str | None,
+        kind: str,
+        decl: RouteDecl | None,
+        error_handlers: Any,
+        html: bool | None,
+    ) -> None:
         self.handler = handler
         self.app_label = app_label
         self.kind = kind
@@ -49,20 +56,45 @@ class _RouteInfo:
 class HandlerRoute(_RouteInfo, Route):
     """An HTTP (or Server-Sent Events) route served by an endpoint object."""
 
-    def __init__(self, path: str, endpoint: ASGIApp, *, methods: Sequence[str], name: str,
-                 handler: Callable[..., Any], app_label: str | None = None, kind: str = "http",
-                 decl: RouteDecl | None = None, error_handlers: Any = None,
-                 html: bool | None = None, include_in_schema: bool = True) -> None:
-        Route.__init__(self, path, endpoint, methods=list(methods), name=name,
-                       include_in_schema=include_in_schema)
+    def __init__(
+        self,
+        path: str,
+        endpoint: ASGIApp,
+        *,
+        methods: Sequence[str],
+        name: str,
+        handler: Callable[..., Any],
+        app_label: str | None = None,
+        kind: str = "http",
+        decl: RouteDecl | None = None,
+        error_handlers: Any = None,
+        html: bool | None = None,
+        include_in_schema: bool = True,
+    ) -> None:
+        Route.__init__(
+            self,
+            path,
+            endpoint,
+            methods=list(methods),
+            name=name,
+            include_in_schema=include_in_schema,
+        )
         self._remember(handler, app_label, kind, decl, error_handlers, html)
 
 
 class SocketRoute(_RouteInfo, WebSocketRoute):
     """A WebSocket route served by an endpoint object."""
 
-    def __init__(self, path: str, endpoint: ASGIApp, *, name: str, handler: Callable[..., Any],
-                 app_label: str | None = None, decl: RouteDecl | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        endpoint: ASGIApp,
+        *,
+        name: str,
+        handler: Callable[..., Any],
+        app_label: str | None = None,
+        decl: RouteDecl | None = None,
+    ) -> None:
         WebSocketRoute.__init__(self, path, endpoint, name=name)
         self._remember(handler, app_label, "websocket", decl, None, None)
 
@@ -138,7 +170,7 @@ def reverse(routes: Sequence[BaseRoute], name: str, params: dict[str, Any]) -> s
             f"Route {name!r} ({getattr(route, 'path', '?')}) takes parameters "
             f"{expected or 'none'}; got {sorted(params) or 'none'}."
         )
-    names = [str(route.name) for route in routes if getattr(route, "name", None)]
+    names = [str(getattr(route, "name", "")) for route in routes if getattr(route, "name", None)]
     message = f"No route is named {name!r}."
     close = difflib.get_close_matches(name, names, n=1)
     if close:
@@ -159,12 +191,14 @@ def describe_routes(routes: Sequence[BaseRoute]) -> list[dict[str, Any]]:
         else:
             target = type(getattr(route, "app", route)).__name__
             methods, kind = sorted(getattr(route, "methods", None) or ()), "mount"
-        described.append({
-            "methods": ", ".join(methods) if kind != "websocket" else "WS",
-            "path": getattr(route, "path", ""),
-            "name": getattr(route, "name", None) or "",
-            "handler": target,
-            "app": getattr(route, "app_label", None) or "",
-            "kind": kind,
-        })
+        described.append(
+            {
+                "methods": ", ".join(methods) if kind != "websocket" else "WS",
+                "path": getattr(route, "path", ""),
+                "name": getattr(route, "name", None) or "",
+                "handler": target,
+                "app": getattr(route, "app_label", None) or "",
+                "kind": kind,
+            }
+        )
     return described

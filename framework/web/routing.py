@@ -97,8 +97,9 @@ def _methods(methods: Iterable[str]) -> tuple[str, ...]:
     return result
 
 
-def _declare(path: str, methods: Sequence[str], kind: str, name: str | None,
-             options: dict[str, Any]) -> Callable[[F], F]:
+def _declare(
+    path: str, methods: Sequence[str], kind: str, name: str | None, options: dict[str, Any]
+) -> Callable[[F], F]:
     decl = RouteDecl(path, _methods(methods), kind, name, options)
 
     def decorator(func: F) -> F:
@@ -109,8 +110,9 @@ def _declare(path: str, methods: Sequence[str], kind: str, name: str | None,
     return decorator
 
 
-def route(path: str, methods: Sequence[str] = ("GET",), *, name: str | None = None,
-          **options: Any) -> Callable[[F], F]:
+def route(
+    path: str, methods: Sequence[str] = ("GET",), *, name: str | None = None, **options: Any
+) -> Callable[[F], F]:
     """Declare *func* as the handler of *methods* on *path*.
 
     Options: ``name`` (for ``url_for``), ``max_body_size`` (bytes, 0 = unlimited),
@@ -200,8 +202,14 @@ class Router:
 
         return decorator
 
-    def route(self, path: str, methods: Sequence[str] = ("GET",), *, name: str | None = None,
-              **options: Any) -> Callable[[F], F]:
+    def route(
+        self,
+        path: str,
+        methods: Sequence[str] = ("GET",),
+        *,
+        name: str | None = None,
+        **options: Any,
+    ) -> Callable[[F], F]:
         """Register a handler for *methods* on *path* (see :func:`route`)."""
         return self._register(route(path, methods, name=name, **options))
 
@@ -225,8 +233,7 @@ class Router:
         """Register a DELETE handler for *path*."""
         return self._register(delete(path, name=name, **options))
 
-    def websocket(self, path: str, *, name: str | None = None,
-                  **options: Any) -> Callable[[F], F]:
+    def websocket(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
         """Register a WebSocket handler for *path* (see :func:`websocket`)."""
         return self._register(websocket(path, name=name, **options))
 
@@ -234,13 +241,19 @@ class Router:
         """Register a Server-Sent Events handler for *path* (see :func:`sse`)."""
         return self._register(sse(path, name=name, **options))
 
-    def add_route(self, path: str, handler: Callable[..., Any],
-                  methods: Sequence[str] = ("GET",), *, name: str | None = None,
-                  **options: Any) -> None:
+    def add_route(
+        self,
+        path: str,
+        handler: Callable[..., Any],
+        methods: Sequence[str] = ("GET",),
+        *,
+        name: str | None = None,
+        **options: Any,
+    ) -> None:
         """Register *handler* for *methods* on *path* without decorator syntax."""
         self.route(path, methods, name=name, **options)(handler)
 
     def route_name(self, func: Callable[..., Any], decl: RouteDecl) -> str:
         """Return the ``url_for`` name of *func*'s route *decl*."""
-        name = decl.name or getattr(func, "__name__", type(func).__name__)
+        name = str(decl.name or getattr(func, "__name__", type(func).__name__))
         return f"{self.namespace}.{name}" if self.namespace else name

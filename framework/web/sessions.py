@@ -60,7 +60,7 @@ class Session(dict[str, Any]):
         self._changed()
         super().__delitem__(key)
 
-    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+    def pop(self, key: str, *default: Any) -> Any:
         """Remove *key* and return its value (or *default*)."""
         if key in self:
             self._changed()
@@ -149,12 +149,8 @@ class SessionMiddleware:
         flags += "; HttpOnly" if httponly else ""
         self.flags = flags
         expire_flags = flags.replace(f"; Max-Age={int(max_age)}", "") if max_age else flags
-        self.delete_header = (
-            b"set-cookie",
-            f"{cookie_name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT{expire_flags}".encode(
-                "latin-1"
-            ),
-        )
+        expired = f"{cookie_name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+        self.delete_header = (b"set-cookie", f"{expired}{expire_flags}".encode("latin-1"))
 
     @classmethod
     def from_settings(cls, settings: Any) -> dict[str, Any] | None:
@@ -231,7 +227,8 @@ class SessionMiddleware:
                 logger.error(
                     "The session was not saved: its cookie would be %d bytes, more than the "
                     "%d a browser keeps. Store less in request.session (ids, not objects).",
-                    len(value), MAX_COOKIE_SIZE,
+                    len(value),
+                    MAX_COOKIE_SIZE,
                 )
         elif state.invalid or (session.modified and state.cookie is not None):
             headers.append(self.delete_header)

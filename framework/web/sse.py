@@ -76,8 +76,12 @@ class ServerSentEvent:
         if self.retry is not None:
             lines.append(f"retry: {int(self.retry)}")
         if self.data is not None:
-            text = self.data if isinstance(self.data, str) else json.dumps(
-                self.data, separators=(",", ":"), ensure_ascii=False, default=json_default
+            text = (
+                self.data
+                if isinstance(self.data, str)
+                else json.dumps(
+                    self.data, separators=(",", ":"), ensure_ascii=False, default=json_default
+                )
             )
             lines.extend(f"data: {line}" for line in _LINE_BREAK.split(text))
         return ("\n".join(lines) + "\n\n").encode("utf-8")
@@ -103,11 +107,20 @@ class EventSource:
     def __init__(self, channel: _Channel) -> None:
         self._channel = channel
 
-    async def send(self, data: Any = None, *, event: str | None = None,
-                   id: str | int | None = None, retry: int | None = None) -> None:
+    async def send(
+        self,
+        data: Any = None,
+        *,
+        event: str | None = None,
+        id: str | int | None = None,
+        retry: int | None = None,
+    ) -> None:
         """Send one event."""
-        event_obj = ServerSentEvent.coerce(data) if event is id is retry is None else (
-            ServerSentEvent(data=data, event=event, id=id, retry=retry))
+        event_obj = (
+            ServerSentEvent.coerce(data)
+            if event is id is retry is None
+            else (ServerSentEvent(data=data, event=event, id=id, retry=retry))
+        )
         await self._channel.write(event_obj.encode())
 
     async def comment(self, text: str) -> None:
@@ -136,12 +149,14 @@ class EventSourceResponse(Response):
         self.keepalive = keepalive
         self.status_code = status_code
         self.background = None
-        self.init_headers({"cache-control": "no-cache", "x-accel-buffering": "no",
-                           **dict(headers or {})})
+        self.init_headers(
+            {"cache-control": "no-cache", "x-accel-buffering": "no", **dict(headers or {})}
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": self.status_code,
-                    "headers": self.raw_headers})
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
         channel = _Channel(send)
         try:
             async with anyio.create_task_group() as group:
@@ -192,7 +207,7 @@ def _closing(source: AsyncIterable[Any]) -> Any:
     """Return a context manager that closes *source* (running its ``finally``) on exit."""
     iterator: AsyncIterator[Any] = aiter(source)
     if hasattr(iterator, "aclose"):
-        return aclosing(iterator)  # type: ignore[type-var]
+        return aclosing(iterator)
 
     class _NoClose:
         async def __aenter__(self) -> AsyncIterator[Any]:

@@ -20,6 +20,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 import anyio.to_thread
+from starlette.responses import Response as StarletteResponse
 from starlette.types import Receive, Scope, Send
 
 from framework.web.exceptions import HTTPException
@@ -73,7 +74,7 @@ class StaticFiles:
             raise HTTPException(405, headers={"Allow": "GET, HEAD"})
         root_path = scope.get("root_path", "")
         path = scope["path"]
-        relative = path[len(root_path):] if path.startswith(root_path) else path
+        relative = path[len(root_path) :] if path.startswith(root_path) else path
         relative = relative[1:] if relative.startswith("/") else relative
         found = await anyio.to_thread.run_sync(find_file, self.directories, relative)
         if found is None:
@@ -81,7 +82,7 @@ class StaticFiles:
         await file_response(found, scope)(scope, receive, send)
 
 
-def file_response(path: Path, scope: Scope) -> Response:
+def file_response(path: Path, scope: Scope) -> StarletteResponse:
     """Return *path* as a response, or 304 when the client's copy is current."""
     stat = path.stat()
     etag_base = f"{stat.st_mtime}-{stat.st_size}".encode()
@@ -131,8 +132,9 @@ def _ignored(name: str) -> bool:
     return name.startswith(".") or name.endswith("~")
 
 
-def collect_static(sources: Sequence[Path], destination: Path, *, clear: bool = False,
-                   dry_run: bool = False) -> CollectResult:
+def collect_static(
+    sources: Sequence[Path], destination: Path, *, clear: bool = False, dry_run: bool = False
+) -> CollectResult:
     """Copy the files of *sources* into *destination*; the first source to have a path wins.
 
     Symlinks that lead outside their source folder are skipped (and reported), so collecting

@@ -56,8 +56,7 @@ class Templates:
             import jinja2
 
             loader = jinja2.FileSystemLoader([str(path) for path in self.directories])
-            env = jinja2.Environment(loader=loader, autoescape=True,
-                                     auto_reload=self.auto_reload)
+            env = jinja2.Environment(loader=loader, autoescape=True, auto_reload=self.auto_reload)
             env.globals["static"] = lambda path: static_url(self.static_prefix, path)
             if self.url_for is not None:
                 env.globals["url_for"] = self.url_for
@@ -84,16 +83,28 @@ class Templates:
         """Render template *name* with *context* and return the text."""
         return self.get_template(name).render(dict(context or {}))
 
-    def response(self, request: Request, name: str, context: Mapping[str, Any] | None = None,
-                 *, status_code: int = 200, headers: Mapping[str, str] | None = None,
-                 ) -> HTMLResponse:
+    def response(
+        self,
+        request: Request,
+        name: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+    ) -> HTMLResponse:
         """Render template *name* for *request* as an HTML response."""
         text = self.render_to_string(name, {"request": request, **(context or {})})
         return HTMLResponse(text, status_code=status_code, headers=headers)
 
 
-def render(request: Request, template: str, context: Mapping[str, Any] | None = None, *,
-           status_code: int = 200, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
     """Render *template* with *context* (plus ``request``, ``url_for``, ``static``) as HTML."""
     templates = getattr(request.app, "templates", None)
     if not isinstance(templates, Templates):
@@ -101,5 +112,4 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
             "render() needs the framework's App (it owns the template folders); the request "
             f"belongs to {type(request.app).__name__}."
         )
-    return templates.response(request, template, context, status_code=status_code,
-                              headers=headers)
+    return templates.response(request, template, context, status_code=status_code, headers=headers)

@@ -40,8 +40,9 @@ MESSAGE_TOO_BIG = 1009
 class WebSocket(_starlette.WebSocket):
     """A WebSocket connection as handlers receive it."""
 
-    def __init__(self, scope: Scope, receive: Receive, send: Send,
-                 max_message_size: int = 0) -> None:
+    def __init__(
+        self, scope: Scope, receive: Receive, send: Send, max_message_size: int = 0
+    ) -> None:
         super().__init__(scope, receive, send)
         self.max_message_size = max_message_size
 
@@ -51,8 +52,10 @@ class WebSocket(_starlette.WebSocket):
         limit = self.max_message_size
         if limit and message["type"] == "websocket.receive":
             text = message.get("text")
-            size = len(message.get("bytes") or b"") if text is None else (
-                len(text) if len(text) * 4 <= limit else len(text.encode("utf-8"))
+            size = (
+                len(message.get("bytes") or b"")
+                if text is None
+                else (len(text) if len(text) * 4 <= limit else len(text.encode("utf-8")))
             )
             if size > limit:
                 reason = f"Message too big: the limit is {limit} bytes."

@@ -21,7 +21,9 @@ from framework.web.responses import JSONResponse
 __all__ = ["TrustedHostMiddleware"]
 
 _CACHE_SIZE = 512
-_HOST = re.compile(r"(?P<host>[a-z0-9_.-]+|\[(?P<ip6>[0-9a-f:.]+)\])(?::(?P<port>[0-9]{1,5}))?", re.I)
+_HOST = re.compile(
+    r"(?P<host>[a-z0-9_.-]+|\[(?P<ip6>[0-9a-f:.]+)\])(?::(?P<port>[0-9]{1,5}))?", re.IGNORECASE
+)
 
 
 def parse_host(value: str) -> str | None:

@@ -53,15 +53,16 @@ class SecurityHeadersMiddleware:
     @classmethod
     def from_settings(cls, settings: Any) -> dict[str, Any] | None:
         """Read SECURE_HEADERS and SECURE_HSTS_*; nothing to add means not installed."""
-        options = {
-            "headers": dict(settings.SECURE_HEADERS or {}),
-            "hsts_seconds": int(settings.SECURE_HSTS_SECONDS or 0),
+        headers = dict(settings.SECURE_HEADERS or {})
+        hsts_seconds = int(settings.SECURE_HSTS_SECONDS or 0)
+        if not any(headers.values()) and not hsts_seconds:
+            return None
+        return {
+            "headers": headers,
+            "hsts_seconds": hsts_seconds,
             "hsts_include_subdomains": bool(settings.SECURE_HSTS_INCLUDE_SUBDOMAINS),
             "hsts_preload": bool(settings.SECURE_HSTS_PRELOAD),
         }
-        if not any(options["headers"].values()) and not options["hsts_seconds"]:
-            return None
-        return options
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
