@@ -29,6 +29,8 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "version": _anywhere("framework.cli.commands.version:version"),
     # Project commands: settings are loaded and apps populated before they run.
     "check": _project("framework.cli.commands.check:check"),
+    "collectstatic": _project("framework.cli.commands.collectstatic:collectstatic"),
+    "routes": _project("framework.cli.commands.routes:routes"),
     "runserver": _project("framework.cli.commands.runserver:runserver"),
     "serve": _project("framework.cli.commands.serve:serve"),
     "settings": _project("framework.cli.commands.settings:settings_command"),

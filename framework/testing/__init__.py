@@ -9,5 +9,15 @@ from framework.testing.clients import (
     WebSocketSession,
     default_base_url,
 )
+from framework.testing.fixtures import SettingsFixture
+from framework.testing.server import live_server
 
-__all__ = ["AsyncClient", "LifespanManager", "TestClient", "WebSocketSession", "default_base_url"]
+__all__ = [
+    "AsyncClient",
+    "LifespanManager",
+    "SettingsFixture",
+    "TestClient",
+    "WebSocketSession",
+    "default_base_url",
+    "live_server",
+]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.datastructures import URL
-from starlette.routing import BaseRoute, Match, NoMatchFound, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, WebSocketRoute
 from starlette.routing import Router as StarletteRouter
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
@@ -182,19 +182,21 @@ def describe_routes(routes: Sequence[BaseRoute]) -> list[dict[str, Any]]:
     """Return one dict per route (methods, path, name, handler, app, kind), in match order."""
     described = []
     for route in routes:
+        path = getattr(route, "path", "")
         if isinstance(route, _RouteInfo):
-            handler = route.handler
-            func = getattr(handler, "__func__", handler)
-            target = f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', '')}"
+            target, kind = _qualname(route.handler), route.kind
             methods = sorted(set(getattr(route, "methods", None) or ()) - {"HEAD"})
-            kind = route.kind
+        elif isinstance(route, Mount):
+            target, kind = type(route.app).__name__, "mount"
+            methods, path = [], f"{route.path}/{{path:path}}"
         else:
-            target = type(getattr(route, "app", route)).__name__
-            methods, kind = sorted(getattr(route, "methods", None) or ()), "mount"
+            target = _qualname(getattr(route, "endpoint", route))
+            kind = "websocket" if isinstance(route, WebSocketRoute) else "http"
+            methods = sorted(set(getattr(route, "methods", None) or ()) - {"HEAD"})
         described.append(
             {
-                "methods": ", ".join(methods) if kind != "websocket" else "WS",
-                "path": getattr(route, "path", ""),
+                "methods": "WS" if kind == "websocket" else ", ".join(methods) or "*",
+                "path": path,
                 "name": getattr(route, "name", None) or "",
                 "handler": target,
                 "app": getattr(route, "app_label", None) or "",
@@ -202,3 +204,10 @@ def describe_routes(routes: Sequence[BaseRoute]) -> list[dict[str, Any]]:
             }
         )
     return described
+
+
+def _qualname(handler: Any) -> str:
+    func = getattr(handler, "__func__", handler)
+    name = getattr(func, "__qualname__", None) or type(func).__name__
+    module = getattr(func, "__module__", None)
+    return f"{module}.{name}" if module else name
