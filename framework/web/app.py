@@ -45,14 +45,17 @@ __all__ = ["App", "current_app"]
 logger = logging.getLogger("framework.web")
 F = TypeVar("F", bound=Callable[..., Any])
 
-_current: list[App] = []
+_current: dict[str, App] = {}
 
 
 def current_app() -> App:
     """Return the app built most recently (what module-level ``url_for`` resolves against)."""
-    if not _current:
-        raise LookupError("No App has been built yet: url_for() works once the app serves.")
-    return _current[-1]
+    try:
+        return _current["app"]
+    except KeyError:
+        raise LookupError(
+            "No App has been built yet: url_for() works once the app serves (or after app.build())."
+        ) from None
 
 
 class App(Starlette):
@@ -115,8 +118,7 @@ class App(Starlette):
         self.dispatcher.routes = routes
         self.dispatcher.fallback = self._fallback
         self._built = True
-        if self not in _current:
-            _current.append(self)
+        _current["app"] = self
 
     def _changed(self) -> None:
         if self._built:

@@ -162,7 +162,8 @@ class Request(_starlette.Request):
         if session is None:
             raise ImproperlyConfigured(
                 "request.session needs the session middleware: add "
-                "'framework.web.middleware.SessionMiddleware' to MIDDLEWARE."
+                "'framework.web.middleware.SessionMiddleware' to MIDDLEWARE and set SECRET_KEY "
+                "(it signs the cookie)."
             )
         loader = getattr(session, "load", None)
         return loader() if loader is not None else session

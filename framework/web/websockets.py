@@ -71,7 +71,8 @@ class WebSocket(_starlette.WebSocket):
         if session is None:
             raise ImproperlyConfigured(
                 "websocket.session needs the session middleware: add "
-                "'framework.web.middleware.SessionMiddleware' to MIDDLEWARE."
+                "'framework.web.middleware.SessionMiddleware' to MIDDLEWARE and set SECRET_KEY "
+                "(it signs the cookie)."
             )
         loader = getattr(session, "load", None)
         return loader() if loader is not None else session
