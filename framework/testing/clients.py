@@ -140,10 +140,12 @@ class _PortalTransport(httpx.BaseTransport):
                     request.method, request.url, headers=request.headers, content=content
                 )
                 response = await self.transport.handle_async_request(forwarded)
-                return response.status_code, response.headers.raw, await response.aread()
+                raw = b"".join([chunk async for chunk in response.aiter_raw()])
+                return response.status_code, response.headers.raw, raw
 
             status, headers, content = portal.call(run)
-        return httpx.Response(status, headers=headers, content=content, request=request)
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(content),
+                              request=request)
 
 
 class TestClient(httpx.Client):
