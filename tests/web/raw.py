@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 
@@ -35,14 +36,18 @@ async def call_asgi(
     }
     messages = [{"type": "http.request", "body": body, "more_body": False}]
     sent: list[dict[str, Any]] = []
+    complete = asyncio.Event()
 
     async def receive() -> dict[str, Any]:
         if messages:
             return messages.pop(0)
+        await complete.wait()  # like a real client: stay connected until the response ends
         return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            complete.set()
 
     await app(scope, receive, send)
     start = next(message for message in sent if message["type"] == "http.response.start")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from framework.web.middleware.compression import GZipMiddleware
-from framework.web.middleware.cors import CORS_PARAMS, CORSMiddleware
+from framework.web.middleware.cors import CORSMiddleware
 from framework.web.middleware.hosts import TrustedHostMiddleware
 from framework.web.middleware.loading import build_middleware
 from framework.web.middleware.security import HTTPSRedirectMiddleware, SecurityHeadersMiddleware
@@ -11,7 +11,6 @@ from framework.web.middleware.timing import TimingMiddleware
 from framework.web.sessions import SessionMiddleware
 
 __all__ = [
-    "CORS_PARAMS",
     "CORSMiddleware",
     "GZipMiddleware",
     "HTTPSRedirectMiddleware",

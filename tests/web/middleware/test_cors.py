@@ -10,7 +10,8 @@ from framework.conf import settings
 from framework.exceptions import ImproperlyConfigured
 from framework.testing import TestClient
 from framework.web import App, Request
-from framework.web.middleware import CORS_PARAMS, CORSMiddleware
+from framework.web.middleware import CORSMiddleware
+from framework.web.middleware.cors import CORS_PARAMS
 
 ORIGIN = "https://app.example.org"
 
