@@ -41,7 +41,12 @@ def live_server(app: Any, *, startup_timeout: float = 10.0, **config: Any) -> It
         **config,
     }
     server = uvicorn.Server(uvicorn.Config(app, **options))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    def run() -> None:
+        # uvicorn exits with SystemExit when the app fails to start; keep it in this thread.
+        with contextlib.suppress(BaseException):
+            server.run(sockets=[sock])
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     deadline = time.monotonic() + startup_timeout
     while not server.started:
