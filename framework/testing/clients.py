@@ -144,8 +144,9 @@ class _PortalTransport(httpx.BaseTransport):
                 return response.status_code, response.headers.raw, raw
 
             status, headers, content = portal.call(run)
-        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(content),
-                              request=request)
+        return httpx.Response(
+            status, headers=headers, stream=httpx.ByteStream(content), request=request
+        )
 
 
 class TestClient(httpx.Client):

@@ -41,6 +41,7 @@ def live_server(app: Any, *, startup_timeout: float = 10.0, **config: Any) -> It
         **config,
     }
     server = uvicorn.Server(uvicorn.Config(app, **options))
+
     def run() -> None:
         # uvicorn exits with SystemExit when the app fails to start; keep it in this thread.
         with contextlib.suppress(BaseException):

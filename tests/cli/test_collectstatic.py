@@ -20,7 +20,10 @@ def test_collectstatic_copies_every_app(webproject: Any, tmp_path: Path, capsys:
         call_command("collectstatic")
     captured = capsys.readouterr()
     assert sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()) == [
-        "blogapp/app.css", "blogapp/shared.txt", "shopapp/logo.txt"]
+        "blogapp/app.css",
+        "blogapp/shared.txt",
+        "shopapp/logo.txt",
+    ]
     assert (target / "blogapp" / "shared.txt").read_text() == "from blogapp\n"
     assert f"3 static file(s) copied to {target}." in captured.out
     assert "blogapp/shared.txt in " in captured.err

@@ -17,9 +17,12 @@ def test_routes_json_lists_every_route(webproject: Any, capsys: Any) -> None:
     rows = json.loads(capsys.readouterr().out)
     by_name = {row["name"]: row for row in rows}
     assert by_name["PostController.show"] == {
-        "methods": "GET", "path": "/posts/{id:int}", "name": "PostController.show",
+        "methods": "GET",
+        "path": "/posts/{id:int}",
+        "name": "PostController.show",
         "handler": "tests.fixtures.webproject.blogapp.controllers.PostController.show",
-        "app": "blogapp", "kind": "http",
+        "app": "blogapp",
+        "kind": "http",
     }
     assert by_name["api.ping"]["path"] == "/api/ping"
     assert by_name["CartController.index"]["path"] == "/shop/cart"

@@ -21,8 +21,11 @@ def small_app() -> App:
 
     @app.get("/")
     async def index(request: Request) -> dict[str, Any]:
-        return {"started": request.app.state.started, "host": request.url.hostname,
-                "scheme": request.url.scheme}
+        return {
+            "started": request.app.state.started,
+            "host": request.url.hostname,
+            "scheme": request.url.scheme,
+        }
 
     @app.get("/boom")
     async def boom(request: Request) -> None:
@@ -41,8 +44,7 @@ def small_app() -> App:
 
 def test_with_block_runs_the_lifespan() -> None:
     with TestClient(small_app()) as client:
-        assert client.get("/").json() == {"started": True, "host": "localhost",
-                                          "scheme": "https"}
+        assert client.get("/").json() == {"started": True, "host": "localhost", "scheme": "https"}
 
 
 def test_without_with_no_lifespan_runs() -> None:

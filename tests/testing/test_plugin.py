@@ -78,6 +78,6 @@ def test_app_fixture_without_a_project_explains(pytester: Any) -> None:
     pytester.makeini("[pytest]\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines([
-        "*The 'app' fixture builds the project's app, but no settings module is set*"
-    ])
+    result.stdout.fnmatch_lines(
+        ["*The 'app' fixture builds the project's app, but no settings module is set*"]
+    )

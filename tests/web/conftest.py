@@ -35,4 +35,3 @@ def webproject(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     EVENTS.clear()
     yield settings
     settings.reset()
-

@@ -28,9 +28,16 @@ async def call_asgi(
 ) -> RawResponse:
     """Send one request to *app* with exactly the given method, path and headers."""
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": scheme, "path": path, "raw_path": path.encode("latin-1", "replace"),
-        "query_string": query_string, "root_path": "", "client": ("127.0.0.1", 1234),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": scheme,
+        "path": path,
+        "raw_path": path.encode("latin-1", "replace"),
+        "query_string": query_string,
+        "root_path": "",
+        "client": ("127.0.0.1", 1234),
         "server": ("localhost", 80),
         "headers": headers if headers is not None else [(b"host", b"localhost")],
     }

@@ -24,8 +24,11 @@ def failing_app(**overrides: Any) -> App:
 
     @app.get("/invalid")
     async def invalid(request: Request) -> None:
-        abort(422, detail="Invalid input.",
-              errors=[{"loc": ["body", "title"], "msg": "Field required", "type": "missing"}])
+        abort(
+            422,
+            detail="Invalid input.",
+            errors=[{"loc": ["body", "title"], "msg": "Field required", "type": "missing"}],
+        )
 
     @app.get("/boom")
     async def boom(request: Request) -> None:
@@ -47,10 +50,14 @@ def test_abort_gives_the_stable_json_shape() -> None:
         response = client.get("/abort")
         invalid = client.get("/invalid")
     assert (response.status_code, response.json()) == (
-        404, {"detail": "No such post.", "errors": []})
+        404,
+        {"detail": "No such post.", "errors": []},
+    )
     assert invalid.status_code == 422
-    assert invalid.json() == {"detail": "Invalid input.", "errors": [
-        {"loc": ["body", "title"], "msg": "Field required", "type": "missing"}]}
+    assert invalid.json() == {
+        "detail": "Invalid input.",
+        "errors": [{"loc": ["body", "title"], "msg": "Field required", "type": "missing"}],
+    }
 
 
 def test_http_exception_is_a_framework_error_with_a_message() -> None:
@@ -87,8 +94,7 @@ def test_production_500_hides_the_error() -> None:
     with TestClient(failing_app(), raise_server_exceptions=False) as client:
         api = client.get("/boom")
         page = client.get("/boom", headers=HTML)
-    assert (api.status_code, api.json()) == (
-        500, {"detail": "Internal Server Error", "errors": []})
+    assert (api.status_code, api.json()) == (500, {"detail": "Internal Server Error", "errors": []})
     assert page.status_code == 500
     assert "secret" not in page.text and "Traceback" not in page.text
     assert "<h1>500 Internal Server Error</h1>" in page.text
@@ -137,7 +143,9 @@ def test_handlers_by_status_and_by_exception_class() -> None:
         unknown = client.get("/nowhere")
         value = client.get("/boom")
     assert (missing.status_code, missing.json()) == (
-        404, {"detail": "Custom: No such post.", "errors": []})
+        404,
+        {"detail": "Custom: No such post.", "errors": []},
+    )
     assert unknown.json()["detail"] == "Custom: Not Found"
     assert (value.status_code, value.json()) == (409, {"problem": "secret <internals>"})
 
@@ -179,7 +187,9 @@ def test_per_app_handlers_apply_to_the_apps_routes_and_prefix(webproject: object
     assert under_prefix.json() == {"detail": "Shop: Not Found", "errors": [], "shop": True}
     assert elsewhere.json() == {"detail": "No post 500.", "errors": []}
     assert (broken.status_code, broken.json()) == (
-        409, {"detail": "Shop could not do that.", "errors": []})
+        409,
+        {"detail": "Shop could not do that.", "errors": []},
+    )
 
 
 def test_head_requests_get_no_error_body() -> None:

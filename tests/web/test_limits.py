@@ -60,8 +60,11 @@ TOO_LARGE = {"detail": f"Request body is too large: the limit is {LIMIT} bytes."
 
 def test_defaults_match_the_security_bar() -> None:
     assert Limits.from_settings(settings) == Limits(
-        max_body_size=10 * 1024 * 1024, max_form_fields=1000, max_form_files=100,
-        max_form_part_size=1024 * 1024, max_query_fields=1000,
+        max_body_size=10 * 1024 * 1024,
+        max_form_fields=1000,
+        max_form_files=100,
+        max_form_part_size=1024 * 1024,
+        max_query_fields=1000,
     )
 
 
@@ -82,8 +85,11 @@ def test_default_body_limit_is_10_megabytes() -> None:
 def test_body_over_the_limit_is_413_before_the_handler(path: str) -> None:
     app, calls = limited_app(MAX_BODY_SIZE=LIMIT)
     with TestClient(app) as client:
-        response = client.post(path, content=b"a=" + b"x" * LIMIT,
-                               headers={"content-type": "application/x-www-form-urlencoded"})
+        response = client.post(
+            path,
+            content=b"a=" + b"x" * LIMIT,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
     assert (response.status_code, response.json()) == (413, TOO_LARGE)
     assert calls == []
 
@@ -97,7 +103,7 @@ def test_json_over_the_limit_is_413_before_the_handler() -> None:
 
 
 def test_body_at_the_limit_is_accepted() -> None:
-    app, calls = limited_app(MAX_BODY_SIZE=LIMIT)
+    app, _calls = limited_app(MAX_BODY_SIZE=LIMIT)
     with TestClient(app) as client:
         response = client.post("/raw", content=b"x" * LIMIT)
     assert response.json() == {"size": LIMIT}
@@ -127,7 +133,7 @@ def test_chunked_body_over_the_limit_is_413_before_the_handler() -> None:
 
 
 def test_chunked_body_at_the_limit_is_accepted() -> None:
-    app, calls = limited_app(MAX_BODY_SIZE=LIMIT)
+    app, _calls = limited_app(MAX_BODY_SIZE=LIMIT)
     with TestClient(app) as client:
         response = client.post("/raw", content=chunks(LIMIT))
     assert response.json() == {"size": LIMIT}
@@ -136,8 +142,13 @@ def test_chunked_body_at_the_limit_is_accepted() -> None:
 async def test_understated_content_length_never_passes_the_limit() -> None:
     app, calls = limited_app(MAX_BODY_SIZE=LIMIT)
     # The client claims 10 bytes but sends more: reading stops at the limit with a 413.
-    response = await call_asgi(app, "POST", "/raw", body=b"x" * (LIMIT + 50),
-                               headers=[(b"host", b"localhost"), (b"content-length", b"10")])
+    response = await call_asgi(
+        app,
+        "POST",
+        "/raw",
+        body=b"x" * (LIMIT + 50),
+        headers=[(b"host", b"localhost"), (b"content-length", b"10")],
+    )
     assert response.status == 413
     assert calls == ["raw"]
 
@@ -166,14 +177,17 @@ def test_route_override_over_at_and_disabled() -> None:
     [
         ([(b"content-length", b"-5")], "Invalid Content-Length header: '-5'."),
         ([(b"content-length", b"ten")], "Invalid Content-Length header: 'ten'."),
-        ([(b"content-length", b"3"), (b"content-length", b"4")],
-         "Conflicting Content-Length headers."),
+        (
+            [(b"content-length", b"3"), (b"content-length", b"4")],
+            "Conflicting Content-Length headers.",
+        ),
     ],
 )
 async def test_bad_content_length_is_400(headers: list[tuple[bytes, bytes]], detail: str) -> None:
     app, calls = limited_app()
-    response = await call_asgi(app, "POST", "/raw", body=b"abc",
-                               headers=[(b"host", b"localhost"), *headers])
+    response = await call_asgi(
+        app, "POST", "/raw", body=b"abc", headers=[(b"host", b"localhost"), *headers]
+    )
     assert response.status == 400
     assert response.body == b'{"detail":"' + detail.encode() + b'","errors":[]}'
     assert calls == []
@@ -181,8 +195,13 @@ async def test_bad_content_length_is_400(headers: list[tuple[bytes, bytes]], det
 
 async def test_repeated_equal_content_length_is_accepted() -> None:
     app, _ = limited_app()
-    response = await call_asgi(app, "POST", "/raw", body=b"abc", headers=[
-        (b"host", b"localhost"), (b"content-length", b"3"), (b"content-length", b"3")])
+    response = await call_asgi(
+        app,
+        "POST",
+        "/raw",
+        body=b"abc",
+        headers=[(b"host", b"localhost"), (b"content-length", b"3"), (b"content-length", b"3")],
+    )
     assert (response.status, response.body) == (200, b'{"size":3}')
 
 
@@ -194,8 +213,9 @@ def urlencoded(fields: int) -> bytes:
 
 
 def form_post(client: TestClient, body: bytes) -> Any:
-    return client.post("/form", content=body,
-                       headers={"content-type": "application/x-www-form-urlencoded"})
+    return client.post(
+        "/form", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
 
 
 def test_form_fields_over_at_and_disabled() -> None:
@@ -204,8 +224,10 @@ def test_form_fields_over_at_and_disabled() -> None:
         over = form_post(client, urlencoded(6))
         at = form_post(client, urlencoded(5))
     assert over.status_code == 400
-    assert over.json() == {"detail": "Too many fields. Maximum number of fields is 5.",
-                           "errors": []}
+    assert over.json() == {
+        "detail": "Too many fields. Maximum number of fields is 5.",
+        "errors": [],
+    }
     assert at.json() == {"fields": 5}
     app, _ = limited_app(FORM_MAX_FIELDS=0)
     with TestClient(app) as client:
@@ -277,11 +299,15 @@ def test_default_form_part_size_is_one_megabyte() -> None:
 
 
 def test_missing_multipart_boundary_is_400() -> None:
-    app, calls = limited_app()
+    app, _calls = limited_app()
     with TestClient(app) as client:
-        response = client.post("/form", content=b"--x\r\n",
-                               headers={"content-type": "multipart/form-data"})
-    assert (response.status_code, response.json()["detail"]) == (400, "Missing boundary in multipart.")
+        response = client.post(
+            "/form", content=b"--x\r\n", headers={"content-type": "multipart/form-data"}
+        )
+    assert (response.status_code, response.json()["detail"]) == (
+        400,
+        "Missing boundary in multipart.",
+    )
 
 
 # -- query strings -----------------------------------------------------------------------------
@@ -297,8 +323,10 @@ def test_query_fields_over_at_and_disabled() -> None:
         over = client.get(query(11))
         at = client.get(query(10))
     assert over.status_code == 400
-    assert over.json() == {"detail": "Too many fields in the query string: the limit is 10.",
-                           "errors": []}
+    assert over.json() == {
+        "detail": "Too many fields in the query string: the limit is 10.",
+        "errors": [],
+    }
     assert at.json() == {"fields": 10}
     app, _ = limited_app(QUERY_MAX_FIELDS=0)
     with TestClient(app) as client:

@@ -73,7 +73,9 @@ def test_steps_inject_arguments_and_transform_results() -> None:
     app = App()
     app.include(Items)
     with TestClient(app) as client:
-        created = client.post("/items", json={"name": "x"}, headers={"authorization": "Bearer good"})
+        created = client.post(
+            "/items", json={"name": "x"}, headers={"authorization": "Bearer good"}
+        )
         shown = client.get("/items/21")
     assert created.json() == {"result": {"data": {"name": "x"}, "user": "ann"}}
     assert shown.json() == {"result": 42}

@@ -21,7 +21,8 @@ def test_all_is_sorted_and_importable(name: str) -> None:
 def test_all_lists_every_public_name(name: str) -> None:
     module = importlib.import_module(name)
     public = {
-        key for key, value in vars(module).items()
+        key
+        for key, value in vars(module).items()
         if not key.startswith("_") and getattr(value, "__module__", "").startswith("framework")
     }
     assert public <= set(module.__all__)
@@ -35,6 +36,7 @@ def test_importing_the_cli_does_not_import_starlette() -> None:
         "import sys, framework, framework.cli, framework.cli.builtins, framework.cli.app;"
         "print('starlette' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

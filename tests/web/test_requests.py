@@ -26,8 +26,10 @@ def echo_app() -> App:
         files = await request.files()
         return {
             "fields": {key: value for key, value in form.items() if key not in files},
-            "files": {key: [upload.filename, (await upload.read()).decode()]
-                      for key, upload in files.items()},
+            "files": {
+                key: [upload.filename, (await upload.read()).decode()]
+                for key, upload in files.items()
+            },
         }
 
     @app.get("/query")
@@ -57,8 +59,9 @@ def test_json_body(client: TestClient) -> None:
 
 
 def test_plus_json_content_type_is_json(client: TestClient) -> None:
-    response = client.post("/json", content=b'{"a":1}',
-                           headers={"content-type": "application/merge-patch+json"})
+    response = client.post(
+        "/json", content=b'{"a":1}', headers={"content-type": "application/merge-patch+json"}
+    )
     assert response.json() == {"json": {"a": 1}}
 
 
@@ -66,21 +69,28 @@ def test_plus_json_content_type_is_json(client: TestClient) -> None:
     ("content_type", "shown"),
     [("text/plain", "'text/plain'"), (None, "none"), ("application/jsonx", "'application/jsonx'")],
 )
-def test_json_with_another_content_type_is_415(client: TestClient, content_type: str | None,
-                                               shown: str) -> None:
+def test_json_with_another_content_type_is_415(
+    client: TestClient, content_type: str | None, shown: str
+) -> None:
     headers = {"content-type": content_type} if content_type else {}
     response = client.post("/json", content=b'{"a": 1}', headers=headers)
     assert response.status_code == 415
     assert response.json() == {
         "detail": f"Expected a JSON body (Content-Type: application/json); got {shown}.",
-        "errors": [{"loc": ["header", "content-type"], "msg": "Unsupported media type",
-                    "type": "content_type"}],
+        "errors": [
+            {
+                "loc": ["header", "content-type"],
+                "msg": "Unsupported media type",
+                "type": "content_type",
+            }
+        ],
     }
 
 
 def test_malformed_json_is_400_with_a_location(client: TestClient) -> None:
-    response = client.post("/json", content=b'{"a": 1} trailing',
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/json", content=b'{"a": 1} trailing', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json() == {
         "detail": "Malformed JSON body: Extra data at line 1 column 10.",
@@ -103,15 +113,21 @@ def test_bad_json_bodies_are_400(client: TestClient, body: bytes, detail: str) -
 
 
 def test_form_fields_and_files(client: TestClient) -> None:
-    response = client.post("/form", data={"title": "Hi"},
-                           files={"upload": ("notes.txt", b"file body", "text/plain")})
-    assert response.json() == {"fields": {"title": "Hi"},
-                               "files": {"upload": ["notes.txt", "file body"]}}
+    response = client.post(
+        "/form", data={"title": "Hi"}, files={"upload": ("notes.txt", b"file body", "text/plain")}
+    )
+    assert response.json() == {
+        "fields": {"title": "Hi"},
+        "files": {"upload": ["notes.txt", "file body"]},
+    }
 
 
 def test_urlencoded_form(client: TestClient) -> None:
-    response = client.post("/form", content=b"a=1&b=two+words",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/form",
+        content=b"a=1&b=two+words",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert response.json() == {"fields": {"a": "1", "b": "two words"}, "files": {}}
 
 
@@ -140,10 +156,15 @@ def test_semicolon_is_not_a_query_separator(client: TestClient) -> None:
 
 
 def test_cookies_headers_and_accept(client: TestClient) -> None:
-    response = client.get("/meta", headers={"user-agent": "tests/1", "cookie": "a=1; b=two",
-                                            "accept": "text/html,*/*"})
-    assert response.json() == {"cookies": {"a": "1", "b": "two"}, "agent": "tests/1",
-                               "wants_html": True}
+    response = client.get(
+        "/meta",
+        headers={"user-agent": "tests/1", "cookie": "a=1; b=two", "accept": "text/html,*/*"},
+    )
+    assert response.json() == {
+        "cookies": {"a": "1", "b": "two"},
+        "agent": "tests/1",
+        "wants_html": True,
+    }
 
 
 def test_request_db_without_a_database_layer_names_the_fix() -> None:

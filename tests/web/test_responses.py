@@ -56,16 +56,25 @@ def serve(value: Any) -> Any:
         ([1, "two"], 200, "application/json", b'[1,"two"]'),
         ("hello", 200, "text/plain; charset=utf-8", b"hello"),
         (b"\x00\x01", 200, "application/octet-stream", b"\x00\x01"),
-        (Point(x=1, when=datetime.date(2024, 5, 1)), 200, "application/json",
-         b'{"x":1,"when":"2024-05-01"}'),
-        (Pair(1, uuid.UUID(int=1)), 200, "application/json",
-         b'{"left":1,"right":"00000000-0000-0000-0000-000000000001"}'),
+        (
+            Point(x=1, when=datetime.date(2024, 5, 1)),
+            200,
+            "application/json",
+            b'{"x":1,"when":"2024-05-01"}',
+        ),
+        (
+            Pair(1, uuid.UUID(int=1)),
+            200,
+            "application/json",
+            b'{"left":1,"right":"00000000-0000-0000-0000-000000000001"}',
+        ),
         (({"created": True}, 201), 201, "application/json", b'{"created":true}'),
         (("moved", 202, {"x-extra": "1"}), 202, "text/plain; charset=utf-8", b"moved"),
     ],
 )
-def test_return_values_become_responses(value: Any, status: int, content_type: str,
-                                        body: bytes) -> None:
+def test_return_values_become_responses(
+    value: Any, status: int, content_type: str, body: bytes
+) -> None:
     response = serve(value)
     assert response.status_code == status
     assert response.headers["content-type"] == content_type
@@ -86,10 +95,14 @@ def test_responses_pass_through() -> None:
 
 
 def test_json_understands_common_types() -> None:
-    response = JSONResponse({
-        "when": datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
-        "price": decimal.Decimal("1.50"), "path": Path("a/b"), "tags": {"x"},
-    })
+    response = JSONResponse(
+        {
+            "when": datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
+            "price": decimal.Decimal("1.50"),
+            "path": Path("a/b"),
+            "tags": {"x"},
+        }
+    )
     assert response.body == (
         b'{"when":"2024-01-02T03:04:05+00:00","price":"1.50","path":"a/b","tags":["x"]}'
     )
@@ -122,8 +135,15 @@ def test_unserialisable_json_names_the_type() -> None:
 def test_set_cookie_uses_dynes_directives_and_httponly_by_default() -> None:
     response = PlainTextResponse("ok")
     response.set_cookie("hello", value="world", max_age=60)
-    response.set_cookie("prefs", "dark", path="/app", domain="example.com", secure=True,
-                        httponly=False, samesite="strict")
+    response.set_cookie(
+        "prefs",
+        "dark",
+        path="/app",
+        domain="example.com",
+        secure=True,
+        httponly=False,
+        samesite="strict",
+    )
     cookies = response.headers.getlist("set-cookie")
     assert cookies == [
         "hello=world; HttpOnly; Max-Age=60; Path=/; SameSite=lax",

@@ -65,8 +65,13 @@ def test_converters_convert_path_parameters() -> None:
         assert client.get("/float/1.5").status_code == 200
         assert client.get("/int/abc").status_code == 404
         assert client.get("/slug/not%20a%20slug").status_code == 404
-    assert seen == {"int": 42, "uuid": key, "path": "a/b/c.txt", "slug": "hello-world_2",
-                    "float": 1.5}
+    assert seen == {
+        "int": 42,
+        "uuid": key,
+        "path": "a/b/c.txt",
+        "slug": "hello-world_2",
+        "float": 1.5,
+    }
 
 
 def test_register_converter() -> None:

@@ -67,8 +67,13 @@ def test_session_round_trip_with_secure_flags() -> None:
 
 
 def test_cookie_is_not_secure_in_debug_and_settings_apply() -> None:
-    app = session_app(DEBUG=True, SESSION_COOKIE_NAME="sid", SESSION_COOKIE_AGE=60,
-                      SESSION_COOKIE_SAMESITE="strict", SESSION_COOKIE_DOMAIN="localhost")
+    app = session_app(
+        DEBUG=True,
+        SESSION_COOKIE_NAME="sid",
+        SESSION_COOKIE_AGE=60,
+        SESSION_COOKIE_SAMESITE="strict",
+        SESSION_COOKIE_DOMAIN="localhost",
+    )
     with TestClient(app) as client:
         header = cookie_header(client.post("/login"))
     assert header.startswith("sid=")
@@ -112,8 +117,9 @@ def test_clear_drops_the_cookie() -> None:
 
 
 def forged(payload: bytes, key: str = KEY, timestamp: int | None = None) -> str:
-    signer = itsdangerous.TimestampSigner(key, salt="framework.web.sessions",
-                                          digest_method=hashlib.sha256)
+    signer = itsdangerous.TimestampSigner(
+        key, salt="framework.web.sessions", digest_method=hashlib.sha256
+    )
     if timestamp is not None:
         signer.get_timestamp = lambda: timestamp  # type: ignore[method-assign]
     return signer.sign(payload).decode()
@@ -129,13 +135,15 @@ def valid_payload() -> bytes:
         pytest.param("garbage", id="not-signed"),
         pytest.param(forged(valid_payload())[:-2] + "AA", id="tampered"),
         pytest.param(forged(valid_payload(), key="another-key-" * 4), id="foreign-key"),
-        pytest.param(forged(valid_payload(), timestamp=int(time.time()) - 30 * 86400),
-                     id="expired"),
+        pytest.param(
+            forged(valid_payload(), timestamp=int(time.time()) - 30 * 86400), id="expired"
+        ),
         pytest.param(forged(b"!!!not-base64!!!"), id="non-base64"),
         pytest.param(forged(base64.urlsafe_b64encode(b"[1, 2]")), id="not-a-dict"),
         pytest.param(forged(base64.urlsafe_b64encode(b"{oops")), id="not-json"),
-        pytest.param(forged(base64.urlsafe_b64encode(b'{"data": "' + b"x" * 5000 + b'"}')),
-                     id="oversized"),
+        pytest.param(
+            forged(base64.urlsafe_b64encode(b'{"data": "' + b"x" * 5000 + b'"}')), id="oversized"
+        ),
     ],
 )
 def test_bad_cookies_give_an_empty_session_and_are_cleared(cookie: str) -> None:

@@ -70,9 +70,7 @@ def test_strings_dicts_and_event_objects() -> None:
     with feed_client() as client:
         text = client.get("/feed/mixed").text
     assert text == (
-        "data: plain text\n\n"
-        'data: {"n":1}\n\n'
-        ": note\nretry: 1500\ndata: two\ndata: lines\n\n"
+        'data: plain text\n\ndata: {"n":1}\n\n: note\nretry: 1500\ndata: two\ndata: lines\n\n'
     )
 
 

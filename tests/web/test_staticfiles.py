@@ -48,10 +48,12 @@ def test_serve_static_in_production_uses_static_root(webproject: Any, tmp_path: 
 def test_not_modified_with_etag(webproject: Any) -> None:
     with TestClient(debug_project_app(webproject)) as client:
         first = client.get("/static/blogapp/app.css")
-        second = client.get("/static/blogapp/app.css",
-                            headers={"if-none-match": first.headers["etag"]})
-        by_date = client.get("/static/blogapp/app.css",
-                             headers={"if-modified-since": first.headers["last-modified"]})
+        second = client.get(
+            "/static/blogapp/app.css", headers={"if-none-match": first.headers["etag"]}
+        )
+        by_date = client.get(
+            "/static/blogapp/app.css", headers={"if-modified-since": first.headers["last-modified"]}
+        )
     assert (second.status_code, second.content) == (304, b"")
     assert by_date.status_code == 304
 

@@ -95,7 +95,10 @@ def test_message_over_the_limit_closes_with_1009() -> None:
         ws.send_text("x" * 11)
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_text()
-    assert (closed.value.code, closed.value.reason) == (1009, "Message too big: the limit is 10 bytes.")
+    assert (closed.value.code, closed.value.reason) == (
+        1009,
+        "Message too big: the limit is 10 bytes.",
+    )
 
 
 def test_multibyte_text_is_measured_in_bytes() -> None:
@@ -120,9 +123,12 @@ def test_default_limit_and_disabled_limit() -> None:
 
 
 def test_handler_error_closes_with_1011(caplog: Any) -> None:
-    with TestClient(live_app()) as client, client.websocket_connect("/live/broken") as ws:
-        with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_text()
+    with (
+        TestClient(live_app()) as client,
+        client.websocket_connect("/live/broken") as ws,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
+        ws.receive_text()
     assert closed.value.code == 1011
     assert "WebSocket handler" in caplog.records[0].getMessage()
 
@@ -133,25 +139,33 @@ def cookie_and_origin(origin: str) -> dict[str, str]:
 
 def test_cross_site_origin_with_cookies_is_refused() -> None:
     with TestClient(live_app()) as client:
-        with pytest.raises(WebSocketDisconnect) as refused:
-            with client.websocket_connect("/live/echo",
-                                          headers=cookie_and_origin("https://evil.example")):
-                pass
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            client.websocket_connect(
+                "/live/echo", headers=cookie_and_origin("https://evil.example")
+            ),
+        ):
+            pass
         assert refused.value.code == 1008
-        with client.websocket_connect("/live/echo",
-                                      headers=cookie_and_origin("https://localhost")) as ws:
+        with client.websocket_connect(
+            "/live/echo", headers=cookie_and_origin("https://localhost")
+        ) as ws:
             ws.send_text("same site")
             assert ws.receive_text() == "same site"
-        with client.websocket_connect("/live/open",
-                                      headers=cookie_and_origin("https://evil.example")) as ws:
+        with client.websocket_connect(
+            "/live/open", headers=cookie_and_origin("https://evil.example")
+        ) as ws:
             assert ws.receive_text() == "open"
 
 
 def test_allowed_origins_setting() -> None:
     app = live_app(WEBSOCKET_ALLOWED_ORIGINS=["https://app.example.org/"])
-    with TestClient(app) as client, client.websocket_connect(
-        "/live/echo", headers=cookie_and_origin("https://APP.example.org")
-    ) as ws:
+    with (
+        TestClient(app) as client,
+        client.websocket_connect(
+            "/live/echo", headers=cookie_and_origin("https://APP.example.org")
+        ) as ws,
+    ):
         ws.send_text("ok")
         assert ws.receive_text() == "ok"
 
@@ -162,10 +176,18 @@ def test_allowed_origins_setting() -> None:
         ([], True),
         ([(b"origin", b"https://evil.example")], True),  # no cookies: nothing to hijack
         ([(b"cookie", b"a=1")], True),  # no Origin: not a browser
-        ([(b"cookie", b"a=1"), (b"origin", b"https://evil.example"), (b"host", b"app.test")],
-         False),
-        ([(b"cookie", b"a=1"), (b"origin", b"http://app.test:8000"), (b"host", b"app.test:8000")],
-         True),
+        (
+            [(b"cookie", b"a=1"), (b"origin", b"https://evil.example"), (b"host", b"app.test")],
+            False,
+        ),
+        (
+            [
+                (b"cookie", b"a=1"),
+                (b"origin", b"http://app.test:8000"),
+                (b"host", b"app.test:8000"),
+            ],
+            True,
+        ),
         ([(b"cookie", b"a=1"), (b"origin", b"null"), (b"host", b"app.test")], False),
     ],
 )
@@ -174,9 +196,12 @@ def test_origin_rule(headers: list[tuple[bytes, bytes]], allowed: bool) -> None:
 
 
 def test_check_origin_can_be_turned_off_by_setting() -> None:
-    with TestClient(live_app(WEBSOCKET_CHECK_ORIGIN=False)) as client, client.websocket_connect(
-        "/live/echo", headers=cookie_and_origin("https://evil.example")
-    ) as ws:
+    with (
+        TestClient(live_app(WEBSOCKET_CHECK_ORIGIN=False)) as client,
+        client.websocket_connect(
+            "/live/echo", headers=cookie_and_origin("https://evil.example")
+        ) as ws,
+    ):
         ws.send_text("allowed")
         assert ws.receive_text() == "allowed"
 

@@ -30,15 +30,17 @@ def cors_app(**overrides: Any) -> App:
 def test_cors_is_off_by_default() -> None:
     with TestClient(cors_app()) as client:
         response = client.get("/data", headers={"origin": ORIGIN})
-        preflight = client.options("/data", headers={"origin": ORIGIN,
-                                                     "access-control-request-method": "GET"})
+        preflight = client.options(
+            "/data", headers={"origin": ORIGIN, "access-control-request-method": "GET"}
+        )
     assert "access-control-allow-origin" not in response.headers
     assert preflight.status_code == 405
 
 
 def test_allowed_origin_gets_the_headers() -> None:
-    app = cors_app(CORS_ALLOW_ORIGINS=[ORIGIN], CORS_EXPOSE_HEADERS=["X-Total"],
-                   CORS_ALLOW_CREDENTIALS=True)
+    app = cors_app(
+        CORS_ALLOW_ORIGINS=[ORIGIN], CORS_EXPOSE_HEADERS=["X-Total"], CORS_ALLOW_CREDENTIALS=True
+    )
     with TestClient(app) as client:
         allowed = client.get("/data", headers={"origin": ORIGIN})
         other = client.get("/data", headers={"origin": "https://evil.example"})
@@ -49,14 +51,24 @@ def test_allowed_origin_gets_the_headers() -> None:
 
 
 def test_preflight_uses_methods_headers_and_max_age() -> None:
-    app = cors_app(CORS_ALLOW_ORIGINS=[ORIGIN], CORS_ALLOW_METHODS=["get", "post"],
-                   CORS_ALLOW_HEADERS=["X-Token"], CORS_MAX_AGE=120)
+    app = cors_app(
+        CORS_ALLOW_ORIGINS=[ORIGIN],
+        CORS_ALLOW_METHODS=["get", "post"],
+        CORS_ALLOW_HEADERS=["X-Token"],
+        CORS_MAX_AGE=120,
+    )
     with TestClient(app) as client:
-        ok = client.options("/data", headers={
-            "origin": ORIGIN, "access-control-request-method": "POST",
-            "access-control-request-headers": "x-token"})
-        refused = client.options("/data", headers={
-            "origin": ORIGIN, "access-control-request-method": "DELETE"})
+        ok = client.options(
+            "/data",
+            headers={
+                "origin": ORIGIN,
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "x-token",
+            },
+        )
+        refused = client.options(
+            "/data", headers={"origin": ORIGIN, "access-control-request-method": "DELETE"}
+        )
     assert ok.status_code == 200
     assert ok.headers["access-control-allow-methods"] == "GET, POST"
     assert ok.headers["access-control-max-age"] == "120"
@@ -83,8 +95,14 @@ def test_wildcard_with_credentials_is_refused() -> None:
 
 
 def test_parameters_are_dynes_names() -> None:
-    assert sorted(CORS_PARAMS) == ["allow_credentials", "allow_headers", "allow_methods",
-                                   "allow_origin_regex", "allow_origins", "expose_headers",
-                                   "max_age"]
+    assert sorted(CORS_PARAMS) == [
+        "allow_credentials",
+        "allow_headers",
+        "allow_methods",
+        "allow_origin_regex",
+        "allow_origins",
+        "expose_headers",
+        "max_age",
+    ]
     middleware = CORSMiddleware(App(), allow_origins=[ORIGIN])
     assert middleware.preflight_headers["Access-Control-Max-Age"] == "60"

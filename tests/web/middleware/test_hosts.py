@@ -51,8 +51,16 @@ async def test_allowed_hosts_patterns(patterns: tuple[str, ...], host: bytes, st
 
 @pytest.mark.parametrize(
     "host",
-    [b"", b"exa mple.com", b"example.com/path", b"user@example.com", b"example.com:99999",
-     b"[::zz]", b"example.com:port", b"a\x00b"],
+    [
+        b"",
+        b"exa mple.com",
+        b"example.com/path",
+        b"user@example.com",
+        b"example.com:99999",
+        b"[::zz]",
+        b"example.com:port",
+        b"a\x00b",
+    ],
 )
 async def test_malformed_host_is_400_even_with_a_wildcard(host: bytes) -> None:
     assert await status_for(hosts_app("*"), host) == 400
@@ -68,13 +76,14 @@ async def test_two_host_headers_are_400() -> None:
 async def test_missing_host_is_400() -> None:
     response = await call_asgi(hosts_app("*"), headers=[])
     assert (response.status, response.body) == (
-        400, b'{"detail":"Invalid Host header.","errors":[]}')
+        400,
+        b'{"detail":"Invalid Host header.","errors":[]}',
+    )
 
 
 async def test_refusal_message_hints_at_the_setting_only_in_debug() -> None:
     production = await call_asgi(hosts_app("example.com"), headers=[(b"host", b"evil.com")])
-    debug = await call_asgi(hosts_app("example.com", debug=True),
-                            headers=[(b"host", b"evil.com")])
+    debug = await call_asgi(hosts_app("example.com", debug=True), headers=[(b"host", b"evil.com")])
     assert production.body == b'{"detail":"Invalid Host header: \'evil.com\'.","errors":[]}'
     assert debug.body == (
         b'{"detail":"Invalid Host header: \'evil.com\'. You may need to add it to '

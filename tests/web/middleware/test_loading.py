@@ -26,16 +26,29 @@ def names(entries: list[Any], **overrides: Any) -> list[str]:
 
 def test_default_stack_leaves_out_what_settings_turn_off() -> None:
     assert names(settings.MIDDLEWARE) == ["TrustedHostMiddleware", "SecurityHeadersMiddleware"]
-    assert names(settings.MIDDLEWARE, SECRET_KEY="k" * 40, SECURE_SSL_REDIRECT=True,
-                 CORS_ALLOW_ORIGINS=["https://a.example"]) == [
-        "TrustedHostMiddleware", "HTTPSRedirectMiddleware", "SecurityHeadersMiddleware",
-        "CORSMiddleware", "SessionMiddleware"]
+    assert names(
+        settings.MIDDLEWARE,
+        SECRET_KEY="k" * 40,
+        SECURE_SSL_REDIRECT=True,
+        CORS_ALLOW_ORIGINS=["https://a.example"],
+    ) == [
+        "TrustedHostMiddleware",
+        "HTTPSRedirectMiddleware",
+        "SecurityHeadersMiddleware",
+        "CORSMiddleware",
+        "SessionMiddleware",
+    ]
 
 
 def test_entries_may_be_classes_and_pairs_with_options() -> None:
     stack = build_middleware(
-        [TimingMiddleware, ("framework.web.middleware.TimingMiddleware", {"metric": "total"}),
-         (SessionMiddleware, {"secret_key": "x" * 40})], settings)
+        [
+            TimingMiddleware,
+            ("framework.web.middleware.TimingMiddleware", {"metric": "total"}),
+            (SessionMiddleware, {"secret_key": "x" * 40}),
+        ],
+        settings,
+    )
     assert [m.kwargs for m in stack] == [{}, {"metric": "total"}, {"secret_key": "x" * 40}]
 
 

@@ -53,11 +53,13 @@ def test_headers_can_be_changed_or_dropped() -> None:
 
 
 def test_hsts_only_on_https() -> None:
-    app = app_with(SECURE_HSTS_SECONDS=3600, SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
-                   SECURE_HSTS_PRELOAD=True)
+    app = app_with(
+        SECURE_HSTS_SECONDS=3600, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True
+    )
     with TestClient(app) as secure, TestClient(app, base_url="http://localhost") as plain:
         assert secure.get("/").headers["strict-transport-security"] == (
-            "max-age=3600; includeSubDomains; preload")
+            "max-age=3600; includeSubDomains; preload"
+        )
         assert "strict-transport-security" not in plain.get("/").headers
 
 
