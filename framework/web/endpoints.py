@@ -20,7 +20,7 @@ from starlette.types import Receive, Scope, Send
 from framework.web.background import BackgroundRunner
 from framework.web.limits import Limits, body_too_large, inspect_body_headers
 from framework.web.pipeline import Call
-from framework.web.requests import Request
+from framework.web.requests import ClientDisconnect, Request
 from framework.web.responses import to_response
 from framework.web.websockets import (
     WebSocket,
@@ -64,6 +64,8 @@ class HTTPEndpoint:
         try:
             response = await self.respond(request, scope)
             await response(scope, receive, send)
+        except ClientDisconnect:
+            return  # the client left while sending its body: no one to answer
         finally:
             if request._form is not None or request._on_close is not None:
                 await request.run_on_close()

@@ -57,8 +57,8 @@ def body_too_large(limit: int) -> HTTPException:
 def inspect_body_headers(raw_headers: list[tuple[bytes, bytes]]) -> tuple[int | None, bool]:
     """Return ``(content_length, chunked)`` of a request; 400 for a bad ``Content-Length``.
 
-    A negative, non-numeric or repeated-and-different ``Content-Length`` is refused, since
-    servers and proxies may disagree on where such a body ends (request smuggling).
+    A negative, non-numeric or repeated ``Content-Length`` is refused, since servers and
+    proxies may disagree on where such a body ends (request smuggling).
     """
     length: int | None = None
     chunked = False
@@ -67,10 +67,9 @@ def inspect_body_headers(raw_headers: list[tuple[bytes, bytes]]) -> tuple[int | 
             text = value.strip()
             if not text.isdigit():
                 raise HTTPException(400, f"Invalid Content-Length header: {_show(value)}.")
-            number = int(text)
-            if length is not None and number != length:
-                raise HTTPException(400, "Conflicting Content-Length headers.")
-            length = number
+            if length is not None:
+                raise HTTPException(400, "Several Content-Length headers were sent.")
+            length = int(text)
         elif name == b"transfer-encoding":
             chunked = True
     return length, chunked

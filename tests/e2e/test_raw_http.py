@@ -102,6 +102,15 @@ def test_bad_content_length_is_400(base_url: str, value: str) -> None:
     assert status == 400
 
 
+def test_two_equal_content_lengths_are_400(base_url: str) -> None:
+    status, _ = raw_http(
+        base_url,
+        request("POST", "/upload", HOST, "Content-Length: 2", "Content-Length: 2", body=b"xx"),
+    )
+    assert status == 400
+    assert CALLS == []
+
+
 def test_two_different_content_lengths_are_400(base_url: str) -> None:
     status, _ = raw_http(
         base_url,
