@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,6 +67,7 @@ class App(Starlette):
         debug: bool | None = None,
         routes: Sequence[BaseRoute] | None = None,
         middleware: Sequence[Any] | None = None,
+        exception_handlers: Mapping[Any, Callable[..., Any]] | None = None,
         lifespan: Callable[[App], contextlib.AbstractAsyncContextManager[Any]] | None = None,
         sources: Sequence[RouteSource] = (),
         run_app_hooks: bool = False,
@@ -79,6 +80,8 @@ class App(Starlette):
         self.dispatcher = Dispatcher(lifespan=self._lifespan)
         self.router = self.dispatcher
         self.error_handlers = ErrorHandlers()
+        for key, handler in (exception_handlers or {}).items():
+            self.error_handlers.add(key, handler)
         self.background = BackgroundRunner(int(self.settings.BACKGROUND_WORKERS or 0))
         self.templates = Templates(
             self._template_dirs(),

@@ -150,6 +150,17 @@ def test_handlers_by_status_and_by_exception_class() -> None:
     assert (value.status_code, value.json()) == (409, {"problem": "secret <internals>"})
 
 
+def test_exception_handlers_argument() -> None:
+    app = App(exception_handlers={KeyError: lambda request, exc: ({"missing": str(exc)}, 400)})
+
+    @app.get("/")
+    async def index(request: Request) -> None:
+        raise KeyError("k")
+
+    with TestClient(app) as client:
+        assert client.get("/").json() == {"missing": "'k'"}
+
+
 def test_500_handler_is_used_in_production() -> None:
     app = failing_app()
     app.add_exception_handler(500, lambda request, exc: {"detail": "Sorry.", "errors": []})
