@@ -144,16 +144,7 @@ def _make_route(
         )
     _check_signature(func, bound, path_parameters(path, where), path, name, decl.kind)
     if decl.kind == "websocket":
-        options = decl.options
-        socket_endpoint = WebSocketEndpoint(
-            bound,
-            max_message_size=int(options.get("max_message_size", context.ws_max_message_size)),
-            check_origin=bool(options.get("check_origin", context.ws_check_origin)),
-            allowed_origins=context.ws_allowed_origins,
-        )
-        return SocketRoute(
-            path, socket_endpoint, name=name, handler=func, app_label=source.app_label, decl=decl
-        )
+        return _socket_route(path, name, func, bound, decl, source, context)
     spec = get_endpoint_spec(func)
     limits = context.limits
     if decl.options.get("max_body_size") is not None:
@@ -181,6 +172,27 @@ def _make_route(
         error_handlers=source.error_handlers or None,
         html=decl.options.get("html"),
         include_in_schema=bool(decl.options.get("include_in_schema", True)),
+    )
+
+
+def _socket_route(
+    path: str,
+    name: str,
+    func: Callable[..., Any],
+    bound: Callable[..., Any],
+    decl: RouteDecl,
+    source: RouteSource,
+    context: BuildContext,
+) -> BaseRoute:
+    options = decl.options
+    endpoint = WebSocketEndpoint(
+        bound,
+        max_message_size=int(options.get("max_message_size", context.ws_max_message_size)),
+        check_origin=bool(options.get("check_origin", context.ws_check_origin)),
+        allowed_origins=context.ws_allowed_origins,
+    )
+    return SocketRoute(
+        path, endpoint, name=name, handler=func, app_label=source.app_label, decl=decl
     )
 
 
