@@ -94,9 +94,13 @@ class _Channel:
         self._send = send
         self.lock = anyio.Lock()
         self.last = anyio.current_time()
+        #: Set when the handler is done: nothing (not even a keep-alive) may follow.
+        self.closed = False
 
     async def write(self, chunk: bytes) -> None:
         async with self.lock:
+            if self.closed:
+                return
             await self._send({"type": "http.response.body", "body": chunk, "more_body": True})
             self.last = anyio.current_time()
 
@@ -186,6 +190,7 @@ class EventSourceResponse(Response):
                     async for item in events:
                         await channel.write(ServerSentEvent.coerce(item).encode())
         finally:
+            channel.closed = True
             scope.cancel()
 
     @staticmethod
