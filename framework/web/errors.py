@@ -39,7 +39,27 @@ __all__ = [
 logger = logging.getLogger("framework.web")
 
 ErrorHandler = Callable[[Request, BaseException], Any]
-_SERVER_KEYS = (500, Exception)
+_TRACKER = "framework.response_tracker"
+
+
+class _Tracker:
+    """Forward messages to the server's *send*, remembering whether the response started.
+
+    The outermost middleware installs one per request; the inner error middleware reads it
+    instead of wrapping ``send`` again, so a request pays for one wrapper, not two.
+    """
+
+    __slots__ = ("send", "started")
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
 
 ERROR_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{status} {phrase}</title>
@@ -182,18 +202,14 @@ class ExceptionMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def sender(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracker = scope.get(_TRACKER)
+        inner_send: Send = send
+        if tracker is None:  # used without ServerErrorMiddleware around it
+            tracker = inner_send = _Tracker(send)
         try:
-            await self.app(scope, receive, sender)
+            await self.app(scope, receive, inner_send)
         except Exception as exc:
-            if started:
+            if tracker.started:
                 raise
             response = await self.handle(scope, receive, exc)
             if response is None:
@@ -254,18 +270,11 @@ class ServerErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def sender(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracker = scope[_TRACKER] = _Tracker(send)
         try:
-            await self.app(scope, receive, sender)
+            await self.app(scope, receive, tracker)
         except Exception as exc:
-            if not started:
+            if not tracker.started:
                 response = await self._response(scope, receive, exc)
                 await response(scope, receive, send)
             # Re-raised so the server logs it and test clients can surface it.

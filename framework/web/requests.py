@@ -50,6 +50,11 @@ def get_db_provider() -> DBProvider | None:
 class Request(_starlette.Request):
     """An HTTP request, as handlers and hooks receive it."""
 
+    # Class-level defaults: most requests never set them, so __init__ stays short.
+    _received = 0
+    _on_close: list[Callable[[], Awaitable[Any]]] | None = None
+    _after_response: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] | None = None
+
     def __init__(
         self,
         scope: Any,
@@ -59,10 +64,6 @@ class Request(_starlette.Request):
     ) -> None:
         super().__init__(scope, receive, send)
         self.limits = limits or _DEFAULT_LIMITS
-        self._received = 0
-        self._on_close: list[Callable[[], Awaitable[Any]]] | None = None
-        self._after_response: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]]
-        self._after_response = None  # type: ignore[assignment]  # allocated on first use
 
     # -- body -------------------------------------------------------------------------------
 

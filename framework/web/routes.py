@@ -56,6 +56,10 @@ class _RouteInfo:
 class HandlerRoute(_RouteInfo, Route):
     """An HTTP (or Server-Sent Events) route served by an endpoint object."""
 
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Call the endpoint (the dispatcher answers wrong methods with 405 itself)."""
+        await self.app(scope, receive, send)
+
     def __init__(
         self,
         path: str,
@@ -115,7 +119,7 @@ class Dispatcher(StarletteRouter):
             await self.lifespan(scope, receive, send)
             return
         partial: BaseRoute | None = None
-        allowed: set[str] = set()
+        allowed: set[str] | None = None
         for route in self.routes:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
@@ -125,13 +129,16 @@ class Dispatcher(StarletteRouter):
                 return
             if match is Match.PARTIAL:
                 if partial is None:
-                    partial, partial_scope = route, child_scope
-                allowed.update(getattr(route, "methods", None) or ())
-        if partial is not None:
+                    partial, partial_scope, allowed = route, child_scope, set()
+                allowed.update(getattr(route, "methods", None) or ())  # type: ignore[union-attr]
+        if partial is not None and allowed is not None:
             scope["route"] = partial
             scope.update(partial_scope)
             raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
         await self.unmatched(scope, receive, send)
+
+    # Called directly: no router-level middleware, so no extra frame per request.
+    __call__ = app
 
     async def unmatched(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Redirect to the path with/without a trailing slash if that matches, else 404."""

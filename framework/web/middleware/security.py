@@ -44,11 +44,14 @@ class SecurityHeadersMiddleware:
         )
         self.names = frozenset(name for name, _ in self.headers)
         self.hsts: tuple[bytes, bytes] | None = None
+        self.https_headers, self.https_names = self.headers, self.names
         if hsts_seconds:
             value = f"max-age={int(hsts_seconds)}"
             value += "; includeSubDomains" if hsts_include_subdomains else ""
             value += "; preload" if hsts_preload else ""
             self.hsts = _header("Strict-Transport-Security", value)
+            self.https_headers = (*self.headers, self.hsts)
+            self.https_names = self.names | {self.hsts[0]}
 
     @classmethod
     def from_settings(cls, settings: Any) -> dict[str, Any] | None:
@@ -68,17 +71,20 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self.headers
+        extra, names = self.headers, self.names
         if self.hsts is not None and scope.get("scheme") == "https":
-            extra = (*extra, self.hsts)
+            extra, names = self.https_headers, self.https_names
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = message.setdefault("headers", [])
-                present = {name.lower() for name, _ in headers}
-                missing = [header for header in extra if header[0] not in present]
-                if missing:
-                    message["headers"] = [*headers, *missing]
+                headers = list(message.get("headers", ()))
+                # ASGI header names are lower-case; a copy, so a reused Response is unchanged.
+                if names.isdisjoint([name for name, _ in headers]):
+                    headers.extend(extra)
+                else:
+                    present = {name for name, _ in headers}
+                    headers.extend(header for header in extra if header[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

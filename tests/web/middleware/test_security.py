@@ -63,6 +63,19 @@ def test_hsts_only_on_https() -> None:
         assert "strict-transport-security" not in plain.get("/").headers
 
 
+def test_a_handler_may_set_its_own_hsts() -> None:
+    app = app_with(SECURE_HSTS_SECONDS=3600)
+
+    @app.get("/own-hsts")
+    async def own(request: Request) -> Response:
+        return Response("ok", headers={"Strict-Transport-Security": "max-age=60"})
+
+    with TestClient(app) as client:
+        response = client.get("/own-hsts")
+    assert response.headers.get_list("strict-transport-security") == ["max-age=60"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
 def test_https_redirect() -> None:
     app = app_with(SECURE_SSL_REDIRECT=True)
     with TestClient(app, base_url="http://localhost", follow_redirects=False) as client:
