@@ -13,6 +13,9 @@ from framework.apps import apps
 from framework.cli.app import cli
 from framework.conf import ENVIRONMENT_VARIABLE, settings
 
+# pytester runs pytest inside pytest, for the tests of the pytest plugin.
+pytest_plugins = ["pytester"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -32,7 +35,10 @@ def isolated_framework(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
     """Give every test fresh settings, registry and CLI discovery, and restore them after."""
-    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
+    # setenv first so the variable is restored even when code under test sets it directly
+    # (the CLI's --settings option does).
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, "")
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE)
     settings.reset()
     apps.reset()
     cli._discovered = None
@@ -46,7 +52,8 @@ def isolated_framework(
     # installed packages stay loaded (a second copy of a module breaks isinstance checks).
     temp_root = str(tmp_path_factory.getbasetemp())
     for name, module in list(sys.modules.items()):
-        if _is_throwaway(module, temp_root):
+        # ``tests.fixtures.*`` packages are imported once, by name, and keep their state.
+        if not name.startswith("tests.") and _is_throwaway(module, temp_root):
             del sys.modules[name]
 
 

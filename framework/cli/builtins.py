@@ -29,6 +29,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "version": _anywhere("framework.cli.commands.version:version"),
     # Project commands: settings are loaded and apps populated before they run.
     "check": _project("framework.cli.commands.check:check"),
+    "collectstatic": _project("framework.cli.commands.collectstatic:collectstatic"),
     "db-check": _project("framework.cli.commands.db_schema:db_check"),
     "db-current": _project("framework.cli.commands.db_inspect:db_current"),
     "db-downgrade": _project("framework.cli.commands.db_apply:db_downgrade"),
@@ -40,6 +41,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "db-sql": _project("framework.cli.commands.db_apply:db_sql"),
     "db-stamp": _project("framework.cli.commands.db_apply:db_stamp"),
     "db-upgrade": _project("framework.cli.commands.db_apply:db_upgrade"),
+    "routes": _project("framework.cli.commands.routes:routes"),
     "runserver": _project("framework.cli.commands.runserver:runserver"),
     "serve": _project("framework.cli.commands.serve:serve"),
     "settings": _project("framework.cli.commands.settings:settings_command"),

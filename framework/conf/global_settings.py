@@ -25,10 +25,70 @@ ASGI_APPLICATION = ""
 
 # -- web ----------------------------------------------------------------------------------------
 
-#: Middleware as import strings, outermost first.
-MIDDLEWARE: list[str] = []
-#: Largest request body in bytes (413 above it); 0 disables the limit.
+#: Middleware as import strings (or ``(string, {options})`` pairs), outermost first. Each
+#: reads its settings once; one whose settings turn it off (no CORS origins, no SSL
+#: redirect, no SECRET_KEY for sessions) is left out of the stack.
+MIDDLEWARE: list[str] = [
+    "framework.web.middleware.TrustedHostMiddleware",
+    "framework.web.middleware.HTTPSRedirectMiddleware",
+    "framework.web.middleware.SecurityHeadersMiddleware",
+    "framework.web.middleware.CORSMiddleware",
+    "framework.web.middleware.SessionMiddleware",
+]
+#: Largest request body in bytes (413 above it); 0 disables the limit. Routes may override
+#: it with ``max_body_size=``.
 MAX_BODY_SIZE = 10 * 1024 * 1024
+#: Most fields in a form (urlencoded or multipart) and in a query string (400 above).
+FORM_MAX_FIELDS = 1000
+QUERY_MAX_FIELDS = 1000
+#: Most files in a multipart form (400 above).
+FORM_MAX_FILES = 100
+#: Largest non-file part of a form, in bytes (400 above).
+FORM_MAX_PART_SIZE = 1024 * 1024
+#: Headers added to every response that does not set them; an empty value drops one.
+SECURE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+#: Responses of at least this many bytes are gzipped by GZipMiddleware (when installed).
+GZIP_MIN_SIZE = 500
+#: Threads for plain (non-async) background functions, and how long shutdown waits for
+#: running tasks, in seconds.
+BACKGROUND_WORKERS = 4
+BACKGROUND_DRAIN = 30
+
+# -- CORS (off until origins are listed; Dyne's cors_params, one setting each) ------------------
+
+CORS_ALLOW_ORIGINS: list[str] = []
+CORS_ALLOW_ORIGIN_REGEX = ""
+CORS_ALLOW_METHODS = ["GET"]
+CORS_ALLOW_HEADERS: list[str] = []
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS: list[str] = []
+CORS_MAX_AGE = 60
+
+# -- sessions (signed cookies; SESSION_COOKIE_SECURE is with the HTTPS settings) ----------------
+
+SESSION_COOKIE_NAME = "session"
+#: Seconds a session lasts after its last change; 0 makes it a browser-session cookie.
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
+SESSION_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = ""
+SESSION_COOKIE_SAMESITE = "lax"
+SESSION_COOKIE_HTTPONLY = True
+
+# -- real time ----------------------------------------------------------------------------------
+
+#: Largest WebSocket message in bytes (the socket closes with 1009 above it); 0 = no limit.
+WEBSOCKET_MAX_MESSAGE_SIZE = 1024 * 1024
+#: Refuse (403) WebSocket handshakes that carry cookies from another site's page.
+WEBSOCKET_CHECK_ORIGIN = True
+#: Other origins allowed to open WebSockets with cookies (``"https://app.example.com"``).
+WEBSOCKET_ALLOWED_ORIGINS: list[str] = []
+#: Seconds of silence before a Server-Sent Events stream sends a keep-alive comment; 0 = never.
+SSE_KEEPALIVE = 15
 
 # -- database -----------------------------------------------------------------------------------
 
@@ -42,9 +102,16 @@ ATOMIC_REQUESTS = False
 
 # -- templates and static files -----------------------------------------------------------------
 
+#: Project template folders (relative to BASE_DIR), searched before the apps' templates/.
 TEMPLATES_DIRS: list[str] = []
 STATIC_URL = "/static/"
+#: Where ``collectstatic`` copies the static files for production.
 STATIC_ROOT = ""
+#: Project static folders (relative to BASE_DIR), searched before the apps' static/.
+STATICFILES_DIRS: list[str] = []
+#: Serve static files from the app: None = only in DEBUG (from the source folders); True =
+#: also in production (from STATIC_ROOT); False = never (a web server does it).
+SERVE_STATIC = None
 
 # -- passwords ----------------------------------------------------------------------------------
 

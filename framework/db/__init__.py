@@ -14,6 +14,7 @@ from framework.db.models import NAMING_CONVENTION, Model, database_alias, metada
 from framework.db.query import Page, Query
 from framework.db.sessions import (
     NoSessionError,
+    RequestSessions,
     SessionScope,
     TransactionManagementError,
     current_scope,
@@ -32,6 +33,7 @@ __all__ = [
     "NoSessionError",
     "Page",
     "Query",
+    "RequestSessions",
     "SessionScope",
     "TransactionManagementError",
     "current_scope",

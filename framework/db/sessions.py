@@ -28,6 +28,7 @@ from framework.exceptions import FrameworkError
 
 __all__ = [
     "NoSessionError",
+    "RequestSessions",
     "RoutingSession",
     "SessionScope",
     "TransactionManagementError",
@@ -185,6 +186,39 @@ async def request_scope(*, atomic: bool | None = None) -> AsyncIterator[SessionS
         atomic = bool(settings.ATOMIC_REQUESTS)
     async with _scoped(SessionScope(atomic=atomic)) as scope:
         yield scope
+
+
+class RequestSessions:
+    """What the web layer opens around every request: a lazy scope, entered cheaply.
+
+    ``enter()`` makes a new :class:`SessionScope` current (no session, no connection yet) and
+    ``exit()`` finishes it only if the request used it, so requests that never touch the
+    database pay two context-variable operations. The returned state is stored on the
+    request; ``state[0].session`` is ``request.db``.
+    """
+
+    __slots__ = ("atomic",)
+
+    def __init__(self, *, atomic: bool = False) -> None:
+        self.atomic = atomic
+
+    def enter(self) -> tuple[SessionScope, contextvars.Token[SessionScope | None]]:
+        """Make a fresh lazy scope current; return what :meth:`exit` needs."""
+        scope = SessionScope(atomic=self.atomic)
+        return scope, _current.set(scope)
+
+    async def exit(
+        self,
+        state: tuple[SessionScope, contextvars.Token[SessionScope | None]],
+        error: BaseException | None,
+    ) -> None:
+        """Finish the scope (commit or roll back, close) if it was used, then deactivate it."""
+        scope, token = state
+        try:
+            if scope.started:
+                await scope.finish(error)
+        finally:
+            _current.reset(token)
 
 
 @contextmanager

@@ -1,5 +1,23 @@
-"""Testing helpers: the pytest plugin (fixtures) and test clients."""
+"""Testing helpers: test clients, a live server and the pytest plugin's fixtures."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from framework.testing.clients import (
+    AsyncClient,
+    LifespanManager,
+    TestClient,
+    WebSocketSession,
+    default_base_url,
+)
+from framework.testing.fixtures import SettingsFixture
+from framework.testing.server import live_server
+
+__all__ = [
+    "AsyncClient",
+    "LifespanManager",
+    "SettingsFixture",
+    "TestClient",
+    "WebSocketSession",
+    "default_base_url",
+    "live_server",
+]

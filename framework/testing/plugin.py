@@ -1,19 +1,36 @@
-"""pytest plugin (entry point ``pytest11``): point tests at the project's settings.
+"""pytest plugin (entry point ``pytest11``): settings for the project, and web fixtures.
 
 Set the settings module with the ``framework_settings_module`` ini option (generated
 projects do), the ``--framework-settings`` option or ``FRAMEWORK_SETTINGS_MODULE``; the
 project is then set up once before tests are collected.
+
+Fixtures: ``settings`` (change settings for one test), ``app`` (the project's app),
+``client`` (a :class:`~framework.testing.TestClient` with the lifespan running),
+``async_client`` (an :class:`~framework.testing.AsyncClient`, likewise) and ``live_server``
+(the base URL of the app on a real server).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
 from framework.testing.database import db, db_setup
 
-__all__ = ["db", "db_setup", "pytest_addoption", "pytest_configure"]
+__all__ = [
+    "app",
+    "async_client",
+    "client",
+    "db",
+    "db_setup",
+    "live_server",
+    "pytest_addoption",
+    "pytest_configure",
+    "settings",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,3 +64,78 @@ def pytest_configure(config: pytest.Config) -> None:
     from framework.apps.bootstrap import setup
 
     setup()
+
+
+@pytest.fixture
+def settings() -> Iterator[Any]:
+    """Change settings for one test: ``settings.DEBUG = True`` or ``with settings.override()``.
+
+    Every change is undone after the test. Build the app after changing settings (the
+    ``app`` fixture is built before the test body runs).
+    """
+    from framework.testing.fixtures import SettingsFixture
+
+    fixture = SettingsFixture()
+    try:
+        yield fixture
+    finally:
+        fixture.restore()
+
+
+@pytest.fixture
+def app() -> Any:
+    """Return the project's app (``get_asgi_application()``), built for this test."""
+    from framework.conf import ENVIRONMENT_VARIABLE
+    from framework.conf import settings as project_settings
+
+    if not (os.environ.get(ENVIRONMENT_VARIABLE) or project_settings.configured):
+        pytest.fail(
+            "The 'app' fixture builds the project's app, but no settings module is set: set "
+            "framework_settings_module in the pytest configuration, or define an 'app' "
+            "fixture in conftest.py that returns your App.",
+            pytrace=False,
+        )
+    from framework.web import get_asgi_application
+
+    return get_asgi_application()
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    """Return a ``TestClient`` for ``app``, with its lifespan running."""
+    from framework.testing.clients import TestClient
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def live_server(app: Any) -> Iterator[str]:
+    """Return the base URL (``http://127.0.0.1:<port>``) of ``app`` on a real uvicorn."""
+    from framework.testing.server import live_server as serve
+
+    with serve(app) as base_url:
+        yield base_url
+
+
+async def _async_client(app: Any) -> AsyncIterator[Any]:
+    """Return an ``AsyncClient`` for ``app``, with its lifespan running."""
+    from framework.testing.clients import AsyncClient
+
+    async with AsyncClient(app) as test_client:
+        yield test_client
+
+
+def _missing_async_client(app: Any) -> Any:
+    """Fail: the async client needs pytest-asyncio."""
+    from framework.exceptions import MissingDependencyError
+
+    raise MissingDependencyError("pytest-asyncio", feature="the async_client fixture")
+
+
+try:
+    import pytest_asyncio
+except ImportError:  # pragma: no cover - async tests need pytest-asyncio anyway
+    async_client: Any = pytest.fixture(_missing_async_client, name="async_client")
+else:
+    async_client = pytest_asyncio.fixture(_async_client, name="async_client")

@@ -1,7 +1,81 @@
-"""The web layer: ``App`` and the project's ASGI application."""
+"""The web layer: ``App``, controllers and routing, requests and responses, real-time, errors."""
 
 from __future__ import annotations
 
-from framework.web.app import App, get_asgi_application
+from framework.web.app import App, current_app
+from framework.web.background import BackgroundRunner
+from framework.web.controllers import Controller, error_handler
+from framework.web.exceptions import HTTPException, abort
+from framework.web.limits import Limits
+from framework.web.pipeline import EndpointSpec, RouteDecl, endpoint_spec, get_endpoint_spec
+from framework.web.project import get_asgi_application
+from framework.web.requests import Request
+from framework.web.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from framework.web.routing import (
+    Router,
+    delete,
+    get,
+    patch,
+    post,
+    put,
+    register_converter,
+    route,
+    sse,
+    websocket,
+)
+from framework.web.sessions import Session
+from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent
+from framework.web.templates import Templates, render
+from framework.web.urls import url_for
+from framework.web.websockets import WebSocket, WebSocketDisconnect
 
-__all__ = ["App", "get_asgi_application"]
+__all__ = [
+    "App",
+    "BackgroundRunner",
+    "Controller",
+    "EndpointSpec",
+    "EventSource",
+    "EventSourceResponse",
+    "FileResponse",
+    "HTMLResponse",
+    "HTTPException",
+    "JSONResponse",
+    "Limits",
+    "PlainTextResponse",
+    "RedirectResponse",
+    "Request",
+    "Response",
+    "RouteDecl",
+    "Router",
+    "ServerSentEvent",
+    "Session",
+    "StreamingResponse",
+    "Templates",
+    "WebSocket",
+    "WebSocketDisconnect",
+    "abort",
+    "current_app",
+    "delete",
+    "endpoint_spec",
+    "error_handler",
+    "get",
+    "get_asgi_application",
+    "get_endpoint_spec",
+    "patch",
+    "post",
+    "put",
+    "register_converter",
+    "render",
+    "route",
+    "sse",
+    "url_for",
+    "websocket",
+]

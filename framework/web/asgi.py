@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from framework.web.app import get_asgi_application
+from framework.web.project import get_asgi_application
 
 __all__ = ["app"]
 

@@ -1,4 +1,4 @@
-"""Helpers for end-to-end tests: real subprocesses, real servers on 127.0.0.1."""
+"""End-to-end helpers: real subprocesses, real servers on 127.0.0.1, raw HTTP over a socket."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+
+from tests.web.conftest import _isolated_registry, webproject
+
+__all__ = ["_isolated_registry", "raw_http", "webproject"]
 
 BIN = Path(sys.executable).parent
 
@@ -119,3 +124,40 @@ def start_server(args: list[str], cwd: Path, port: int, **env: str) -> Iterator[
 def framework_bin() -> Path:
     """Return the path of the ``framework`` console script of this environment."""
     return BIN / "framework"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test here as end-to-end."""
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)
+
+
+def raw_http(base_url: str, request: bytes, *, timeout: float = 5.0) -> tuple[int, bytes]:
+    """Send *request* bytes as they are; return the status code and the whole response."""
+    parts = urlsplit(base_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except (ConnectionResetError, TimeoutError):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if b"\r\n\r\n" in b"".join(chunks) and _complete(b"".join(chunks)):
+                break
+    response = b"".join(chunks)
+    status_line = response.split(b"\r\n", 1)[0]
+    return int(status_line.split()[1]), response
+
+
+def _complete(response: bytes) -> bool:
+    head, _, body = response.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value.strip())
+    return False

@@ -1,3 +1,3 @@
-"""Database fixtures: the test project, and real databases on SQLite and PostgreSQL."""
+"""Database fixtures (the test project, real SQLite and PostgreSQL) and pytester."""
 
 from tests.support.fixtures import *  # noqa: F403

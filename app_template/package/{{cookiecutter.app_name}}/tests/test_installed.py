@@ -11,3 +11,8 @@ def test_app_is_installed():
 
 def test_system_checks_pass():
     call_command("check")
+
+
+def test_index_page_is_served(client):
+    response = client.get("/{{ cookiecutter.app_name }}")
+    assert response.status_code == 200

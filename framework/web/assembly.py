@@ -1,0 +1,271 @@
+"""Turn controllers and routers into routes, once, when the app is built.
+
+Each :class:`RouteSource` is a group of controllers and routers with a common URL prefix,
+owning app and per-app error handlers (one per installed app, plus the ``App``'s own).
+:func:`build_routes` checks every declaration — path parameters against the handler's
+signature, option names, duplicate route names — and composes each endpoint's pipeline,
+so mistakes surface when the server starts, not on the first request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from framework.exceptions import ImproperlyConfigured
+from framework.web.background import BackgroundRunner
+from framework.web.controllers import Controller
+from framework.web.endpoints import AfterHook, BeforeHook, HTTPEndpoint, WebSocketEndpoint
+from framework.web.errors import ErrorHandlers
+from framework.web.limits import Limits
+from framework.web.pipeline import (
+    RouteDecl,
+    compose,
+    get_endpoint_spec,
+    innermost_call,
+    is_async_callable,
+)
+from framework.web.routes import HandlerRoute, SocketRoute
+from framework.web.routing import Router, join_paths, path_parameters
+from framework.web.sse import EventSourceResponse
+
+__all__ = ["BuildContext", "RouteSource", "build_routes"]
+
+_OPTIONS = {
+    "http": {"html", "include_in_schema", "max_body_size"},
+    "sse": {"html", "include_in_schema", "keepalive"},
+    "websocket": {"check_origin", "max_message_size"},
+}
+
+
+@dataclass
+class BuildContext:
+    """Defaults every route gets, read from settings once per build."""
+
+    limits: Limits
+    runner: BackgroundRunner
+    before: tuple[BeforeHook, ...] = ()
+    after: tuple[AfterHook, ...] = ()
+    #: Opens the database scope around each request (``request.db``, CRUD helpers).
+    db: Any = None
+    ws_max_message_size: int = 1024 * 1024
+    ws_check_origin: bool = True
+    ws_allowed_origins: frozenset[str] = frozenset()
+    sse_keepalive: float = 15.0
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Any,
+        runner: BackgroundRunner,
+        before: Sequence[BeforeHook] = (),
+        after: Sequence[AfterHook] = (),
+    ) -> BuildContext:
+        """Read the web settings that routes need."""
+        from framework.db.sessions import RequestSessions
+
+        return cls(
+            limits=Limits.from_settings(settings),
+            runner=runner,
+            db=RequestSessions(atomic=bool(settings.ATOMIC_REQUESTS)),
+            before=tuple(before),
+            after=tuple(after),
+            ws_max_message_size=int(settings.WEBSOCKET_MAX_MESSAGE_SIZE or 0),
+            ws_check_origin=bool(settings.WEBSOCKET_CHECK_ORIGIN),
+            ws_allowed_origins=frozenset(
+                origin.strip().lower().rstrip("/") for origin in settings.WEBSOCKET_ALLOWED_ORIGINS
+            ),
+            sse_keepalive=float(settings.SSE_KEEPALIVE or 0),
+        )
+
+
+@dataclass
+class RouteSource:
+    """Controllers and routers sharing a URL prefix, an owning app and error handlers."""
+
+    prefix: str = ""
+    app_label: str | None = None
+    controllers: list[type[Controller]] = field(default_factory=list)
+    routers: list[Router] = field(default_factory=list)
+    error_handlers: ErrorHandlers | None = None
+
+
+def build_routes(sources: Sequence[RouteSource], context: BuildContext) -> list[BaseRoute]:
+    """Return the routes of *sources*, in order; refuse broken declarations."""
+    routes: list[BaseRoute] = []
+    owners: dict[str, Callable[..., Any]] = {}
+    for source in sources:
+        for controller in source.controllers:
+            routes.extend(_controller_routes(controller, source, context))
+        for router in source.routers:
+            for func, decl in router.entries:
+                path = join_paths(source.prefix, router.prefix, decl.path)
+                name = router.route_name(func, decl)
+                routes.append(_make_route(path, name, func, func, decl, source, context))
+    for route in routes:
+        _claim_name(owners, route)
+    return routes
+
+
+def _controller_routes(
+    controller: type[Controller], source: RouteSource, context: BuildContext
+) -> list[BaseRoute]:
+    instance = controller()
+    has_before, has_after = controller.has_hooks()
+    hooks = dataclasses.replace(
+        context,
+        before=context.before + ((instance.before_request,) if has_before else ()),
+        after=((instance.after_request,) if has_after else ()) + context.after,
+    )
+    routes = []
+    for method_name, func, decl in controller.routes():
+        path = join_paths(source.prefix, controller.path, decl.path)
+        bound = func.__get__(instance, controller)
+        name = controller.route_name(method_name, decl)
+        routes.append(_make_route(path, name, func, bound, decl, source, hooks))
+    return routes
+
+
+def _make_route(
+    path: str,
+    name: str,
+    func: Callable[..., Any],
+    bound: Callable[..., Any],
+    decl: RouteDecl,
+    source: RouteSource,
+    context: BuildContext,
+) -> BaseRoute:
+    where = f" of {name}"
+    unknown = set(decl.options) - _OPTIONS[decl.kind]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"Unknown route option(s) {sorted(unknown)} on {name} ({decl.kind} route); "
+            f"valid: {', '.join(sorted(_OPTIONS[decl.kind]))}."
+        )
+    _check_signature(func, bound, path_parameters(path, where), path, name, decl.kind)
+    if decl.kind == "websocket":
+        return _socket_route(path, name, func, bound, decl, source, context)
+    spec = get_endpoint_spec(func)
+    limits = context.limits
+    if decl.options.get("max_body_size") is not None:
+        limits = dataclasses.replace(
+            limits, max_body_size=_size(decl.options["max_body_size"], name)
+        )
+    if decl.kind == "sse":
+        call = compose(
+            spec, _sse_call(func, bound, decl.options.get("keepalive", context.sse_keepalive))
+        )
+    elif (spec is None or not spec.steps) and is_async_callable(bound):
+        call = None
+    else:
+        call = compose(spec, innermost_call(bound))
+    endpoint = HTTPEndpoint(
+        bound, call, limits, context.runner, context.before, context.after, context.db
+    )
+    return HandlerRoute(
+        path,
+        endpoint,
+        methods=decl.methods,
+        name=name,
+        handler=func,
+        app_label=source.app_label,
+        kind=decl.kind,
+        decl=decl,
+        error_handlers=source.error_handlers or None,
+        html=decl.options.get("html"),
+        include_in_schema=bool(decl.options.get("include_in_schema", True)),
+    )
+
+
+def _socket_route(
+    path: str,
+    name: str,
+    func: Callable[..., Any],
+    bound: Callable[..., Any],
+    decl: RouteDecl,
+    source: RouteSource,
+    context: BuildContext,
+) -> BaseRoute:
+    options = decl.options
+    endpoint = WebSocketEndpoint(
+        bound,
+        max_message_size=int(options.get("max_message_size", context.ws_max_message_size)),
+        check_origin=bool(options.get("check_origin", context.ws_check_origin)),
+        allowed_origins=context.ws_allowed_origins,
+        db=context.db,
+    )
+    return SocketRoute(
+        path, endpoint, name=name, handler=func, app_label=source.app_label, decl=decl
+    )
+
+
+def _size(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ImproperlyConfigured(
+            f"max_body_size of {name} must be a number of bytes (0 = no limit); got {value!r}."
+        )
+    return value
+
+
+def _sse_call(func: Callable[..., Any], bound: Callable[..., Any], keepalive: float) -> Any:
+    if inspect.isasyncgenfunction(inspect.unwrap(func)):
+
+        async def stream(request: Any, kwargs: dict[str, Any]) -> EventSourceResponse:
+            return EventSourceResponse(bound(request, **kwargs), keepalive=float(keepalive))
+
+        return stream
+
+    async def send_style(request: Any, kwargs: dict[str, Any]) -> EventSourceResponse:
+        return EventSourceResponse(
+            producer=lambda sse: bound(request, sse, **kwargs), keepalive=float(keepalive)
+        )
+
+    return send_style
+
+
+def _check_signature(
+    func: Callable[..., Any],
+    bound: Callable[..., Any],
+    params: list[str],
+    path: str,
+    name: str,
+    kind: str,
+) -> None:
+    try:
+        signature = inspect.signature(bound)
+    except (TypeError, ValueError):
+        return
+    parameters = signature.parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return
+    accepted = {p.name for p in parameters if p.kind is not inspect.Parameter.VAR_POSITIONAL}
+    missing = [param for param in params if param not in accepted]
+    if missing:
+        first = "ws" if kind == "websocket" else "request"
+        example = ", ".join(["self", first, *params] if bound is not func else [first, *params])
+        raise ImproperlyConfigured(
+            f"{name} handles {path!r} but has no parameter {missing[0]!r}; add it: "
+            f"async def {getattr(func, '__name__', 'handler')}({example})."
+        )
+
+
+def _claim_name(owners: dict[str, Callable[..., Any]], route: BaseRoute) -> None:
+    name = getattr(route, "name", None)
+    handler = getattr(route, "handler", None)
+    if not name or handler is None:
+        return
+    owner = owners.setdefault(name, handler)
+    if owner is not handler:
+        raise ImproperlyConfigured(
+            f"Two routes are named {name!r}: {_qualname(owner)} and {_qualname(handler)}; "
+            "rename one, or give it name=... in its route decorator."
+        )
+
+
+def _qualname(func: Callable[..., Any]) -> str:
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', func)}"

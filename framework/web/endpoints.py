@@ -1,0 +1,169 @@
+"""The ASGI endpoints behind routes: one object per route, composed once at build time.
+
+:class:`HTTPEndpoint` is the hot path. Per request it builds the ``Request``, checks the
+body headers against the route's limits, runs the before hooks, the handler (through its
+pipeline steps, if any), converts the return value, runs the after hooks and sends the
+response; then it closes uploads, awaits ``call_on_close`` callbacks and runs
+``after_response`` tasks. The request's database scope (lazy: no session until used) is
+active from the first hook to the last byte sent, so streaming responses can still read.
+Nothing in it reads settings or allocates what a route without hooks or steps does not need.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from starlette.responses import Response as StarletteResponse
+from starlette.types import Receive, Scope, Send
+
+from framework.web.background import BackgroundRunner
+from framework.web.limits import Limits, body_too_large, inspect_body_headers
+from framework.web.pipeline import Call
+from framework.web.requests import DB_SCOPE_KEY, ClientDisconnect, Request
+from framework.web.responses import to_response
+from framework.web.websockets import (
+    WebSocket,
+    WebSocketDisconnect,
+    WebSocketState,
+    origin_is_allowed,
+)
+
+__all__ = ["AfterHook", "BeforeHook", "HTTPEndpoint", "WebSocketEndpoint"]
+
+logger = logging.getLogger("framework.web")
+
+BeforeHook = Callable[[Request], Awaitable[Any]]
+AfterHook = Callable[[Request, StarletteResponse], Awaitable[Any]]
+
+
+class HTTPEndpoint:
+    """Serve one HTTP route: limits, hooks, pipeline, response, clean-up."""
+
+    __slots__ = ("after", "before", "call", "db", "handler", "limits", "runner")
+
+    def __init__(
+        self,
+        handler: Callable[..., Any],
+        call: Call | None,
+        limits: Limits,
+        runner: BackgroundRunner,
+        before: Sequence[BeforeHook] = (),
+        after: Sequence[AfterHook] = (),
+        db: Any = None,
+    ) -> None:
+        #: The bound handler; called directly when *call* is None (no steps, async).
+        self.handler = handler
+        self.call = call
+        self.limits = limits
+        self.runner = runner
+        self.before = tuple(before)
+        self.after = tuple(after)
+        #: ``RequestSessions`` of the database layer, or None when there is none.
+        self.db = db
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send, self.limits)
+        db = self.db
+        state = scope[DB_SCOPE_KEY] = db.enter() if db is not None else None
+        error: BaseException | None = None
+        try:
+            response = await self.respond(request, scope)
+            await response(scope, receive, send)
+        except ClientDisconnect as exc:
+            error = exc  # nothing the handler did before is kept
+            return  # the client left while sending its body: no one to answer
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            if state is not None:
+                await db.exit(state, error)
+            if request._form is not None or request._on_close is not None:
+                await request.run_on_close()
+        if request._after_response is not None:
+            await self.runner.run_after_response(request._after_response)
+
+    async def respond(self, request: Request, scope: Scope) -> StarletteResponse:
+        """Return the response for *request* (everything but sending it)."""
+        limit = self.limits.max_body_size
+        length, chunked = inspect_body_headers(scope["headers"])
+        if limit:
+            if length is not None and length > limit:
+                raise body_too_large(limit)
+            if chunked and length is None:
+                await request.body()  # read now, within the limit, before the handler runs
+        for hook in self.before:
+            early = await hook(request)
+            if early is not None:
+                response = to_response(early)
+                break
+        else:
+            if self.call is None:
+                result = await self.handler(request, **scope["path_params"])
+            else:
+                result = await self.call(request, dict(scope["path_params"]))
+            response = result if isinstance(result, StarletteResponse) else to_response(result)
+        if self.after:
+            return await self._after(request, response)
+        return response
+
+    async def _after(self, request: Request, response: StarletteResponse) -> StarletteResponse:
+        for hook in self.after:
+            replaced = await hook(request, response)
+            if replaced is not None:
+                response = to_response(replaced)
+        return response
+
+
+class WebSocketEndpoint:
+    """Serve one WebSocket route: Origin check, size limit, handler, close on error."""
+
+    __slots__ = ("allowed_origins", "check_origin", "db", "handler", "max_message_size")
+
+    def __init__(
+        self,
+        handler: Callable[..., Any],
+        max_message_size: int,
+        check_origin: bool,
+        allowed_origins: frozenset[str],
+        db: Any = None,
+    ) -> None:
+        self.handler = handler
+        self.max_message_size = max_message_size
+        self.check_origin = check_origin
+        self.allowed_origins = allowed_origins
+        self.db = db
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        websocket = WebSocket(scope, receive, send, self.max_message_size)
+        if self.check_origin and not origin_is_allowed(scope, self.allowed_origins):
+            # Closing before accepting makes the server answer the handshake with 403.
+            await websocket.close(code=1008, reason="Cross-site WebSocket refused.")
+            return
+        db = self.db
+        state = scope[DB_SCOPE_KEY] = db.enter() if db is not None else None
+        error: BaseException | None = None
+        try:
+            await self.handler(websocket, **scope["path_params"])
+        except WebSocketDisconnect:
+            pass  # the client went away: nothing to report
+        except Exception as exc:
+            error = exc
+            logger.exception("WebSocket handler %s failed", _name(self.handler))
+            if websocket.application_state == WebSocketState.CONNECTING:
+                await websocket.close(code=1011)
+            elif websocket.application_state == WebSocketState.CONNECTED:
+                await websocket.close(code=1011, reason="Internal error")
+        except BaseException as exc:  # cancelled: the connection's session is still released
+            error = exc
+            raise
+        finally:
+            if state is not None:
+                await db.exit(state, error)
+
+
+def _name(handler: Callable[..., Any]) -> str:
+    func = getattr(handler, "__func__", handler)
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"

@@ -1,0 +1,300 @@
+"""Error handling: handlers per status code or exception class, and the default error pages.
+
+Two middlewares frame the app, as in Starlette: :class:`ServerErrorMiddleware` (outermost)
+turns any unhandled exception into a 500 — a traceback page when DEBUG is on, the stable
+error body otherwise — and re-raises it so the server logs it; :class:`ExceptionMiddleware`
+(innermost) answers ``HTTPException`` and the exception classes that have a handler.
+
+Handlers ``(request, exc)`` may return a Response or any handler return value (converted
+with the status of the error). Lookup order: the handlers of the app that owns the route
+(or whose ``url_prefix`` the unknown path falls under), then the app-wide ones, then the
+default rendering: ``{"detail": "...", "errors": [...]}`` for API clients, a small HTML page
+for browsers and for routes declared with ``html=True``.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response as StarletteResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from framework.web.exceptions import status_phrase
+from framework.web.pipeline import ensure_async
+from framework.web.requests import Request
+from framework.web.responses import HTMLResponse, JSONResponse, to_response
+
+__all__ = [
+    "ErrorHandlers",
+    "ExceptionMiddleware",
+    "ServerErrorMiddleware",
+    "error_body",
+    "render_error",
+]
+
+logger = logging.getLogger("framework.web")
+
+ErrorHandler = Callable[[Request, BaseException], Any]
+_TRACKER = "framework.response_tracker"
+
+
+class _Tracker:
+    """Forward messages to the server's *send*, remembering whether the response started.
+
+    The outermost middleware installs one per request; the inner error middleware reads it
+    instead of wrapping ``send`` again, so a request pays for one wrapper, not two.
+    """
+
+    __slots__ = ("send", "started")
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{status} {phrase}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;
+color:#222}}h1{{font-size:1.6rem}}</style></head>
+<body><h1>{status} {phrase}</h1><p>{detail}</p>{errors}</body></html>
+"""
+
+
+class ErrorHandlers:
+    """Handlers by status code and by exception class (looked up along the class's MRO)."""
+
+    def __init__(self) -> None:
+        self.by_status: dict[int, ErrorHandler] = {}
+        self.by_class: dict[type[BaseException], ErrorHandler] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_status or self.by_class)
+
+    def add(self, key: int | type[BaseException], handler: ErrorHandler) -> None:
+        """Register *handler* for a status code or an exception class."""
+        if isinstance(key, int) and not isinstance(key, bool):
+            if not 400 <= key <= 599:
+                raise ValueError(f"Error handlers are for statuses 400-599; got {key!r}.")
+            self.by_status[key] = ensure_async(handler)
+        elif isinstance(key, type) and issubclass(key, BaseException):
+            self.by_class[key] = ensure_async(handler)
+        else:
+            raise TypeError(
+                f"An error handler key is a status code or exception class; got {key!r}."
+            )
+
+    def lookup(self, exc: BaseException, *, server: bool = False) -> ErrorHandler | None:
+        """Return the handler for *exc*; *server* selects the 500/``Exception`` handlers."""
+        if server:
+            return self.by_status.get(500) or self.by_class.get(Exception)
+        if isinstance(exc, StarletteHTTPException):
+            handler = self.by_status.get(exc.status_code)
+            if handler is not None:
+                return handler
+        for cls in type(exc).__mro__:
+            if cls is Exception:
+                break
+            handler = self.by_class.get(cls)
+            if handler is not None:
+                return handler
+        return None
+
+
+def error_body(detail: str, errors: Sequence[Any] = ()) -> dict[str, Any]:
+    """Return the stable error body ``{"detail": ..., "errors": [...]}``."""
+    return {"detail": detail, "errors": list(errors)}
+
+
+def wants_html(request: Request) -> bool:
+    """Return whether an error for *request* renders as HTML (route option, then Accept)."""
+    route = request.scope.get("route")
+    choice = getattr(route, "html", None)
+    if choice is not None:
+        return bool(choice)
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
+def render_error(
+    request: Request,
+    status_code: int,
+    detail: str,
+    errors: Sequence[Any] = (),
+    headers: dict[str, str] | None = None,
+) -> StarletteResponse:
+    """Return the default error response: JSON body, or an HTML page for HTML clients."""
+    if status_code in (204, 304) or request.method == "HEAD":
+        return StarletteResponse(status_code=status_code, headers=headers)
+    if wants_html(request):
+        messages = (
+            error.get("msg", error) if isinstance(error, dict) else error for error in errors
+        )
+        items = "".join(f"<li>{html.escape(str(message))}</li>" for message in messages)
+        page = ERROR_PAGE.format(
+            status=status_code,
+            phrase=html.escape(status_phrase(status_code)),
+            detail=html.escape(detail),
+            errors=f"<ul>{items}</ul>" if items else "",
+        )
+        return HTMLResponse(page, status_code=status_code, headers=headers)
+    return JSONResponse(error_body(detail, errors), status_code=status_code, headers=headers)
+
+
+async def _call_handler(
+    handler: ErrorHandler, request: Request, exc: BaseException, status_code: int
+) -> StarletteResponse | None:
+    """Call *handler*; None means "use the default rendering"."""
+    result = await handler(request, exc)
+    if result is None or isinstance(result, StarletteResponse):
+        return result
+    response = to_response(result)
+    if not isinstance(result, tuple):
+        response.status_code = status_code
+    return response
+
+
+class _Prefixes:
+    """Per-app handlers, found by the matched route or by the app's URL prefix."""
+
+    def __init__(self, prefixed: Sequence[tuple[str, ErrorHandlers]]) -> None:
+        # Longest prefix first, so nested prefixes pick the most specific app.
+        self.prefixed = sorted(prefixed, key=lambda item: len(item[0]), reverse=True)
+
+    def for_scope(self, scope: Scope) -> ErrorHandlers | None:
+        route = scope.get("route")
+        handlers = getattr(route, "error_handlers", None)
+        if route is not None:
+            return handlers
+        path = scope.get("path", "")
+        for prefix, prefix_handlers in self.prefixed:
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return prefix_handlers
+        return None
+
+
+class ExceptionMiddleware:
+    """Answer ``HTTPException`` and handled exception classes raised by routes and hooks."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        handlers: ErrorHandlers,
+        prefixed: Sequence[tuple[str, ErrorHandlers]] = (),
+        debug: bool = False,
+        describe_routes: Callable[[], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        self.app = app
+        self.handlers = handlers
+        self.prefixes = _Prefixes(prefixed)
+        self.debug = debug
+        self.describe_routes = describe_routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tracker = scope.get(_TRACKER)
+        inner_send: Send = send
+        if tracker is None:  # used without ServerErrorMiddleware around it
+            tracker = inner_send = _Tracker(send)
+        try:
+            await self.app(scope, receive, inner_send)
+        except Exception as exc:
+            if tracker.started:
+                raise
+            response = await self.handle(scope, receive, exc)
+            if response is None:
+                raise
+            await response(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, exc: Exception) -> Any:
+        """Return the response for *exc*, or None when it is a server error (500)."""
+        request = Request(scope, receive)
+        local = self.prefixes.for_scope(scope)
+        handler = (local.lookup(exc) if local else None) or self.handlers.lookup(exc)
+        if isinstance(exc, StarletteHTTPException):
+            if handler is not None:
+                response = await _call_handler(handler, request, exc, exc.status_code)
+                if response is not None:
+                    return response
+            if self._debug_not_found(scope, request, exc):
+                from framework.web.debug import not_found_page
+
+                return not_found_page(request, self.describe_routes())  # type: ignore[misc]
+            return render_error(
+                request,
+                exc.status_code,
+                str(exc.detail),
+                getattr(exc, "errors", ()),
+                dict(exc.headers or {}) or None,
+            )
+        if handler is not None:
+            return await _call_handler(handler, request, exc, 500)
+        return None
+
+    def _debug_not_found(self, scope: Scope, request: Request, exc: Exception) -> bool:
+        return (
+            self.debug
+            and self.describe_routes is not None
+            and "route" not in scope
+            and getattr(exc, "status_code", None) == 404
+            and wants_html(request)
+        )
+
+
+class ServerErrorMiddleware:
+    """Turn unhandled exceptions into a 500 (traceback page in DEBUG) and re-raise them."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        handlers: ErrorHandlers,
+        debug: bool = False,
+        prefixed: Sequence[tuple[str, ErrorHandlers]] = (),
+    ) -> None:
+        self.app = app
+        self.handlers = handlers
+        self.debug = debug
+        self.prefixes = _Prefixes(prefixed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tracker = scope[_TRACKER] = _Tracker(send)
+        try:
+            await self.app(scope, receive, tracker)
+        except Exception as exc:
+            if not tracker.started:
+                response = await self._response(scope, receive, exc)
+                await response(scope, receive, send)
+            # Re-raised so the server logs it and test clients can surface it.
+            raise
+
+    async def _response(self, scope: Scope, receive: Receive, exc: Exception) -> Any:
+        request = Request(scope, receive)
+        if self.debug:
+            from framework.web.debug import debug_response
+
+            return debug_response(request, exc)
+        local = self.prefixes.for_scope(scope)
+        handler = (local.lookup(exc, server=True) if local else None) or self.handlers.lookup(
+            exc, server=True
+        )
+        if handler is not None:
+            try:
+                response = await _call_handler(handler, request, exc, 500)
+                if response is not None:
+                    return response
+            except Exception:
+                logger.exception("The 500 error handler %r failed", handler)
+        return render_error(request, 500, status_phrase(500))

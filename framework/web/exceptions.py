@@ -1,0 +1,67 @@
+"""``HTTPException`` and ``abort()``: stop a request with a status code and a stable error body.
+
+Every error response of the framework has one shape, ``{"detail": "...", "errors": [...]}``
+(a small HTML page for HTML routes), so an ``HTTPException`` carries exactly those two parts
+plus optional headers.
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Mapping, Sequence
+from typing import Any, NoReturn
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from framework.exceptions import FrameworkError
+
+__all__ = ["HTTPException", "abort", "status_phrase"]
+
+
+def status_phrase(status_code: int) -> str:
+    """Return the reason phrase of *status_code* (``404`` → ``"Not Found"``), or ``"Error"``."""
+    try:
+        return http.HTTPStatus(status_code).phrase
+    except ValueError:
+        return "Error"
+
+
+class HTTPException(FrameworkError, StarletteHTTPException):
+    """Answer the current request with *status_code* and the error body.
+
+    ``detail`` is the human-readable message (default: the status phrase); ``errors`` is a
+    list of ``{"loc": [...], "msg": "...", "type": "..."}`` items, for validation problems.
+    It is also a Starlette ``HTTPException``, so handlers registered for either class see it.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        detail: str | None = None,
+        *,
+        errors: Sequence[Mapping[str, Any]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if not 400 <= status_code <= 599:
+            raise ValueError(
+                f"HTTPException needs an error status code (400-599); got {status_code!r}. "
+                "Return a Response for other statuses."
+            )
+        detail = status_phrase(status_code) if detail is None else detail
+        StarletteHTTPException.__init__(self, status_code, detail, dict(headers or {}) or None)
+        FrameworkError.__init__(self, f"{status_code}: {detail}")
+        self.errors: list[dict[str, Any]] = [dict(error) for error in errors or ()]
+
+    def __str__(self) -> str:
+        return f"{self.status_code}: {self.detail}"
+
+
+def abort(
+    status_code: int,
+    detail: str | None = None,
+    *,
+    errors: Sequence[Mapping[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> NoReturn:
+    """Stop the current request with an error response (``abort(404, detail="No such post")``)."""
+    raise HTTPException(status_code, detail, errors=errors, headers=headers)

@@ -1,0 +1,72 @@
+"""``CORSMiddleware``: cross-origin requests, off until origins are listed (CORS_* settings).
+
+Options use Dyne's ``cors_params`` names, and each has a setting: ``allow_origins``
+(CORS_ALLOW_ORIGINS), ``allow_origin_regex`` (CORS_ALLOW_ORIGIN_REGEX), ``allow_methods``
+(CORS_ALLOW_METHODS, default ``["GET"]``), ``allow_headers`` (CORS_ALLOW_HEADERS),
+``allow_credentials`` (CORS_ALLOW_CREDENTIALS), ``expose_headers`` (CORS_EXPOSE_HEADERS) and
+``max_age`` (CORS_MAX_AGE, default 60). ``"*"`` with credentials is refused: it would let
+every site read responses made with the visitor's cookies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from starlette.middleware import cors as _starlette
+from starlette.types import ASGIApp
+
+from framework.exceptions import ImproperlyConfigured
+
+__all__ = ["CORS_PARAMS", "CORSMiddleware"]
+
+#: The option names (Dyne's ``cors_params`` keys) and the setting each one comes from.
+CORS_PARAMS = {
+    "allow_origins": "CORS_ALLOW_ORIGINS",
+    "allow_origin_regex": "CORS_ALLOW_ORIGIN_REGEX",
+    "allow_methods": "CORS_ALLOW_METHODS",
+    "allow_headers": "CORS_ALLOW_HEADERS",
+    "allow_credentials": "CORS_ALLOW_CREDENTIALS",
+    "expose_headers": "CORS_EXPOSE_HEADERS",
+    "max_age": "CORS_MAX_AGE",
+}
+
+
+class CORSMiddleware(_starlette.CORSMiddleware):
+    """Answer CORS preflights and add ``Access-Control-*`` headers for allowed origins."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        allow_origins: Collection[str] = (),
+        allow_methods: Collection[str] = ("GET",),
+        allow_headers: Collection[str] = (),
+        allow_credentials: bool = False,
+        allow_origin_regex: str | None = None,
+        expose_headers: Collection[str] = (),
+        max_age: int = 60,
+    ) -> None:
+        if allow_credentials and ("*" in allow_origins or allow_origin_regex in (".*", "^.*$")):
+            raise ImproperlyConfigured(
+                "CORS allows every origin ('*') together with credentials, so any site could "
+                "read responses made with the visitor's cookies; list the origins in "
+                "CORS_ALLOW_ORIGINS instead."
+            )
+        super().__init__(
+            app,
+            allow_origins=list(allow_origins),
+            allow_methods=[method.upper() for method in allow_methods],
+            allow_headers=list(allow_headers),
+            allow_credentials=allow_credentials,
+            allow_origin_regex=allow_origin_regex or None,
+            expose_headers=list(expose_headers),
+            max_age=int(max_age),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> dict[str, Any] | None:
+        """Read the CORS_* settings; without origins CORS stays off (not installed)."""
+        options = {option: getattr(settings, key) for option, key in CORS_PARAMS.items()}
+        if not options["allow_origins"] and not options["allow_origin_regex"]:
+            return None
+        return options

@@ -1,0 +1,53 @@
+"""Build the middleware stack from the MIDDLEWARE setting: data in, ``Middleware`` objects out.
+
+An entry is an import string (``"framework.web.middleware.CORSMiddleware"``), a
+``(string, {options})`` pair, a class, or a Starlette ``Middleware``. A class with a
+``from_settings(settings)`` classmethod reads its options from settings once, here; when it
+returns None the middleware is off and is left out of the stack entirely (zero cost).
+Explicit options in a pair win over the settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from starlette.middleware import Middleware
+
+from framework.exceptions import ImproperlyConfigured
+from framework.module_loading import import_string
+
+__all__ = ["build_middleware"]
+
+
+def _resolve(entry: Any) -> tuple[Any, dict[str, Any]]:
+    if isinstance(entry, tuple | list) and len(entry) == 2 and isinstance(entry[1], Mapping):
+        target, options = entry[0], dict(entry[1])
+    else:
+        target, options = entry, {}
+    if isinstance(target, str):
+        target = import_string(target, setting="MIDDLEWARE")
+    if not callable(target):
+        raise ImproperlyConfigured(
+            f"MIDDLEWARE entry {entry!r} is not a middleware class; use an import string "
+            "such as 'framework.web.middleware.GZipMiddleware'."
+        )
+    return target, options
+
+
+def build_middleware(entries: Iterable[Any], settings: Any) -> list[Middleware]:
+    """Return the ``Middleware`` list for *entries*, outermost first, reading *settings* once."""
+    stack: list[Middleware] = []
+    for entry in entries:
+        if isinstance(entry, Middleware):
+            stack.append(entry)
+            continue
+        cls, options = _resolve(entry)
+        from_settings = getattr(cls, "from_settings", None)
+        if from_settings is not None:
+            configured = from_settings(settings)
+            if configured is None and not options:
+                continue
+            options = {**(configured or {}), **options}
+        stack.append(Middleware(cls, **options))
+    return stack

@@ -1,0 +1,242 @@
+"""``Request``: Starlette's request plus bounded body parsing and the framework's hooks.
+
+Body reading goes through :meth:`Request.stream`, which enforces the route's body limit, so
+``body()``, ``json()``, ``form()`` and ``files()`` are all bounded. ``json()`` accepts only
+JSON content types (415 otherwise) and turns malformed input into a 400 with a location.
+
+Hooks for other layers:
+
+* ``request.db`` is the session of the request's database scope, which the endpoint opens
+  around the request (:class:`framework.db.RequestSessions`); the session itself is created
+  on first use.
+* ``request.call_on_close(fn)`` runs ``fn`` once the response is sent, even after an error.
+* ``request.after_response(fn, *args)`` runs a background task after the response is sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
+
+from starlette import requests as _starlette
+from starlette.datastructures import FormData, QueryParams, UploadFile
+
+from framework.exceptions import ImproperlyConfigured
+from framework.web.exceptions import HTTPException
+from framework.web.limits import Limits, body_too_large, parse_query
+
+__all__ = ["DB_SCOPE_KEY", "ClientDisconnect", "Request", "scope_db"]
+
+ClientDisconnect = _starlette.ClientDisconnect
+
+_DEFAULT_LIMITS = Limits()
+#: Key of the ASGI scope under which the endpoint keeps the request's database scope.
+DB_SCOPE_KEY = "framework.db"
+
+
+def scope_db(scope: Any, owner: str) -> Any:
+    """Return the database session of an ASGI *scope* (``request.db``, ``websocket.db``)."""
+    state = scope.get(DB_SCOPE_KEY)
+    if state is None:
+        raise ImproperlyConfigured(
+            f"{owner}.db is only available while an App serves the connection (the endpoint "
+            "opens the database scope); outside requests use 'async with db.session():'."
+        )
+    return state[0].session
+
+
+class Request(_starlette.Request):
+    """An HTTP request, as handlers and hooks receive it."""
+
+    # Class-level defaults: most requests never set them, so __init__ stays short.
+    _received = 0
+    _on_close: list[Callable[[], Awaitable[Any]]] | None = None
+    _after_response: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] | None = None
+
+    def __init__(
+        self,
+        scope: Any,
+        receive: Any = _starlette.empty_receive,
+        send: Any = _starlette.empty_send,
+        limits: Limits | None = None,
+    ) -> None:
+        super().__init__(scope, receive, send)
+        self.limits = limits or _DEFAULT_LIMITS
+
+    # -- body -------------------------------------------------------------------------------
+
+    async def stream(self) -> AsyncGenerator[bytes, None]:
+        """Yield the body in chunks; 413 as soon as it passes the route's size limit."""
+        if hasattr(self, "_body"):
+            yield self._body
+            yield b""
+            return
+        if self._stream_consumed:
+            raise RuntimeError("The request body was already read as a stream.")
+        limit = self.limits.max_body_size
+        while not self._stream_consumed:
+            message = await self._receive()
+            if message["type"] == "http.request":
+                body = message.get("body", b"")
+                if not message.get("more_body", False):
+                    self._stream_consumed = True
+                if body:
+                    self._received += len(body)
+                    if limit and self._received > limit:
+                        self._stream_consumed = True
+                        raise body_too_large(limit)
+                    yield body
+            elif message["type"] == "http.disconnect":
+                self._is_disconnected = True
+                raise ClientDisconnect()
+        yield b""
+
+    async def json(self) -> Any:
+        """Return the parsed JSON body: 415 unless the content type is JSON, 400 if malformed."""
+        if not hasattr(self, "_json"):
+            content_type = self.headers.get("content-type", "")
+            if not is_json_content_type(content_type):
+                shown = repr(content_type) if content_type else "none"
+                raise HTTPException(
+                    415,
+                    f"Expected a JSON body (Content-Type: application/json); got {shown}.",
+                    errors=[
+                        {
+                            "loc": ["header", "content-type"],
+                            "msg": "Unsupported media type",
+                            "type": "content_type",
+                        }
+                    ],
+                )
+            self._json = decode_json(await self.body())
+        return self._json
+
+    def form(self, **limits: Any) -> Any:
+        """Parse a urlencoded or multipart form within the route's limits (400 beyond them).
+
+        Keyword arguments ``max_files``, ``max_fields`` and ``max_part_size`` tighten or
+        relax the limits for this call. Use ``async with request.form() as form:`` to close
+        uploaded files early; otherwise they are closed when the response is sent.
+        """
+        options: dict[str, Any] = {
+            "max_files": self.limits.max_form_files or float("inf"),
+            "max_fields": self.limits.max_form_fields or float("inf"),
+            "max_part_size": self.limits.max_form_part_size or 2**62,
+        }
+        options.update(limits)
+        return super().form(**options)
+
+    async def files(self) -> dict[str, UploadFile]:
+        """Return the uploaded files of a multipart form, by field name."""
+        form: FormData = await self.form()
+        return {name: value for name, value in form.multi_items() if isinstance(value, UploadFile)}
+
+    @property
+    def query_params(self) -> QueryParams:
+        """Return the query string's parameters (400 past QUERY_MAX_FIELDS; ``;`` is data)."""
+        if not hasattr(self, "_query_params"):
+            pairs = parse_query(self.scope["query_string"], self.limits.max_query_fields)
+            self._query_params = QueryParams(pairs)
+        return self._query_params
+
+    @property
+    def query(self) -> QueryParams:
+        """Return the query parameters (an alias of ``query_params``)."""
+        return self.query_params
+
+    # -- content negotiation ----------------------------------------------------------------
+
+    @property
+    def wants_html(self) -> bool:
+        """Return whether the client prefers an HTML page to JSON (browsers do)."""
+        accept = self.headers.get("accept", "")
+        return "text/html" in accept and "application/json" not in accept
+
+    # -- hooks ------------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Any:
+        """Return the signed-cookie session (needs ``SessionMiddleware`` in MIDDLEWARE)."""
+        session = self.scope.get("session")
+        if session is None:
+            raise ImproperlyConfigured(
+                "request.session needs the session middleware: add "
+                "'framework.web.middleware.SessionMiddleware' to MIDDLEWARE and set SECRET_KEY "
+                "(it signs the cookie)."
+            )
+        loader = getattr(session, "load", None)
+        return loader() if loader is not None else session
+
+    @property
+    def db(self) -> Any:
+        """Return the request's database session (an ``AsyncSession``), created on first use.
+
+        It is rolled back on error and closed after the response; commit it yourself, or use
+        the CRUD helpers and ``transaction()``, which find the same session.
+        """
+        return scope_db(self.scope, "request")
+
+    def call_on_close(self, callback: Callable[[], Awaitable[Any]]) -> None:
+        """Await *callback* once the response is sent or the request failed (always once)."""
+        if self._on_close is None:
+            self._on_close = []
+        self._on_close.append(callback)
+
+    def after_response(self, func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
+        """Run ``func(*args, **kwargs)`` after the response is sent (sync ones in a thread)."""
+        if self._after_response is None:
+            self._after_response = []
+        self._after_response.append((func, args, kwargs))
+
+    async def run_on_close(self) -> None:
+        """Close uploaded files and await the ``call_on_close`` callbacks, newest first."""
+        if self._form is not None:
+            await self.close()
+        callbacks, self._on_close = self._on_close, None
+        error: BaseException | None = None
+        while callbacks:
+            try:
+                await callbacks.pop()()
+            except Exception as exc:  # run every callback; re-raise the first failure after
+                error = error or exc
+        if error is not None:
+            raise error
+
+
+def is_json_content_type(content_type: str) -> bool:
+    """Return whether *content_type* is ``application/json`` or a ``+json`` type."""
+    media = content_type.partition(";")[0].strip().lower()
+    if media == "application/json":
+        return True
+    return media.startswith("application/") and media.endswith("+json")
+
+
+def decode_json(body: bytes) -> Any:
+    """Parse *body* as JSON; malformed, empty or too deeply nested input is a 400."""
+    if not body.strip():
+        raise HTTPException(
+            400,
+            "The request body is empty; expected JSON.",
+            errors=[{"loc": ["body"], "msg": "Empty body", "type": "json_invalid"}],
+        )
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise HTTPException(
+            400,
+            f"Malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}.",
+            errors=[{"loc": ["body", exc.pos], "msg": exc.msg, "type": "json_invalid"}],
+        ) from None
+    except UnicodeDecodeError:
+        raise HTTPException(
+            400,
+            "Malformed JSON body: it is not valid UTF-8.",
+            errors=[{"loc": ["body"], "msg": "Invalid UTF-8", "type": "json_invalid"}],
+        ) from None
+    except RecursionError:
+        raise HTTPException(
+            400,
+            "Malformed JSON body: it is nested too deeply.",
+            errors=[{"loc": ["body"], "msg": "Nested too deeply", "type": "json_invalid"}],
+        ) from None

@@ -1,0 +1,235 @@
+"""Signed-cookie sessions: ``request.session``, a dict the client keeps but cannot forge.
+
+The cookie holds the session id and data as base64 JSON, signed (HMAC-SHA256, SECRET_KEY)
+with a timestamp. It is HttpOnly, SameSite=Lax, Secure unless DEBUG (SESSION_COOKIE_*), and
+responses that read the session say ``Vary: Cookie``. A cookie that is tampered with, signed
+with another key, expired (older than SESSION_COOKIE_AGE since its last change), not base64,
+not JSON or larger than 4096 bytes gives an empty session and is cleared — never an error.
+
+The cookie is parsed only when a handler touches ``request.session``, and written only when
+the session changed. ``session.rotate()`` gives the session a new id (call it at login,
+against session fixation); ``session.clear()`` empties it and drops the cookie (logout).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+import secrets
+from typing import Any
+
+import itsdangerous
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from framework.exceptions import ImproperlyConfigured
+
+__all__ = ["MAX_COOKIE_SIZE", "Session", "SessionMiddleware"]
+
+logger = logging.getLogger("framework.web")
+
+#: Browsers drop cookies larger than this (name, value and attributes together).
+MAX_COOKIE_SIZE = 4096
+_SALT = "framework.web.sessions"
+
+
+def _new_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Session(dict[str, Any]):
+    """Session data: a dict that records whether it was read or changed, with an ``id``."""
+
+    def __init__(self, data: dict[str, Any] | None = None, session_id: str | None = None) -> None:
+        super().__init__(data or {})
+        self.id = session_id or _new_id()
+        self.accessed = False
+        self.modified = False
+
+    def _changed(self) -> None:
+        self.accessed = self.modified = True
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._changed()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._changed()
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        """Remove *key* and return its value (or *default*)."""
+        if key in self:
+            self._changed()
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        """Remove and return the last item."""
+        self._changed()
+        return super().popitem()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """Return *key*'s value, setting it to *default* first if missing."""
+        if key not in self:
+            self._changed()
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Update the session from a mapping or keyword arguments."""
+        self._changed()
+        super().update(*args, **kwargs)
+
+    def clear(self) -> None:
+        """Empty the session and give it a new id; the cookie is deleted (logout)."""
+        self._changed()
+        super().clear()
+        self.id = _new_id()
+
+    def rotate(self) -> None:
+        """Keep the data under a new session id (call at login, against session fixation)."""
+        self._changed()
+        self.id = _new_id()
+
+
+class _SessionState:
+    """What the middleware puts in the scope: the raw cookie, parsed on first use."""
+
+    __slots__ = ("cookie", "invalid", "middleware", "session")
+
+    def __init__(self, middleware: SessionMiddleware, cookie: str | None) -> None:
+        self.middleware = middleware
+        self.cookie = cookie
+        self.session: Session | None = None
+        self.invalid = False
+
+    def load(self) -> Session:
+        if self.session is None:
+            data = self.middleware.decode(self.cookie) if self.cookie is not None else None
+            self.invalid = self.cookie is not None and data is None
+            self.session = Session(*(data or (None, None)))
+        self.session.accessed = True
+        return self.session
+
+
+class SessionMiddleware:
+    """Keep ``request.session`` in a signed cookie."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        secret_key: str,
+        cookie_name: str = "session",
+        max_age: int | None = 14 * 24 * 60 * 60,
+        path: str = "/",
+        domain: str | None = None,
+        same_site: str = "lax",
+        secure: bool = True,
+        httponly: bool = True,
+    ) -> None:
+        if not secret_key:
+            raise ImproperlyConfigured("Sessions need a SECRET_KEY to sign the cookie; set one.")
+        if same_site.lower() not in ("lax", "strict", "none"):
+            raise ImproperlyConfigured(
+                f"SESSION_COOKIE_SAMESITE must be 'lax', 'strict' or 'none'; got {same_site!r}."
+            )
+        self.app = app
+        self.signer = itsdangerous.TimestampSigner(
+            secret_key, salt=_SALT, digest_method=hashlib.sha256
+        )
+        self.cookie_name = cookie_name
+        self.max_age = max_age
+        flags = f"; Path={path}"
+        flags += f"; Max-Age={int(max_age)}" if max_age else ""
+        flags += f"; Domain={domain}" if domain else ""
+        flags += f"; SameSite={same_site.capitalize()}"
+        flags += "; Secure" if secure else ""
+        flags += "; HttpOnly" if httponly else ""
+        self.flags = flags
+        expire_flags = flags.replace(f"; Max-Age={int(max_age)}", "") if max_age else flags
+        expired = f"{cookie_name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+        self.delete_header = (b"set-cookie", f"{expired}{expire_flags}".encode("latin-1"))
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> dict[str, Any] | None:
+        """Read SECRET_KEY and SESSION_COOKIE_*; without a SECRET_KEY sessions are off."""
+        if not settings.SECRET_KEY:
+            return None
+        secure = settings.SESSION_COOKIE_SECURE
+        return {
+            "secret_key": str(settings.SECRET_KEY),
+            "cookie_name": settings.SESSION_COOKIE_NAME,
+            "max_age": settings.SESSION_COOKIE_AGE or None,
+            "path": settings.SESSION_COOKIE_PATH,
+            "domain": settings.SESSION_COOKIE_DOMAIN or None,
+            "same_site": settings.SESSION_COOKIE_SAMESITE,
+            "secure": (not settings.DEBUG) if secure is None else bool(secure),
+            "httponly": bool(settings.SESSION_COOKIE_HTTPONLY),
+        }
+
+    # -- encoding -------------------------------------------------------------------------
+
+    def encode(self, session: Session) -> str:
+        """Return the signed cookie value for *session*."""
+        payload = json.dumps({"id": session.id, "data": dict(session)}, separators=(",", ":"))
+        data = base64.urlsafe_b64encode(payload.encode("utf-8"))
+        return self.signer.sign(data).decode("ascii")
+
+    def decode(self, cookie: str) -> tuple[dict[str, Any], str] | None:
+        """Return ``(data, id)`` from a cookie value, or None if it cannot be trusted."""
+        if len(cookie) > MAX_COOKIE_SIZE:
+            return None
+        try:
+            data = self.signer.unsign(cookie.encode("latin-1"), max_age=self.max_age)
+            payload = json.loads(base64.urlsafe_b64decode(data))
+        except (itsdangerous.BadData, binascii.Error, ValueError, UnicodeError, RecursionError):
+            return None
+        if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
+            return None
+        session_id = payload.get("id")
+        return payload["data"], session_id if isinstance(session_id, str) else _new_id()
+
+    # -- ASGI -----------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        cookie = None
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                found = cookie_parser(value.decode("latin-1")).get(self.cookie_name)
+                cookie = found if found is not None else cookie
+        state = _SessionState(self, cookie)
+        scope["session"] = state
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and state.session is not None:
+                message["headers"] = [*message.get("headers", ()), *self._headers(state)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    def _headers(self, state: _SessionState) -> list[tuple[bytes, bytes]]:
+        session = state.session
+        assert session is not None
+        headers = [(b"vary", b"Cookie")] if session.accessed else []
+        if session.modified and session:
+            value = f"{self.cookie_name}={self.encode(session)}{self.flags}"
+            if len(value) <= MAX_COOKIE_SIZE:
+                headers.append((b"set-cookie", value.encode("latin-1")))
+            else:
+                logger.error(
+                    "The session was not saved: its cookie would be %d bytes, more than the "
+                    "%d a browser keeps. Store less in request.session (ids, not objects).",
+                    len(value),
+                    MAX_COOKIE_SIZE,
+                )
+        elif state.invalid or (session.modified and state.cookie is not None):
+            headers.append(self.delete_header)
+        return headers

@@ -1,0 +1,170 @@
+"""Static files: served from each app's ``static/`` in DEBUG, collected for production.
+
+In DEBUG the app serves ``STATIC_URL<path>`` from STATICFILES_DIRS, then each installed
+app's ``static/`` folder (first match wins). In production ``manage.py collectstatic`` copies
+those files into STATIC_ROOT for the web server (or for this app, with SERVE_STATIC on).
+
+A request path is refused (404) unless it is a plain relative path — no NUL, backslash,
+drive letter, empty, ``.`` or ``..`` segment, no leading ``/`` — whose real path, symlinks
+resolved, lies inside the folder. Folders are never listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from pathlib import Path
+
+import anyio.to_thread
+from starlette.responses import Response as StarletteResponse
+from starlette.types import Receive, Scope, Send
+
+from framework.web.exceptions import HTTPException
+from framework.web.responses import FileResponse, Response
+
+__all__ = [
+    "CollectResult",
+    "IndexFallback",
+    "StaticFiles",
+    "collect_static",
+    "find_file",
+    "safe_relative_path",
+]
+
+
+def safe_relative_path(path: str) -> str | None:
+    """Return *path* if it is a safe relative file path, else None."""
+    if not path or path.startswith("/") or "\0" in path or "\\" in path:
+        return None
+    parts = path.split("/")
+    for part in parts:
+        if part in ("", ".", "..") or ":" in part:
+            return None
+    return path
+
+
+def find_file(roots: Iterable[Path], path: str) -> Path | None:
+    """Return the first regular file at *path* inside one of *roots* (realpath-contained)."""
+    relative = safe_relative_path(path)
+    if relative is None:
+        return None
+    for root in roots:
+        base = os.path.realpath(root)
+        candidate = os.path.realpath(os.path.join(base, relative))
+        if candidate.startswith(base + os.sep) and os.path.isfile(candidate):
+            return Path(candidate)
+    return None
+
+
+class StaticFiles:
+    """Serve files from *directories* (searched in order) for GET and HEAD."""
+
+    def __init__(self, directories: Sequence[Path | str]) -> None:
+        self.directories = [Path(directory) for directory in directories]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await send({"type": "websocket.close", "code": 1000})
+            return
+        if scope["method"] not in ("GET", "HEAD"):
+            raise HTTPException(405, headers={"Allow": "GET, HEAD"})
+        root_path = scope.get("root_path", "")
+        path = scope["path"]
+        relative = path[len(root_path) :] if path.startswith(root_path) else path
+        relative = relative[1:] if relative.startswith("/") else relative
+        found = await anyio.to_thread.run_sync(find_file, self.directories, relative)
+        if found is None:
+            raise HTTPException(404)
+        await file_response(found, scope)(scope, receive, send)
+
+
+def file_response(path: Path, scope: Scope) -> StarletteResponse:
+    """Return *path* as a response, or 304 when the client's copy is current."""
+    stat = path.stat()
+    etag_base = f"{stat.st_mtime}-{stat.st_size}".encode()
+    etag = f'"{hashlib.md5(etag_base, usedforsecurity=False).hexdigest()}"'
+    last_modified = formatdate(stat.st_mtime, usegmt=True)
+    headers = {name: value for name, value in scope["headers"]}
+    if_none_match = headers.get(b"if-none-match")
+    if if_none_match is not None:
+        tags = {tag.strip() for tag in if_none_match.decode("latin-1").split(",")}
+        if etag in tags or "*" in tags or f"W/{etag}" in tags:
+            return Response(status_code=304, headers={"etag": etag})
+    elif headers.get(b"if-modified-since", b"").decode("latin-1") == last_modified:
+        return Response(status_code=304, headers={"etag": etag})
+    return FileResponse(path, stat_result=stat)
+
+
+class IndexFallback:
+    """Answer unknown GET paths with an index page (single-page apps), found in *directories*.
+
+    Clients that ask for JSON only still get the 404 error body.
+    """
+
+    def __init__(self, directories: Sequence[Path | str], index: str = "index.html") -> None:
+        self.directories = [Path(directory) for directory in directories]
+        self.index = index
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        accept = dict(scope["headers"]).get(b"accept", b"")
+        if b"application/json" in accept and b"text/html" not in accept:
+            raise HTTPException(404)
+        found = await anyio.to_thread.run_sync(find_file, self.directories, self.index)
+        if found is None:
+            raise HTTPException(404)
+        await file_response(found, scope)(scope, receive, send)
+
+
+@dataclass
+class CollectResult:
+    """What ``collect_static`` did: files copied, and files hidden by an earlier source."""
+
+    copied: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, Path]] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name.endswith("~")
+
+
+def collect_static(
+    sources: Sequence[Path], destination: Path, *, clear: bool = False, dry_run: bool = False
+) -> CollectResult:
+    """Copy the files of *sources* into *destination*; the first source to have a path wins.
+
+    Symlinks that lead outside their source folder are skipped (and reported), so collecting
+    never copies files the folder does not own.
+    """
+    result = CollectResult()
+    destination = Path(destination)
+    if clear and destination.is_dir() and not dry_run:
+        shutil.rmtree(destination)
+    seen: set[str] = set()
+    for source in sources:
+        base = os.path.realpath(source)
+        for folder, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(name for name in dirnames if not _ignored(name))
+            for filename in sorted(filenames):
+                if _ignored(filename):
+                    continue
+                full = os.path.join(folder, filename)
+                real = os.path.realpath(full)
+                if not real.startswith(base + os.sep) or not os.path.isfile(real):
+                    result.skipped.append(Path(full))
+                    continue
+                relative = os.path.relpath(full, base).replace(os.sep, "/")
+                if relative in seen:
+                    result.duplicates.append((relative, Path(source)))
+                    continue
+                seen.add(relative)
+                result.copied.append(relative)
+                if not dry_run:
+                    target = destination / relative
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(real, target)
+    return result

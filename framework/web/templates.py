@@ -1,0 +1,115 @@
+"""Jinja2 templates: ``render(request, "blog/index.html", {...})`` with autoescaping on.
+
+Templates are looked up in the project's TEMPLATES_DIRS (relative to BASE_DIR), then in
+each installed app's ``templates/`` folder in INSTALLED_APPS order; the first match wins, so
+a project overrides an app's template by putting one at the same name. Namespace app
+templates by the app label (``blog/templates/blog/index.html``).
+
+Every template sees ``request``, ``url_for(name, **params)`` (a path) and ``static(path)``
+(a URL under STATIC_URL). Customise the environment through ``app.templates.env``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from framework.exceptions import ImproperlyConfigured
+from framework.web.responses import HTMLResponse
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from framework.web.requests import Request
+
+__all__ = ["Templates", "render", "static_url"]
+
+
+def static_url(static_prefix: str, path: str) -> str:
+    """Return the URL of static file *path* under *static_prefix* (``/static/blog/app.css``)."""
+    return static_prefix.rstrip("/") + "/" + quote(path.lstrip("/"))
+
+
+class Templates:
+    """A Jinja2 environment over the project's and apps' template folders, built on first use."""
+
+    def __init__(
+        self,
+        directories: Sequence[Path | str],
+        *,
+        url_for: Callable[..., str] | None = None,
+        static_prefix: str = "/static/",
+        auto_reload: bool = False,
+    ) -> None:
+        self.directories = [Path(directory) for directory in directories]
+        self.url_for = url_for
+        self.static_prefix = static_prefix
+        self.auto_reload = auto_reload
+        self._env: jinja2.Environment | None = None
+
+    @property
+    def env(self) -> jinja2.Environment:
+        """Return the Jinja2 environment (autoescape on), creating it on first use."""
+        if self._env is None:
+            import jinja2
+
+            loader = jinja2.FileSystemLoader([str(path) for path in self.directories])
+            env = jinja2.Environment(loader=loader, autoescape=True, auto_reload=self.auto_reload)
+            env.globals["static"] = lambda path: static_url(self.static_prefix, path)
+            if self.url_for is not None:
+                env.globals["url_for"] = self.url_for
+            self._env = env
+        return self._env
+
+    def get_template(self, name: str) -> jinja2.Template:
+        """Return template *name*; a missing one names the folders searched."""
+        import jinja2
+
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound as exc:
+            if exc.name != name:  # an include or extends inside the template is missing
+                raise
+            folders = ", ".join(str(path) for path in self.directories) or "(none)"
+            raise jinja2.TemplateNotFound(
+                name,
+                message=f"Template {name!r} was not found; searched: {folders}. Put it in an "
+                "app's templates/ folder or a folder listed in TEMPLATES_DIRS.",
+            ) from None
+
+    def render_to_string(self, name: str, context: Mapping[str, Any] | None = None) -> str:
+        """Render template *name* with *context* and return the text."""
+        return self.get_template(name).render(dict(context or {}))
+
+    def response(
+        self,
+        request: Request,
+        name: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+    ) -> HTMLResponse:
+        """Render template *name* for *request* as an HTML response."""
+        text = self.render_to_string(name, {"request": request, **(context or {})})
+        return HTMLResponse(text, status_code=status_code, headers=headers)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render *template* with *context* (plus ``request``, ``url_for``, ``static``) as HTML."""
+    templates = getattr(request.app, "templates", None)
+    if not isinstance(templates, Templates):
+        raise ImproperlyConfigured(
+            "render() needs the framework's App (it owns the template folders); the request "
+            f"belongs to {type(request.app).__name__}."
+        )
+    return templates.response(request, template, context, status_code=status_code, headers=headers)
