@@ -164,7 +164,7 @@ def main() -> None:
         args.seconds, args.rounds, args.warmup = 1.0, 1, 0.0
         if args.output == BENCH / "results.md":
             args.output = WORK / "results-quick.md"
-    ensure_commands(["wrk", "ab", "hyperfine", "taskset"])
+    ensure_commands()
     peers_python = ensure_peers()
     sys.path.insert(0, str(APPS))
     from common import seed

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 import venv
@@ -16,22 +14,13 @@ PEERS_VENV = BENCH / ".venv-peers"
 PEERS_PYTHON = PEERS_VENV / "bin" / "python"
 PROJECT_PYTHON = Path(sys.executable)
 
-#: Debian package of each command the harness runs.
-PACKAGES = {"wrk": "wrk", "ab": "apache2-utils", "hyperfine": "hyperfine", "taskset": "util-linux"}
 
+def ensure_commands() -> None:
+    """Install wrk, ab and hyperfine (Debian packages) when they are missing."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from system_packages import ensure
 
-def ensure_commands(names: list[str]) -> None:
-    """Install the Debian packages of missing *names* (apt-get, updating lists if needed)."""
-    missing = sorted({PACKAGES[name] for name in names if shutil.which(name) is None})
-    if not missing:
-        return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    install = [*sudo, "apt-get", "install", "-y", "-q", *missing]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    print(f"installing {' '.join(missing)}", flush=True)
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run([*sudo, "apt-get", "update", "-q"], env=env, check=True, capture_output=True)
-        subprocess.run(install, env=env, check=True, capture_output=True)
+    ensure(["wrk", "apache2-utils", "hyperfine", "util-linux"])
 
 
 def ensure_peers() -> Path:

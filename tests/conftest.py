@@ -13,8 +13,9 @@ from framework.apps import apps
 from framework.cli.app import cli
 from framework.conf import ENVIRONMENT_VARIABLE, settings
 
-# pytester runs pytest inside pytest, for the tests of the pytest plugin.
-pytest_plugins = ["pytester"]
+# pytester runs pytest inside pytest (tests of the pytest plugin); the browser fixtures drive
+# headless Chromium for pages people look at.
+pytest_plugins = ["pytester", "tests.support.browser"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
