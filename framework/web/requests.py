@@ -240,3 +240,9 @@ def decode_json(body: bytes) -> Any:
             "Malformed JSON body: it is nested too deeply.",
             errors=[{"loc": ["body"], "msg": "Nested too deeply", "type": "json_invalid"}],
         ) from None
+    except ValueError:  # an integer past sys.get_int_max_str_digits() (CVE-2020-10735)
+        raise HTTPException(
+            400,
+            "Malformed JSON body: a number has too many digits.",
+            errors=[{"loc": ["body"], "msg": "Number too long", "type": "json_invalid"}],
+        ) from None

@@ -103,6 +103,7 @@ def test_malformed_json_is_400_with_a_location(client: TestClient) -> None:
         (b"", "The request body is empty; expected JSON."),
         (b"\xff\xfe{", "Malformed JSON body: it is not valid UTF-8."),
         (b"[" * 100_000, "Malformed JSON body: it is nested too deeply."),
+        (b"1" + b"0" * 5000, "Malformed JSON body: a number has too many digits."),
     ],
 )
 def test_bad_json_bodies_are_400(client: TestClient, body: bytes, detail: str) -> None:

@@ -1,0 +1,182 @@
+"""Uploaded files that passed validation, and where they are stored.
+
+A client chooses an upload's filename, so the name is information, never a path: ``File``
+keeps it (``file.filename``) for display, and :meth:`File.save` stores the content under a
+generated name (random hex plus the original extension when it is a plain word) inside
+``MEDIA_ROOT``. Names such as ``../../etc/passwd``, ``..\\boot.ini``, ``/abs``, ``a\\0b``,
+``CON`` or 300 characters are therefore harmless, and a save never overwrites a file: it
+creates a new one with ``O_EXCL``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import IO, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+__all__ = ["File", "as_upload", "media_root", "safe_extension", "safe_subdirectory"]
+
+_EXTENSION = re.compile(r"[a-z0-9]{1,16}")
+_CHUNK = 1024 * 1024
+
+
+def safe_extension(filename: str | None) -> str:
+    """Return the lower-case extension of *filename* if it is a plain word, else ``""``.
+
+    Only the last path segment counts (``/`` and ``\\`` both separate segments), so a name
+    like ``"x.png/../../y"`` has no extension, and ``"archive.tar.gz"`` has ``"gz"``.
+    """
+    if not filename:
+        return ""
+    last = re.split(r"[/\\]", filename.replace("\0", ""))[-1].strip()
+    stem, dot, extension = last.rpartition(".")
+    extension = extension.lower()
+    if not dot or not stem.strip(".") or not _EXTENSION.fullmatch(extension):
+        return ""
+    return extension
+
+
+def media_root(root: str | os.PathLike[str] | None = None) -> Path:
+    """Return the folder uploads are saved in: *root*, or ``MEDIA_ROOT`` under ``BASE_DIR``."""
+    if root is None:
+        from framework.conf import settings
+
+        root = settings.MEDIA_ROOT
+        if not root:
+            raise ValueError(
+                "MEDIA_ROOT is empty, so uploads have nowhere to go; set MEDIA_ROOT in the "
+                "settings (a folder, relative to BASE_DIR or absolute)."
+            )
+        base = Path(settings.BASE_DIR or ".")
+        return (base / root).resolve()
+    return Path(root).resolve()
+
+
+def safe_subdirectory(root: Path, to: str) -> Path:
+    """Return the folder *to* inside *root*; refuse anything that could leave *root*."""
+    if not to:
+        return root
+    parts = to.replace("\\", "/").split("/")
+    unsafe = (
+        "\0" in to
+        or to.startswith(("/", "\\"))
+        or any(part in ("", ".", "..") or ":" in part for part in parts)
+    )
+    if unsafe:
+        raise ValueError(
+            f"Cannot save into {to!r}: give a relative folder inside the media root such as "
+            "'covers' or 'covers/2024' (no '..', no absolute path, no drive, no NUL)."
+        )
+    target = root.joinpath(*parts)
+    real_root = os.path.realpath(root)
+    real_target = os.path.realpath(target)
+    if real_target != real_root and not real_target.startswith(real_root + os.sep):
+        raise ValueError(f"Cannot save into {to!r}: it resolves outside the media root.")
+    return target
+
+
+class File:
+    """An uploaded file: its client-side name and type, its size, and its content.
+
+    ``filename`` is whatever the client sent: show it, never use it as a path. Use
+    :meth:`save` (or :meth:`asave` in async code) to keep the content.
+    """
+
+    def __init__(self, upload: UploadFile | File) -> None:
+        if isinstance(upload, File):
+            upload = upload.upload
+        self.upload = upload
+        #: The name the client gave (untrusted; may be empty, contain ``../`` or NUL).
+        self.filename: str = upload.filename or ""
+        #: The content type the client declared (untrusted).
+        self.content_type: str = upload.content_type or "application/octet-stream"
+        #: Where :meth:`save` last stored the file, relative to the media root.
+        self.saved_as: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.filename!r} {self.size} bytes>"
+
+    @property
+    def file(self) -> IO[bytes]:
+        """Return the underlying binary file object (a spooled temporary file)."""
+        return self.upload.file
+
+    @property
+    def size(self) -> int:
+        """Return the size of the content in bytes."""
+        if self.upload.size is not None:
+            return self.upload.size
+        position = self.file.tell()
+        size = self.file.seek(0, os.SEEK_END)
+        self.file.seek(position)
+        return size
+
+    @property
+    def extension(self) -> str:
+        """Return the lower-case extension of the client's filename, or ``""`` (see below).
+
+        Only a plain word (letters and digits, at most 16) counts, so the extension is safe
+        to put in a generated name.
+        """
+        return safe_extension(self.filename)
+
+    async def read(self, size: int = -1) -> bytes:
+        """Read up to *size* bytes (all by default) from the current position."""
+        return await self.upload.read(size)
+
+    async def seek(self, offset: int) -> None:
+        """Move to byte *offset* of the content."""
+        await self.upload.seek(offset)
+
+    def save(self, to: str = "", *, root: str | os.PathLike[str] | None = None) -> str:
+        """Store the content under a new generated name; return its path relative to the root.
+
+        *to* is a folder inside the media root (``"covers"``); *root* replaces
+        ``MEDIA_ROOT``. The name is random hex plus the file's safe extension, so it never
+        comes from the client and never replaces an existing file.
+        """
+        base = media_root(root)
+        folder = safe_subdirectory(base, to)
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = f".{self.extension}" if self.extension else ""
+        while True:
+            name = uuid.uuid4().hex + suffix
+            path = folder / name
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:  # astronomically unlikely; never overwrite
+                continue
+            break
+        try:
+            with os.fdopen(descriptor, "wb") as target:
+                self._copy_into(target)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        self.saved_as = path.relative_to(base).as_posix()
+        return self.saved_as
+
+    async def asave(self, to: str = "", *, root: str | os.PathLike[str] | None = None) -> str:
+        """Store the content like :meth:`save`, in a worker thread (for async handlers)."""
+        return await run_in_threadpool(self.save, to, root=root)
+
+    def _copy_into(self, target: IO[bytes]) -> None:
+        source = self.file
+        source.seek(0)
+        shutil.copyfileobj(source, target, _CHUNK)
+        source.seek(0)
+
+
+def as_upload(value: Any) -> UploadFile | None:
+    """Return the ``UploadFile`` behind *value* (an upload or a ``File``), else None."""
+    if isinstance(value, File):
+        return value.upload
+    if isinstance(value, UploadFile):
+        return value
+    return None
