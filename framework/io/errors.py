@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from framework.exceptions import FrameworkError
 from framework.web.exceptions import HTTPException
 from framework.web.requests import decode_json
 
 __all__ = [
     "ErrorItem",
+    "ResponseValidationError",
     "error_item",
     "malformed_json",
     "unsupported_media_type",
@@ -26,6 +28,26 @@ __all__ = [
 
 ErrorItem = dict[str, Any]
 _FALLBACK_MAX_ERRORS = 1000
+
+
+class ResponseValidationError(FrameworkError):
+    """A handler returned something its ``@output`` schema cannot serialise (a server bug).
+
+    It is not the client's fault, so it answers 500 like any other unhandled error; the
+    message names the schema and every field that failed, for the server log.
+    """
+
+    def __init__(self, schema: str, many: bool, errors: Sequence[ErrorItem]) -> None:
+        self.errors = list(errors)
+        shown = "; ".join(
+            f"{'.'.join(map(str, e['loc'][1:])) or 'value'}: {e['msg']}" for e in errors[:5]
+        )
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        what = f"a list of {schema}" if many else schema
+        super().__init__(
+            f"The handler's return value cannot be serialised as {what}: {shown}{more}. "
+            "Return an object (or dict) with those fields, or fix the @output schema."
+        )
 
 
 def error_item(loc: Sequence[str | int], msg: str, type_: str) -> ErrorItem:

@@ -14,13 +14,22 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 from typing import IO, Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-__all__ = ["File", "as_upload", "media_root", "safe_extension", "safe_subdirectory"]
+__all__ = [
+    "File",
+    "as_upload",
+    "describe_limits",
+    "media_root",
+    "normalise_extensions",
+    "safe_extension",
+    "safe_subdirectory",
+]
 
 _EXTENSION = re.compile(r"[a-z0-9]{1,16}")
 _CHUNK = 1024 * 1024
@@ -40,6 +49,28 @@ def safe_extension(filename: str | None) -> str:
     if not dot or not stem.strip(".") or not _EXTENSION.fullmatch(extension):
         return ""
     return extension
+
+
+def normalise_extensions(extensions: Collection[str] | None) -> frozenset[str] | None:
+    """Return *extensions* lower-cased without leading dots (``".PNG"`` → ``"png"``)."""
+    if extensions is None:
+        return None
+    if isinstance(extensions, str):
+        raise TypeError(
+            f"allowed_extensions must be a collection such as {{'png', 'jpg'}}; got the "
+            f"string {extensions!r}."
+        )
+    return frozenset(extension.lower().lstrip(".") for extension in extensions)
+
+
+def describe_limits(max_size: int | None, extensions: Collection[str] | None) -> str:
+    """Return a sentence on the limits of a file field, for the API documentation."""
+    parts = []
+    if max_size is not None:
+        parts.append(f"at most {max_size} bytes")
+    if extensions is not None:
+        parts.append("extensions: " + ", ".join(sorted(extensions)))
+    return "; ".join(parts)
 
 
 def media_root(root: str | os.PathLike[str] | None = None) -> Path:

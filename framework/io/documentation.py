@@ -1,0 +1,105 @@
+"""``@expect`` and ``@webhook``: what a handler's documentation says beyond its input/output.
+
+::
+
+    @get("/{id:int}")
+    @expect({
+        401: "Missing or invalid token",                  # a description
+        403: Forbidden,                                    # a schema (pydantic or marshmallow)
+        404: (NotFound, "No item has this id"),            # both
+    })
+    async def show(self, request, id): ...
+
+    @post("/hooks/payment")
+    @webhook(name="payment")                               # or plain @webhook
+    async def payment(self, request): ...
+
+Both only record metadata (``meta["responses"]``, ``meta["webhook"]``) for the OpenAPI
+document; they add no pipeline step, so they cost nothing per request.
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, overload
+
+from framework.exceptions import ImproperlyConfigured
+from framework.io.schemas import SchemaAdapter, adapter_for
+from framework.web.pipeline import endpoint_spec
+
+__all__ = ["ResponseDoc", "expect", "webhook"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class ResponseDoc:
+    """One documented answer: its status, description and body schema (if any)."""
+
+    status_code: int
+    description: str | None = None
+    adapter: SchemaAdapter | None = None
+
+
+def _parse(status: Any, value: Any) -> ResponseDoc:
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise ImproperlyConfigured(f"@expect keys are HTTP status codes (100-599); got {status!r}.")
+    if isinstance(value, str):
+        return ResponseDoc(status, value)
+    if isinstance(value, tuple):
+        if len(value) != 2 or not isinstance(value[1], str):
+            raise ImproperlyConfigured(
+                f"@expect({{{status}: ...}}) takes a description, a schema or "
+                f"(schema, description); got {value!r:.80}."
+            )
+        return ResponseDoc(status, value[1], adapter_for(value[0]))
+    return ResponseDoc(status, None, adapter_for(value))
+
+
+def expect(responses: Mapping[int, Any]) -> Callable[[F], F]:
+    """Document more answers of a handler: ``{status: description | schema | (schema, text)}``."""
+    if not isinstance(responses, Mapping) or not responses:
+        raise ImproperlyConfigured(
+            "@expect takes a dict of answers, e.g. @expect({404: 'No such item'}); "
+            f"got {responses!r:.80}."
+        )
+    docs = [_parse(status, value) for status, value in responses.items()]
+
+    def decorator(func: F) -> F:
+        documented: dict[int, ResponseDoc] = endpoint_spec(func).meta.setdefault("responses", {})
+        for doc in docs:
+            documented[doc.status_code] = doc
+        return func
+
+    return decorator
+
+
+def status_description(status_code: int) -> str:
+    """Return the standard reason phrase of *status_code* (``404`` → ``"Not Found"``)."""
+    try:
+        return http.HTTPStatus(status_code).phrase
+    except ValueError:
+        return f"Status {status_code}"
+
+
+@overload
+def webhook(func: F, /) -> F: ...
+@overload
+def webhook(func: None = None, /, *, name: str | None = None) -> Callable[[F], F]: ...
+def webhook(func: Any = None, /, *, name: str | None = None) -> Any:
+    """Mark a route as a webhook: it is documented under ``webhooks`` instead of ``paths``.
+
+    ``@webhook`` names it after the function; ``@webhook(name="payment")`` chooses the name.
+    """
+    if isinstance(func, str):
+        func, name = None, func
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise ImproperlyConfigured(f"@webhook(name=...) needs a non-empty string; got {name!r}.")
+
+    def mark(target: F) -> F:
+        endpoint_spec(target).meta["webhook"] = name or target.__name__
+        return target
+
+    return mark(func) if func is not None else mark

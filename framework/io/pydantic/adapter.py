@@ -1,0 +1,178 @@
+"""The pydantic adapter: JSON validated from raw bytes, output serialised by pydantic-core.
+
+Everything is decided when the app is built: the ``TypeAdapter`` objects (one for an item,
+one for a list), and the top-level fields that locations need. A JSON body goes straight
+from bytes to a model (``validate_json``: one pass, no ``json.loads``); a response goes
+from object to bytes (``to_json``). ORM objects are read by attribute (``from_attributes``).
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import contextlib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.errors import PydanticSchemaGenerationError, PydanticUndefinedAnnotation
+
+from framework.io.errors import (
+    ErrorItem,
+    ResponseValidationError,
+    error_item,
+    malformed_json,
+    validation_failed,
+)
+from framework.io.files import File
+from framework.io.schemas import FieldSpec, SchemaAdapter
+
+__all__ = ["PydanticAdapter", "pydantic_errors"]
+
+_MULTIPLE = (list, set, frozenset, tuple, collections.abc.Sequence, collections.abc.Set)
+_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def pydantic_errors(exc: ValidationError, where: str) -> list[ErrorItem]:
+    """Return the errors of *exc* in the common format, located under *where*."""
+    items = []
+    for error in exc.errors(include_url=False, include_context=False, include_input=False):
+        message = error["msg"]
+        for prefix in _PREFIXES:
+            if message.startswith(prefix):
+                message = message[len(prefix) :]
+        items.append(error_item([where, *error["loc"]], message, error["type"]))
+    return items
+
+
+def _arms(annotation: Any) -> list[Any]:
+    """Return the types an annotation may hold (``Annotated`` and unions unwrapped)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _arms(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return [arm for arg in typing.get_args(annotation) for arm in _arms(arg)]
+    return [annotation]
+
+
+def _is_file_type(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, File)
+
+
+def _describe(annotation: Any) -> tuple[bool, bool]:
+    """Return ``(multiple, is_file)`` for a field annotation."""
+    multiple = is_file = False
+    for arm in _arms(annotation):
+        origin = typing.get_origin(arm)
+        if isinstance(origin, type) and issubclass(origin, _MULTIPLE) and origin is not str:
+            multiple = True
+            is_file = is_file or any(_is_file_type(item) for item in typing.get_args(arm))
+        elif isinstance(arm, type) and issubclass(arm, list | set | frozenset | tuple):
+            multiple = True
+        is_file = is_file or _is_file_type(arm)
+    return multiple, is_file
+
+
+class PydanticAdapter(SchemaAdapter):
+    """Validate and serialise with a pydantic model or any type pydantic understands."""
+
+    library = "pydantic"
+
+    def __init__(self, schema: Any, many: bool = False) -> None:
+        super().__init__(schema, many)
+        self._item: TypeAdapter[Any] | None = None
+        self._list: TypeAdapter[Any] | None = None
+        # A forward reference defined later: prepared again when the app is built.
+        with contextlib.suppress(PydanticUndefinedAnnotation):
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Build the type adapters (for an item and a list of items) once."""
+        if self._item is not None:
+            return
+        model = self.schema
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            model.model_rebuild()  # no-op when complete; resolves late forward references
+        try:
+            self._item = TypeAdapter(model)
+            self._list = TypeAdapter(list[model])  # type: ignore[valid-type]
+        except PydanticSchemaGenerationError as exc:
+            raise TypeError(
+                f"{model!r} is not a schema pydantic understands; pass a pydantic model "
+                "(class Item(BaseModel)), a dataclass or a marshmallow schema."
+            ) from exc
+        validator = (self._list if self.many else self._item).validator
+        self._validate_json = validator.validate_json
+        self._validate_python = validator.validate_python
+
+    @property
+    def model(self) -> type[BaseModel] | None:
+        """Return the schema if it is a ``BaseModel`` subclass, else None."""
+        schema = self.schema
+        return schema if isinstance(schema, type) and issubclass(schema, BaseModel) else None
+
+    @property
+    def type_adapter(self) -> TypeAdapter[Any]:
+        """Return the ``TypeAdapter`` of one item (or of the list when ``many``)."""
+        self.prepare()
+        return self._list if self.many else self._item  # type: ignore[return-value]
+
+    # -- input --------------------------------------------------------------------------------
+
+    def load_json(self, body: bytes) -> Any:
+        """Validate the JSON *body* in one pass; 400 if it is not JSON, 422 if invalid."""
+        try:
+            return self._validate_json(body)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            if first["type"] == "json_invalid":
+                reason = str(first.get("ctx", {}).get("error", first["msg"]))
+                raise malformed_json(body, reason) from None
+            raise validation_failed(pydantic_errors(exc, "body")) from None
+
+    def load(self, data: Any, where: str, *, exclude_unknown: bool = False) -> Any:
+        """Validate *data* (strings from a query, form or headers are converted, lax mode)."""
+        try:
+            return self._validate_python(data)
+        except ValidationError as exc:
+            raise validation_failed(pydantic_errors(exc, where)) from None
+
+    def fields(self) -> list[FieldSpec]:
+        """Return the model's fields by the key validation expects (its alias, if any)."""
+        model = self.model
+        if model is None:
+            raise TypeError(
+                f"{self.name} has no fields to read from a query, headers, cookies or a form; "
+                "use a pydantic model (class Params(BaseModel)) there."
+            )
+        specs = []
+        for name, info in model.model_fields.items():
+            alias = info.validation_alias if isinstance(info.validation_alias, str) else None
+            key = alias or (info.alias if isinstance(info.alias, str) else None) or name
+            multiple, is_file = _describe(info.annotation)
+            specs.append(FieldSpec(key, multiple, info.is_required(), is_file))
+        return specs
+
+    # -- output -------------------------------------------------------------------------------
+
+    def _validated(self, value: Any, many: bool) -> tuple[Any, TypeAdapter[Any]]:
+        self.prepare()
+        adapter = self._list if many else self._item
+        assert adapter is not None
+        if not many and type(value) is self.schema:
+            return value, adapter
+        try:
+            return adapter.validator.validate_python(value, from_attributes=True), adapter
+        except ValidationError as exc:
+            errors = pydantic_errors(exc, "response")
+            raise ResponseValidationError(self.name, many, errors) from exc
+
+    def dump(self, value: Any, many: bool) -> Any:
+        """Return *value* as JSON-compatible data (ORM objects read by attribute)."""
+        validated, adapter = self._validated(value, many)
+        return adapter.serializer.to_python(validated, mode="json")
+
+    def dump_json(self, value: Any, many: bool) -> bytes:
+        """Return *value* as JSON bytes (ORM objects read by attribute)."""
+        validated, adapter = self._validated(value, many)
+        return adapter.serializer.to_json(validated)
