@@ -113,6 +113,32 @@ STATICFILES_DIRS: list[str] = []
 #: also in production (from STATIC_ROOT); False = never (a web server does it).
 SERVE_STATIC = None
 
+# -- validation and uploads ---------------------------------------------------------------------
+
+#: Most errors a 422 answer lists (the detail says how many there were); 0 lists them all.
+VALIDATION_MAX_ERRORS = 1000
+#: Folder where ``File.save()`` stores uploads under generated names (relative to BASE_DIR).
+MEDIA_ROOT = "media"
+
+# -- API documentation (OpenAPI 3.1; served by the ``framework.openapi`` app) ------------------
+
+#: Serve the OpenAPI document and the documentation pages at all.
+OPENAPI_ENABLED = True
+#: ``info`` of the document: title, version of the API (not of the framework), description
+#: (Markdown). OPENAPI_INFO adds other ``info`` fields (``contact``, ``license``,
+#: ``termsOfService``).
+OPENAPI_TITLE = "API"
+OPENAPI_VERSION = "0.1.0"
+OPENAPI_DESCRIPTION = ""
+OPENAPI_INFO: dict[str, object] = {}
+#: ``servers`` of the document, e.g. ``[{"url": "https://api.example.com"}]``.
+OPENAPI_SERVERS: list[dict[str, str]] = []
+#: Where each part is served; an empty string turns that part off.
+OPENAPI_URL = "/openapi.json"
+OPENAPI_YAML_URL = "/openapi.yaml"
+OPENAPI_DOCS_URL = "/docs"
+OPENAPI_REDOC_URL = "/redoc"
+
 # -- passwords ----------------------------------------------------------------------------------
 
 #: passlib schemes; the first hashes new passwords, the others are verified and upgraded.

@@ -112,10 +112,11 @@ class PydanticAdapter(SchemaAdapter):
         return schema if isinstance(schema, type) and issubclass(schema, BaseModel) else None
 
     @property
-    def type_adapter(self) -> TypeAdapter[Any]:
-        """Return the ``TypeAdapter`` of one item (or of the list when ``many``)."""
+    def item_adapter(self) -> TypeAdapter[Any]:
+        """Return the ``TypeAdapter`` of one item (the OpenAPI generator documents it)."""
         self.prepare()
-        return self._list if self.many else self._item  # type: ignore[return-value]
+        assert self._item is not None
+        return self._item
 
     # -- input --------------------------------------------------------------------------------
 

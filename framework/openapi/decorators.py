@@ -1,0 +1,49 @@
+"""``@doc``: override what the OpenAPI document says about one operation.
+
+::
+
+    @get("/legacy")
+    @doc(summary="Old listing", tags=["Legacy"], deprecated=True)
+    async def legacy(self, request): ...
+
+Without it, the summary and description come from the docstring, the tag from the
+controller (or the app), the ``operationId`` from the route name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from framework.web.pipeline import endpoint_spec
+
+__all__ = ["doc"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def doc(
+    *,
+    summary: str | None = None,
+    description: str | None = None,
+    tags: Sequence[str] | None = None,
+    deprecated: bool | None = None,
+    operation_id: str | None = None,
+) -> Callable[[F], F]:
+    """Record documentation overrides in ``meta["openapi"]`` (only the arguments given)."""
+    if isinstance(tags, str):
+        raise TypeError(f"tags is a list of names, e.g. tags=[{tags!r}]; got the string {tags!r}.")
+    values = {
+        "summary": summary,
+        "description": description,
+        "tags": list(tags) if tags is not None else None,
+        "deprecated": deprecated,
+        "operation_id": operation_id,
+    }
+    given = {key: value for key, value in values.items() if value is not None}
+
+    def decorator(func: F) -> F:
+        endpoint_spec(func).meta.setdefault("openapi", {}).update(given)
+        return func
+
+    return decorator

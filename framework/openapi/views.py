@@ -1,0 +1,185 @@
+"""Serve the document (JSON and YAML) and the documentation pages, offline.
+
+``DocsController`` answers ``OPENAPI_URL``, ``OPENAPI_YAML_URL``, ``OPENAPI_DOCS_URL``
+(Swagger UI) and ``OPENAPI_REDOC_URL`` (ReDoc); an empty setting leaves that page out and
+``OPENAPI_ENABLED = False`` leaves them all out. Installing the ``framework.openapi`` app
+serves it; a standalone ``App`` includes it with ``app.include(DocsController)``.
+
+The pages load Swagger UI and ReDoc from the files of the ``drf-spectacular-sidecar``
+package (a dependency; located without importing it), under ``<page>/assets/<file>``, so
+the documentation works without any network. The document is generated on first request
+and kept until the app's routes change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import importlib.util
+import json
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from framework.exceptions import MissingDependencyError
+from framework.openapi.generator import generate_openapi
+from framework.web.controllers import Controller
+from framework.web.exceptions import HTTPException
+from framework.web.pipeline import RouteDecl
+from framework.web.requests import Request
+from framework.web.responses import FileResponse, HTMLResponse, Response
+from framework.web.routing import get
+
+__all__ = ["DocsController", "asset_folder", "document_for"]
+
+#: Files each page may load, by name: (folder inside the package's static files, media type).
+SWAGGER_ASSETS = {
+    "swagger-ui.css": ("swagger-ui-dist", "text/css"),
+    "swagger-ui-bundle.js": ("swagger-ui-dist", "text/javascript"),
+    "favicon-32x32.png": ("swagger-ui-dist", "image/png"),
+}
+REDOC_ASSETS = {"redoc.standalone.js": ("redoc/bundles", "text/javascript")}
+_SETTINGS = {
+    "openapi_json": "OPENAPI_URL",
+    "openapi_yaml": "OPENAPI_YAML_URL",
+    "swagger_ui": "OPENAPI_DOCS_URL",
+    "swagger_asset": "OPENAPI_DOCS_URL",
+    "redoc": "OPENAPI_REDOC_URL",
+    "redoc_asset": "OPENAPI_REDOC_URL",
+}
+_cache: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, Any], dict[str, bytes]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def asset_folder() -> Path:
+    """Return the static folder of ``drf-spectacular-sidecar`` (without importing Django)."""
+    spec = importlib.util.find_spec("drf_spectacular_sidecar")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not locations:
+        raise MissingDependencyError("drf-spectacular-sidecar", feature="the documentation pages")
+    return Path(locations[0]) / "static" / "drf_spectacular_sidecar"
+
+
+def document_for(app: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Return *app*'s document and a cache for its renderings (regenerated on new routes)."""
+    routes = app.router.routes
+    cached = _cache.get(app)
+    if cached is None or cached[0] is not routes:
+        cached = (routes, generate_openapi(app), {})
+        _cache[app] = cached
+    return cached[1], cached[2]
+
+
+def _rendered(request: Request, kind: str) -> bytes:
+    document, renderings = document_for(request.app)
+    if kind not in renderings:
+        if kind == "json":
+            renderings[kind] = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        else:
+            import yaml
+
+            text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+            renderings[kind] = text.encode("utf-8")
+    return renderings[kind]
+
+
+def _url(request: Request, setting: str) -> str:
+    return str(request.scope.get("root_path", "")) + str(request.app.settings.get(setting, ""))
+
+
+def _page(title: str, head: str, body: str) -> str:
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title>{head}</head><body>{body}</body></html>\n"
+    )
+
+
+def _script_json(value: Any) -> str:
+    """Return *value* as JSON safe inside a ``<script>`` element."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+class DocsController(Controller):
+    """The API document and its documentation pages."""
+
+    #: Kept out of the document it serves.
+    OPTIONS: ClassVar[dict[str, Any]] = {"include_in_schema": False}
+
+    @classmethod
+    def routes(cls) -> Iterator[tuple[str, Any, RouteDecl]]:
+        """Yield the routes at the paths the settings give (none when disabled)."""
+        from framework.conf import settings
+
+        if not settings.OPENAPI_ENABLED:
+            return
+        for method_name, func, decl in super().routes():
+            base = str(getattr(settings, _SETTINGS[method_name]) or "")
+            if not base:
+                continue
+            path = base.rstrip("/") + decl.path if decl.path != "/" else base
+            yield method_name, func, dataclasses.replace(decl, path=path)
+
+    @get("/", **OPTIONS)
+    async def openapi_json(self, request: Request) -> Response:
+        """Return the OpenAPI document as JSON."""
+        return Response(_rendered(request, "json"), media_type="application/json")
+
+    @get("/", **OPTIONS)
+    async def openapi_yaml(self, request: Request) -> Response:
+        """Return the OpenAPI document as YAML."""
+        return Response(_rendered(request, "yaml"), media_type="application/yaml")
+
+    @get("/", **OPTIONS)
+    async def swagger_ui(self, request: Request) -> HTMLResponse:
+        """Return the Swagger UI page."""
+        assets = _url(request, "OPENAPI_DOCS_URL").rstrip("/") + "/assets"
+        config = {
+            "url": _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL"),
+            "dom_id": "#swagger-ui",
+            "deepLinking": True,
+            "validatorUrl": None,
+            "layout": "BaseLayout",
+        }
+        head = (
+            f'<link rel="stylesheet" href="{assets}/swagger-ui.css">'
+            f'<link rel="icon" type="image/png" href="{assets}/favicon-32x32.png">'
+        )
+        body = (
+            f'<div id="swagger-ui"></div><script src="{assets}/swagger-ui-bundle.js"></script>'
+            f"<script>const config = {_script_json(config)};"
+            "config.presets = [SwaggerUIBundle.presets.apis];"
+            "window.ui = SwaggerUIBundle(config);</script>"
+        )
+        return HTMLResponse(_page(f"{request.app.settings.OPENAPI_TITLE} - Swagger UI", head, body))
+
+    @get("/", **OPTIONS)
+    async def redoc(self, request: Request) -> HTMLResponse:
+        """Return the ReDoc page."""
+        assets = _url(request, "OPENAPI_REDOC_URL").rstrip("/") + "/assets"
+        spec_url = _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL")
+        body = (
+            f'<redoc spec-url="{html.escape(spec_url)}"></redoc>'
+            f'<script src="{assets}/redoc.standalone.js"></script>'
+        )
+        return HTMLResponse(_page(f"{request.app.settings.OPENAPI_TITLE} - ReDoc", "", body))
+
+    @get("/assets/{name}", **OPTIONS)
+    async def swagger_asset(self, request: Request, name: str) -> FileResponse:
+        """Return one file of Swagger UI."""
+        return _asset(SWAGGER_ASSETS, name)
+
+    @get("/assets/{name}", **OPTIONS)
+    async def redoc_asset(self, request: Request, name: str) -> FileResponse:
+        """Return one file of ReDoc."""
+        return _asset(REDOC_ASSETS, name)
+
+
+def _asset(known: dict[str, tuple[str, str]], name: str) -> FileResponse:
+    if name not in known:
+        raise HTTPException(404, f"No documentation asset is named {name!r}.")
+    folder, media_type = known[name]
+    path = asset_folder() / folder / name
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "max-age=86400"})
