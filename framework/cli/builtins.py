@@ -41,6 +41,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "db-sql": _project("framework.cli.commands.db_apply:db_sql"),
     "db-stamp": _project("framework.cli.commands.db_apply:db_stamp"),
     "db-upgrade": _project("framework.cli.commands.db_apply:db_upgrade"),
+    "openapi": _project("framework.cli.commands.openapi:openapi"),
     "routes": _project("framework.cli.commands.routes:routes"),
     "runserver": _project("framework.cli.commands.runserver:runserver"),
     "serve": _project("framework.cli.commands.serve:serve"),

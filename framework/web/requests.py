@@ -16,6 +16,7 @@ Hooks for other layers:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
@@ -221,7 +222,7 @@ def decode_json(body: bytes) -> Any:
             errors=[{"loc": ["body"], "msg": "Empty body", "type": "json_invalid"}],
         )
     try:
-        return json.loads(body)
+        value = json.loads(body)
     except json.JSONDecodeError as exc:
         raise HTTPException(
             400,
@@ -246,3 +247,32 @@ def decode_json(body: bytes) -> Any:
             "Malformed JSON body: a number has too many digits.",
             errors=[{"loc": ["body"], "msg": "Number too long", "type": "json_invalid"}],
         ) from None
+    if _SURROGATE_ESCAPE.search(body) and _has_lone_surrogate(value):
+        # "\ud800" alone parses, but no UTF-8 text can hold it: answering or storing it fails.
+        raise HTTPException(
+            400,
+            "Malformed JSON body: a string holds an unpaired surrogate escape (\\ud800-\\udfff).",
+            errors=[{"loc": ["body"], "msg": "Unpaired surrogate", "type": "json_invalid"}],
+        )
+    return value
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Return whether a parsed JSON *value* holds a string that is not valid Unicode text."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

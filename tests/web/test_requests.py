@@ -104,8 +104,19 @@ def test_malformed_json_is_400_with_a_location(client: TestClient) -> None:
         (b"\xff\xfe{", "Malformed JSON body: it is not valid UTF-8."),
         (b"[" * 100_000, "Malformed JSON body: it is nested too deeply."),
         (b"1" + b"0" * 5000, "Malformed JSON body: a number has too many digits."),
+        (
+            b'{"a": "\\ud800"}',
+            "Malformed JSON body: a string holds an unpaired surrogate escape (\\ud800-\\udfff).",
+        ),
     ],
 )
+def test_a_paired_surrogate_escape_is_one_character(client: TestClient) -> None:
+    response = client.post(
+        "/json", content=b'["\\ud83d\\ude00"]', headers={"content-type": "application/json"}
+    )
+    assert response.json() == {"json": ["\U0001f600"]}
+
+
 def test_bad_json_bodies_are_400(client: TestClient, body: bytes, detail: str) -> None:
     response = client.post("/json", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400

@@ -1,0 +1,63 @@
+"""``manage.py openapi``: print or write the project's OpenAPI document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["openapi"]
+
+
+def _project_app() -> object:
+    """Return the ASGI app that ``runserver`` would serve (a framework App)."""
+    from framework.cli.commands.runserver import _import_target
+    from framework.cli.server import asgi_target
+    from framework.exceptions import CommandError
+    from framework.module_loading import import_string
+
+    target = asgi_target()
+    _import_target(target)
+    app = import_string(target, setting="ASGI_APPLICATION")
+    if not hasattr(app, "describe_routes"):
+        raise CommandError(
+            f"The ASGI application {target!r} is not a framework App, so it has no OpenAPI "
+            "document; build it with framework.web.get_asgi_application()."
+        )
+    return app
+
+
+@click.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "yaml"]),
+    default="json",
+    show_default=True,
+    help="Format of the document.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of printing.",
+)
+def openapi(output_format: str, output_path: Path | None) -> None:
+    """Export the OpenAPI 3.1 document of the project's routes."""
+    import json
+
+    from framework.openapi import generate_openapi
+
+    document = generate_openapi(_project_app())
+    if output_format == "yaml":
+        import yaml
+
+        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    else:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output_path is None:
+        click.echo(text, nl=False)
+        return
+    output_path.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote the OpenAPI document to {output_path}.", err=True)
