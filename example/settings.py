@@ -10,7 +10,19 @@ DEBUG = False
 
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
-INSTALLED_APPS: list[str] = []
+INSTALLED_APPS: list[str] = [
+    "framework.openapi",
+    "example.catalog",
+]
+
+# Uploads (product images, review attachments) go here, under generated names.
+MEDIA_ROOT = "media"
+
+OPENAPI_TITLE = "Catalog"
+OPENAPI_VERSION = "1.0.0"
+OPENAPI_DESCRIPTION = """
+The demo project's API: products validated with pydantic, reviews with marshmallow.
+"""
 
 DATABASES = {
     "default": "sqlite+aiosqlite:///db.sqlite3",

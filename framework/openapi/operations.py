@@ -234,7 +234,7 @@ class OperationBuilder:
         elif getattr(route, "kind", "http") == "sse":
             stream = {"text/event-stream": {"schema": {"type": "string"}}}
             responses[200] = {"description": "A stream of Server-Sent Events", "content": stream}
-        else:
+        elif not any(200 <= status < 300 for status in meta.get("responses", {})):
             responses[200] = {"description": "Successful response"}
         for status in self._input_errors(inputs):
             responses[status] = _error_response(_INPUT_ERRORS[status], self.error_ref)
@@ -252,10 +252,8 @@ class OperationBuilder:
         statuses = [422]
         names = {entry.location.name for entry in inputs}
         if names & {"json", "form", "files"}:
-            statuses += [413, 415]
-        if "json" in names:
-            statuses.append(400)
-        return statuses
+            statuses += [400, 413, 415]
+        return sorted(statuses)
 
     def _output_response(self, output: OutputSpec) -> dict[str, Any]:
         response: dict[str, Any] = {

@@ -1,0 +1,28 @@
+"""Products and their reviews."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from framework.db import CRUDMixin, Model
+
+
+class Product(CRUDMixin, Model):
+    """Something the catalog sells."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    price: Mapped[float]
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Where the product's image is stored, relative to MEDIA_ROOT.
+    image: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class Review(CRUDMixin, Model):
+    """A customer's opinion of a product."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("catalog_product.id", ondelete="CASCADE"))
+    rating: Mapped[int]
+    comment: Mapped[str] = mapped_column(Text, default="")
