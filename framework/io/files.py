@@ -120,9 +120,10 @@ class File:
     """
 
     def __init__(self, upload: UploadFile | File) -> None:
-        if isinstance(upload, File):
-            upload = upload.upload
-        self.upload = upload
+        source: UploadFile = upload.upload if isinstance(upload, File) else upload
+        #: The upload as the form parser produced it.
+        self.upload: UploadFile = source
+        upload = source
         #: The name the client gave (untrusted; may be empty, contain ``../`` or NUL).
         self.filename: str = upload.filename or ""
         #: The content type the client declared (untrusted).

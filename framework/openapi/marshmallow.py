@@ -149,7 +149,7 @@ class MarshmallowConverter:
 
 
 def _enum_schema(field: fields.Enum) -> dict[str, Any]:
-    members = list(field.enum)
+    members: list[Any] = list(field.enum)  # type: ignore[call-overload]
     if field.by_value:
         values = [member.value for member in members]
     else:

@@ -10,6 +10,7 @@ validation fails.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -179,6 +180,8 @@ def _type_of(context: Any, message: str, value: Any) -> str:
             if key in ("invalid", "null", "format", "invalid_awareness"):
                 return "value_error" if kind == "email" else f"{kind}_type"
             return _KEY_TYPES.get(key, "value_error")
+    with contextlib.suppress(Exception):  # validators saw "0" from a query string as 0
+        value = context._deserialize(value, None, None)
     for validator in context.validators:
         found = _validator_type(validator, kind, value, message)
         if found is not None:
