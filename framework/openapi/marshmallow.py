@@ -12,6 +12,7 @@ document has a marshmallow schema.
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import RAISE, Schema, fields, validate
@@ -99,6 +100,9 @@ class MarshmallowConverter:
             if field.required:
                 required.append(key)
         result: dict[str, Any] = {"type": "object", "title": type(schema).__name__}
+        doc = type(schema).__dict__.get("__doc__")
+        if doc:  # the class's own docstring, as pydantic does
+            result["description"] = inspect.cleandoc(doc)
         result["properties"] = properties
         if required:
             result["required"] = required

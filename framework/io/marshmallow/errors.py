@@ -111,11 +111,10 @@ def _child(context: Any, key: Any, data: Any, many: bool) -> tuple[Any, Any, boo
         inner = context.tuple_fields[key] if key < len(context.tuple_fields) else None
         return inner, value, False
     if isinstance(context, fields.Mapping):
-        if key == "key":
-            return context.key_field, data, False
-        if key == "value":
-            return context.value_field, data, False
-        return context, value, False
+        if isinstance(data, _Entry) and key in ("key", "value"):
+            field = context.key_field if key == "key" else context.value_field
+            return field, data.key if key == "key" else data.value, False
+        return context, _Entry(key, value), False
     return None, value, False
 
 
@@ -124,6 +123,14 @@ def _field_by_key(schema: Schema, key: Any) -> fields.Field | None:
         if (field.data_key or name) == key:
             return field
     return None
+
+
+class _Entry:
+    """One item of a dict being validated: its key and its value."""
+
+    def __init__(self, key: Any, value: Any) -> None:
+        self.key = key
+        self.value = value
 
 
 def _index(data: Any, key: Any) -> Any:
@@ -148,7 +155,7 @@ _LIST = _ListLevel()
 
 
 def _schema_type(context: Any) -> Any:
-    return _SchemaLevel() if isinstance(context, Schema) else context
+    return _SchemaLevel() if isinstance(context, Schema | fields.Nested) else context
 
 
 class _SchemaLevel:
