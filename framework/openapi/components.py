@@ -64,6 +64,8 @@ class SchemaRegistry:
         """Render every added schema into ``components`` (pydantic first, then marshmallow)."""
         pydantic = [(k, a) for k, a in self._wanted.items() if a.library == "pydantic"]
         marshmallow = [(k, a) for k, a in self._wanted.items() if a.library == "marshmallow"]
+        # Inputs first: a schema's input keeps the plain name, a differing output is "-Output".
+        marshmallow.sort(key=lambda item: item[0][1] != "validation")
         if pydantic:
             self._finish_pydantic(pydantic)
         if marshmallow:

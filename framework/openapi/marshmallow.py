@@ -5,8 +5,8 @@ Fields map to JSON Schema types and formats; validators (``Length``, ``Range``, 
 (``description``, ``title``, ``example``/``examples``) is copied. A schema class becomes a
 component named after the class; its two modes (``validation`` leaves out ``dump_only``
 fields, ``serialization`` leaves out ``load_only`` fields) share one component when they are
-identical and are named ``Name-Input`` / ``Name-Output`` otherwise — pydantic's rule — so a
-project mixing both libraries reads the same way. This module is imported only when a
+identical; otherwise the input keeps the name and the output is ``Name-Output`` (the
+suffix pydantic uses). This module is imported only when a
 document has a marshmallow schema.
 """
 
