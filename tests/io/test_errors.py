@@ -84,8 +84,12 @@ class Everything(Schema):
     email = fields.Email()
     size = fields.Integer(validate=validate.Range(min=1, max=5, max_inclusive=False))
     colour = fields.String(validate=validate.OneOf(["red", "blue"]))
-    tags = fields.List(fields.String(validate=validate.Length(min=2)), validate=validate.Length(max=2))
-    scores = fields.Dict(keys=fields.String(validate=validate.Length(max=3)), values=fields.Integer())
+    tags = fields.List(
+        fields.String(validate=validate.Length(min=2)), validate=validate.Length(max=2)
+    )
+    scores = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=3)), values=fields.Integer()
+    )
     inner = fields.Nested(Inner)
     inners = fields.Nested(Inner, many=True)
     ratio = fields.Float()
@@ -106,8 +110,16 @@ class Everything(Schema):
         ({"Name": "a", "tags": ["a"]}, ["body", "tags", 0], "string_too_short"),
         ({"Name": "a", "tags": ["ab", "cd", "ef"]}, ["body", "tags"], "too_long"),
         ({"Name": "a", "scores": {"k": "x"}}, ["body", "scores", "k"], "int_type"),
-        ({"Name": "a", "scores": {"long": 1}}, ["body", "scores", "long", "[key]"], "string_too_long"),
-        ({"Name": "a", "inner": {"code": "abc"}}, ["body", "inner", "code"], "string_pattern_mismatch"),
+        (
+            {"Name": "a", "scores": {"long": 1}},
+            ["body", "scores", "long", "[key]"],
+            "string_too_long",
+        ),
+        (
+            {"Name": "a", "inner": {"code": "abc"}},
+            ["body", "inner", "code"],
+            "string_pattern_mismatch",
+        ),
         ({"Name": "a", "inner": {}}, ["body", "inner", "code"], "missing"),
         ({"Name": "a", "inners": [{"code": "A"}, {}]}, ["body", "inners", 1, "code"], "missing"),
         ({"Name": "a", "inner": 3}, ["body", "inner"], "model_type"),
@@ -145,6 +157,9 @@ def test_a_list_of_marshmallow_items_that_is_not_a_list() -> None:
         {"loc": ["body"], "msg": "Invalid input type.", "type": "list_type"}
     ]
     assert item.json()["errors"] == [
-        {"loc": ["body", 1, "code"], "msg": "String does not match expected pattern.",
-         "type": "string_pattern_mismatch"}
+        {
+            "loc": ["body", 1, "code"],
+            "msg": "String does not match expected pattern.",
+            "type": "string_pattern_mismatch",
+        }
     ]

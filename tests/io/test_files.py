@@ -54,7 +54,12 @@ def upload_app(schema: Any, root: Path) -> App:
     async def upload(request, data):
         image = data.image if isinstance(data, BaseModel) else data["image"]
         stored = await image.asave("covers", root=root)
-        return {"stored": stored, "name": image.filename, "size": image.size, "kind": type(image).__name__}
+        return {
+            "stored": stored,
+            "name": image.filename,
+            "size": image.size,
+            "kind": type(image).__name__,
+        }
 
     return app
 

@@ -69,7 +69,11 @@ def test_other_content_types_are_415(
     assert response.json() == {
         "detail": f"Expected a JSON body (Content-Type: application/json); got {shown}.",
         "errors": [
-            {"loc": ["header", "content-type"], "msg": "Unsupported media type", "type": "content_type"}
+            {
+                "loc": ["header", "content-type"],
+                "msg": "Unsupported media type",
+                "type": "content_type",
+            }
         ],
     }
 

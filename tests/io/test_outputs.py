@@ -135,9 +135,10 @@ def test_204_has_no_body() -> None:
 
 
 def test_a_value_that_does_not_fit_is_a_server_error_naming_the_fields() -> None:
-    with serve(output(BookOut), result={"title": 3}) as client, pytest.raises(
-        ResponseValidationError
-    ) as caught:
+    with (
+        serve(output(BookOut), result={"title": 3}) as client,
+        pytest.raises(ResponseValidationError) as caught,
+    ):
         client.get("/")
     assert str(caught.value) == (
         "The handler's return value cannot be serialised as BookOut: id: Field required; "

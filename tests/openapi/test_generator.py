@@ -207,7 +207,10 @@ def test_tags_come_from_controllers_and_doc_overrides(document: dict[str, Any]) 
         True,
         "legacy",
     )
-    assert document["tags"] == [{"name": "Item", "description": "Items of the shop."}, {"name": "Legacy"}]
+    assert document["tags"] == [
+        {"name": "Item", "description": "Items of the shop."},
+        {"name": "Legacy"},
+    ]
 
 
 def test_path_parameters_have_the_converters_types(document: dict[str, Any]) -> None:
@@ -231,9 +234,7 @@ def test_query_and_header_inputs_are_parameters(document: dict[str, Any]) -> Non
     ]
     assert query[1]["explode"] is True
     headers = document["paths"]["/items"]["post"]["parameters"]
-    assert [(p["name"], p["in"], p["required"]) for p in headers] == [
-        ("x-api-key", "header", True)
-    ]
+    assert [(p["name"], p["in"], p["required"]) for p in headers] == [("x-api-key", "header", True)]
 
 
 def test_bodies_and_their_media_types(document: dict[str, Any]) -> None:
@@ -265,7 +266,11 @@ def test_answers_from_output_expect_and_validation(document: dict[str, Any]) -> 
         "415": "Unsupported media type",
         "422": "Validation error",
     }
-    assert statuses("/items/{id}", "get") == {"200": "OK", "404": "No such item", "410": "Gone, with a note"}
+    assert statuses("/items/{id}", "get") == {
+        "200": "OK",
+        "404": "No such item",
+        "410": "Gone, with a note",
+    }
     assert statuses("/items/{id}", "delete") == {"204": "Deleted"}
     index = document["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]
     assert index["schema"] == {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}
@@ -377,5 +382,16 @@ def test_a_paginated_output_documents_the_envelope() -> None:
     schema = generate_openapi(app)["paths"]["/items"]["get"]["responses"]["200"]["content"][
         "application/json"
     ]["schema"]
-    assert schema["required"] == ["items", "total", "page", "per_page", "pages", "has_next", "has_prev"]
-    assert schema["properties"]["items"] == {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}
+    assert schema["required"] == [
+        "items",
+        "total",
+        "page",
+        "per_page",
+        "pages",
+        "has_next",
+        "has_prev",
+    ]
+    assert schema["properties"]["items"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Item"},
+    }

@@ -77,7 +77,11 @@ def test_redoc_loads_its_bundle_from_this_server(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/docs/assets/LICENSE", "/docs/assets/..%2f..%2f__init__.py", "/docs/assets/redoc.standalone.js"],
+    [
+        "/docs/assets/LICENSE",
+        "/docs/assets/..%2f..%2f__init__.py",
+        "/docs/assets/redoc.standalone.js",
+    ],
 )
 def test_only_listed_assets_are_served(client: TestClient, path: str) -> None:
     response = client.get(path)
@@ -85,9 +89,12 @@ def test_only_listed_assets_are_served(client: TestClient, path: str) -> None:
 
 
 def test_urls_come_from_the_settings_and_empty_turns_a_page_off() -> None:
-    with settings.override(
-        OPENAPI_URL="/api/schema.json", OPENAPI_DOCS_URL="/api/docs/", OPENAPI_REDOC_URL=""
-    ), TestClient(docs_app()) as client:
+    with (
+        settings.override(
+            OPENAPI_URL="/api/schema.json", OPENAPI_DOCS_URL="/api/docs/", OPENAPI_REDOC_URL=""
+        ),
+        TestClient(docs_app()) as client,
+    ):
         assert client.get("/api/schema.json").status_code == 200
         page = client.get("/api/docs/")
         assert '"url": "/api/schema.json"' in page.text
