@@ -8,8 +8,8 @@ serves it; a standalone ``App`` includes it with ``app.include(DocsController)``
 The pages load Swagger UI and ReDoc from the files of the ``drf-spectacular-sidecar``
 package (a dependency; located without importing it), under ``<page>/assets/<file>``, so
 the documentation works without any network; a Content-Security-Policy keeps the bundles
-from reaching elsewhere (ReDoc's logo, for one, would come from a CDN). The document is generated on first request
-and kept until the app's routes change.
+from reaching elsewhere (ReDoc's logo, for one, would come from a CDN). The document is
+generated on first request and kept until the app's routes change.
 """
 
 from __future__ import annotations
