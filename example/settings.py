@@ -12,7 +12,7 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 INSTALLED_APPS: list[str] = [
     "framework.openapi",
-    "example.catalog",
+    "example.store",
 ]
 
 # Uploads (product images, review attachments) go here, under generated names.

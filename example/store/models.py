@@ -1,4 +1,4 @@
-"""Products and their reviews."""
+"""The demo store: products and their reviews."""
 
 from __future__ import annotations
 
@@ -23,6 +23,6 @@ class Review(CRUDMixin, Model):
     """A customer's opinion of a product."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("catalog_product.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("store_product.id", ondelete="CASCADE"))
     rating: Mapped[int]
     comment: Mapped[str] = mapped_column(Text, default="")
