@@ -28,9 +28,13 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Launch headless Chromium once per test session."""
+    """Launch headless Chromium once per test module.
+
+    Not once per session: Playwright's sync API keeps its event loop marked as running in
+    the main thread while it is open, which would break every async test collected later.
+    """
     from playwright.sync_api import sync_playwright
 
     executable = CHROMIUM if shutil.which("chromium") else None
