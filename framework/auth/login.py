@@ -265,12 +265,16 @@ class LoginManager:
             )
         await self._start_session(request, user, fresh=True)
         if remember:
-            value = self._serializer().dumps([self.user_id(user), await self.session_hash(user)])
-            response.set_cookie(
-                self.remember_cookie_name, value, max_age=self.remember_duration, **_flags()
-            )
+            await self.remember(response, user)
         for hook in self._on_login:
             await call_hook(hook, request, user)
+
+    async def remember(self, response: Any, user: Any) -> None:
+        """Set the signed remember-me cookie for *user* on *response*."""
+        value = self._serializer().dumps([self.user_id(user), await self.session_hash(user)])
+        response.set_cookie(
+            self.remember_cookie_name, value, max_age=self.remember_duration, **_flags()
+        )
 
     async def logout(self, request: Any, response: Any = None) -> None:
         """Log the user out: clear the session, revoke their sessions, drop remember-me."""
