@@ -12,8 +12,10 @@ stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import click
@@ -27,6 +29,29 @@ SUPERUSER_USERNAME = "FRAMEWORK_SUPERUSER_USERNAME"
 SUPERUSER_EMAIL = "FRAMEWORK_SUPERUSER_EMAIL"
 USER_PASSWORD = "FRAMEWORK_USER_PASSWORD"
 MAX_ATTEMPTS = 3
+
+
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn a refused account operation into a ``CommandError`` (exit 1, one line)."""
+    from framework.auth.passwords import PasswordTooLongError
+    from framework.auth.validators import PasswordValidationError
+    from framework.contrib.auth.users import UserError
+
+    try:
+        yield
+    except (UserError, PasswordValidationError, PasswordTooLongError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
+@contextlib.asynccontextmanager
+async def _session() -> AsyncIterator[None]:
+    """Open a database session for a command; refusals become ``CommandError``."""
+    from framework.db import session
+
+    with _refusals():
+        async with session():
+            yield
 
 
 def _error(message: str) -> None:
@@ -121,10 +146,9 @@ def _env_password(variable: str) -> str:
 )
 async def createsuperuser(username: str | None, email: str | None, noinput: bool) -> None:
     """Create a superuser: a user who meets every role requirement."""
-    from framework import db
     from framework.contrib.auth.users import create_user
 
-    async with db.session():
+    async with _session():
         if noinput:
             username = username or os.environ.get(SUPERUSER_USERNAME)
             email = email or os.environ.get(SUPERUSER_EMAIL)
@@ -145,10 +169,9 @@ async def createsuperuser(username: str | None, email: str | None, noinput: bool
 @click.argument("username")
 async def changepassword(username: str) -> None:
     """Change the password of USERNAME (their sessions end)."""
-    from framework import db
     from framework.contrib.auth.users import get_user, set_password
 
-    async with db.session():
+    async with _session():
         user = await get_user(username)
         click.echo(f"Changing password for user {username!r}")
         details = {"username": user.username, "email": user.email or ""}
@@ -182,10 +205,9 @@ def _as_dict(user: Any) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 async def list_users(as_json: bool) -> None:
     """List every user."""
-    from framework import db
     from framework.contrib.auth.models import User
 
-    async with db.session():
+    async with _session():
         rows = [_as_dict(user) for user in await User.query().order_by("username").all()]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -232,11 +254,10 @@ async def create(
     no_password: bool,
 ) -> None:
     """Create the user USERNAME."""
-    from framework import db
     from framework.contrib.auth.users import check_email, check_username, ensure_unique
     from framework.contrib.auth.users import create_user as create_account
 
-    async with db.session():
+    async with _session():
         check_username(username)
         await ensure_unique(username, check_email(email))
         password: str | None = None
@@ -251,10 +272,9 @@ async def create(
 
 
 async def _with_user(username: str, action: Any) -> Any:
-    from framework import db
     from framework.contrib.auth.users import get_user
 
-    async with db.session():
+    async with _session():
         return await action(await get_user(username))
 
 
