@@ -6,8 +6,9 @@ only verified, and a hash in an older scheme — or made with weaker options tha
 verified, so hashes improve as users log in. Hashing is deliberately slow, so the async
 functions run it in a worker thread: a login never stalls the other requests.
 
-Passwords longer than ``PASSWORD_MAX_LENGTH`` bytes (4096) are refused before any hashing:
-hashing a megabyte would let one request burn seconds of CPU.
+Passwords longer than ``PASSWORD_MAX_LENGTH`` bytes (4096, which is also passlib's own
+ceiling) are refused before any hashing: hashing a megabyte would let one request burn
+seconds of CPU.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from passlib.context import CryptContext
 
 __all__ = [
+    "PASSLIB_CEILING",
     "UNUSABLE_PASSWORD_PREFIX",
     "PasswordHasher",
     "PasswordTooLongError",
@@ -34,6 +36,8 @@ __all__ = [
     "verify_password",
 ]
 
+#: The longest secret passlib hashes (its MAX_PASSWORD_SIZE); no setting goes beyond it.
+PASSLIB_CEILING = 4096
 #: Hashes starting with this never verify (accounts that log in by token or not at all).
 UNUSABLE_PASSWORD_PREFIX = "!"
 
@@ -71,7 +75,9 @@ class PasswordHasher:
             )
         self.schemes = list(schemes)
         self.options = {scheme: dict(values) for scheme, values in (options or {}).items()}
-        self.max_length = int(max_length or 0)
+        # passlib refuses longer secrets itself; 0 (or more) means that ceiling.
+        limit = int(max_length or 0)
+        self.max_length = min(limit, PASSLIB_CEILING) if limit > 0 else PASSLIB_CEILING
         self._context: CryptContext | None = None
         self._dummy: str | None = None
 
@@ -112,7 +118,7 @@ class PasswordHasher:
 
     def check_length(self, password: str) -> None:
         """Raise :class:`PasswordTooLongError` when *password* is over the byte limit."""
-        if self.max_length and len(password.encode("utf-8", "surrogatepass")) > self.max_length:
+        if len(password.encode("utf-8", "surrogatepass")) > self.max_length:
             raise PasswordTooLongError(self.max_length)
 
     def hash(self, password: str) -> str:

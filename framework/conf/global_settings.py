@@ -121,7 +121,8 @@ PASSWORD_SCHEMES = ["argon2", "bcrypt", "pbkdf2_sha256"]
 #: Options per scheme, as passlib names them: ``{"argon2": {"memory_cost": 65536}}``. A hash
 #: made with weaker options than these is upgraded at the next successful login.
 PASSWORD_SCHEME_OPTIONS: dict[str, dict[str, object]] = {}
-#: Longest password accepted, in bytes (longer ones are refused before hashing); 0 = no limit.
+#: Longest password accepted, in bytes (longer ones are refused before hashing). passlib
+#: hashes at most 4096 bytes, so that is also the ceiling (and what 0 means).
 PASSWORD_MAX_LENGTH = 4096
 #: Rules new passwords must follow (``createsuperuser``, ``changepassword``, ``users create``).
 PASSWORD_VALIDATORS: list[dict[str, object]] = [
