@@ -171,9 +171,11 @@ def test_token_in_a_header_of_its_own() -> None:
 def test_missing_verify_function_is_a_configuration_error() -> None:
     from framework.exceptions import ImproperlyConfigured
 
-    with TestClient(app_with(BasicAuth()), raise_server_exceptions=True) as client:
-        with pytest.raises(ImproperlyConfigured) as missing:
-            client.get("/private", auth=("a", "b"))
+    with (
+        TestClient(app_with(BasicAuth()), raise_server_exceptions=True) as client,
+        pytest.raises(ImproperlyConfigured) as missing,
+    ):
+        client.get("/private", auth=("a", "b"))
     assert str(missing.value) == (
         "BasicAuth has no verify_password function: decorate one with "
         "@<your BasicAuth>.verify_password."
