@@ -16,7 +16,7 @@ from .conftest import free_port, run, start_server
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "plum-orchard-velvet-42"
-CONTROLLERS = '''
+CONTROLLERS = """
 from framework.auth import authenticate
 from framework.contrib.auth.backends import UserBasicAuth, UserTokenAuth
 from framework.web import Controller, get
@@ -34,7 +34,7 @@ class ApiController(Controller):
     @authenticate(UserTokenAuth())
     async def token(self, request):
         return {"user": request.state.user.username}
-'''
+"""
 
 
 def manage(project: Path, *args: str, **env: str):
@@ -107,7 +107,9 @@ def test_wrong_password_and_unknown_user_get_the_same_401(server: str) -> None:
     assert wrong.content == unknown.content
 
 
-def test_second_createsuperuser_with_the_same_name_fails_cleanly(server: str, project: Path) -> None:
+def test_second_createsuperuser_with_the_same_name_fails_cleanly(
+    server: str, project: Path
+) -> None:
     again = manage(
         project,
         "createsuperuser",
@@ -141,11 +143,41 @@ def test_token_created_on_the_cli_works_until_revoked(server: str, project: Path
 
 
 def test_help_stays_fast_and_lists_the_user_commands(project: Path) -> None:
-    result = run(
-        [sys.executable, "-X", "importtime", "manage.py", "--help"], cwd=project
-    )
+    result = run([sys.executable, "-X", "importtime", "manage.py", "--help"], cwd=project)
     assert result.returncode == 0
     for name in ("createsuperuser", "changepassword", "users"):
         assert f"  {name} " in result.stdout
     imported = result.stderr
     assert "sqlalchemy" not in imported and "passlib" not in imported
+
+
+def test_the_user_admin_guide_runs_as_printed(tmp_path: Path) -> None:
+    """Every line of docs/user-admin.md's complete session, in a fresh project."""
+    import re
+    import shlex
+
+    from tests.support.databases import REPO
+
+    text = (REPO / "docs" / "user-admin.md").read_text(encoding="utf-8")
+    section = text.split("## A complete session", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    framework = str(Path(sys.executable).parent / "framework")
+    assert run([framework, "startproject", "guide"], tmp_path).returncode == 0
+    root = tmp_path / "guide"
+    outputs = []
+    for line in block.group(1).strip().splitlines():
+        words = shlex.split(line)
+        start = words.index("python")
+        env = dict(word.split("=", 1) for word in words[:start])
+        command = words[start:]
+        result = run([sys.executable, *command[1:]], root, **env)
+        assert result.returncode == 0, f"{line}\n{result.stderr}"
+        outputs.append(result.stdout)
+    rows = json.loads(outputs[-2])
+    assert [(row["username"], row["roles"], row["is_active"]) for row in rows] == [
+        ("admin", [], True),
+        ("build-bot", [], True),
+        ("carol", ["editor"], True),
+    ]
+    assert outputs[-1] == "User 'build-bot' deleted.\n"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 
 import pytest
@@ -23,10 +25,18 @@ _modules: dict[str, ModuleType] = {}
 
 
 def run(coroutine_function, *args):
-    """Run an async function in a fresh event loop (as a command would), engines closed after."""
+    """Run an async function in a fresh event loop (as a command would), engines closed after.
+
+    Under Playwright's sync API a loop already runs in this thread: use a worker thread then.
+    """
     from framework.cli.runtime import run_async
 
-    return run_async(coroutine_function, *args)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run_async(coroutine_function, *args)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run_async, coroutine_function, *args).result()
 
 
 @pytest.fixture
