@@ -14,9 +14,14 @@ from framework.auth.csrf import (
     get_csrf_token,
     rotate_csrf_token,
 )
-from framework.auth.decorators import authenticate, current_user
+from framework.auth.decorators import (
+    authenticate,
+    current_user,
+    get_login_manager,
+    login_required,
+)
 from framework.auth.digest import DigestAuth, digest_ha1
-from framework.auth.login import AuthFailureReason, LoginManager, get_login_manager, login_required
+from framework.auth.login import AuthFailureReason, LoginManager
 from framework.auth.passwords import (
     PasswordHasher,
     PasswordTooLongError,

@@ -1,4 +1,4 @@
-"""``@authenticate(backend, role=...)``: protect a handler with a stateless backend.
+"""``@authenticate(backend, role=...)`` and ``@login_required(role=...)``: protect handlers.
 
 ::
 
@@ -19,10 +19,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from framework.auth.backends import AuthBackend
+from framework.auth.login import LoginManager
 from framework.auth.roles import RoleSpec, add_security, normalize_roles
+from framework.exceptions import ImproperlyConfigured
 from framework.web.pipeline import Call, endpoint_spec
 
-__all__ = ["authenticate", "current_user"]
+__all__ = ["authenticate", "current_user", "get_login_manager", "login_required", "protect"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,3 +69,60 @@ def authenticate(backend: AuthBackend, role: RoleSpec = None, *, optional: bool 
         return func
 
     return decorator
+
+
+def protect(
+    manager: Callable[[], LoginManager],
+    func: Any,
+    role: RoleSpec,
+    fresh: bool,
+    scheme: tuple[str, dict[str, Any]],
+) -> Any:
+    """Add the login check (through *manager*) and the security metadata to a handler."""
+    requirement = normalize_roles(role)
+
+    def step(call: Call) -> Call:
+        async def run(request: Any, kwargs: dict[str, Any]) -> Any:
+            refusal = await manager().check(request, requirement, fresh)
+            if refusal is not None:
+                return refusal
+            return await call(request, kwargs)
+
+        return run
+
+    def decorator(target: F) -> F:
+        spec = endpoint_spec(target)
+        spec.add_step(step)
+        add_security(spec.meta, [scheme], requirement)
+        return target
+
+    return decorator(func) if func is not None else decorator
+
+
+_managers: dict[str, LoginManager] = {}
+
+
+def get_login_manager() -> LoginManager:
+    """Return the LoginManager that LOGIN_MANAGER names (``framework.contrib.auth``'s)."""
+    from framework.conf import settings
+    from framework.module_loading import import_string
+
+    path = str(settings.LOGIN_MANAGER)
+    if path not in _managers:
+        manager = import_string(path, setting="LOGIN_MANAGER")
+        if not isinstance(manager, LoginManager):
+            raise ImproperlyConfigured(f"LOGIN_MANAGER {path!r} is not a LoginManager instance.")
+        _managers[path] = manager
+    return _managers[path]
+
+
+def login_required(func: Any = None, *, role: RoleSpec = None, fresh: bool = False) -> Any:
+    """Require a user logged in through the project's LoginManager (see LOGIN_MANAGER).
+
+    ``@login_required``, ``@login_required(role="admin")``, ``@login_required(fresh=True)``.
+    """
+    from framework.conf import settings
+
+    cookie = settings.SESSION_COOKIE_NAME
+    scheme = ("sessionCookie", {"type": "apiKey", "in": "cookie", "name": cookie})
+    return protect(get_login_manager, func, role, fresh, scheme)

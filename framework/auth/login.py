@@ -40,22 +40,13 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from framework.auth.csrf import rotate_csrf_token
-from framework.auth.roles import (
-    RoleRequirement,
-    RoleSpec,
-    add_security,
-    call_hook,
-    normalize_roles,
-    roles_of,
-    roles_satisfied,
-)
+from framework.auth.roles import RoleRequirement, RoleSpec, call_hook, roles_of, roles_satisfied
 from framework.exceptions import ImproperlyConfigured
 from framework.web.errors import wants_html
 from framework.web.exceptions import HTTPException
-from framework.web.pipeline import Call, endpoint_spec
 from framework.web.responses import RedirectResponse
 
-__all__ = ["AuthFailureReason", "LoginManager", "get_login_manager", "login_required"]
+__all__ = ["AuthFailureReason", "LoginManager"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 USER_ID_KEY = "_auth_user_id"
@@ -303,7 +294,9 @@ class LoginManager:
         self, func: Any = None, *, role: RoleSpec = None, fresh: bool = False
     ) -> Any:
         """Require a logged-in user (holding *role*; logged in with a password if *fresh*)."""
-        return _protect(lambda: self, func, role, fresh, self.security_scheme())
+        from framework.auth.decorators import protect
+
+        return protect(lambda: self, func, role, fresh, self.security_scheme())
 
     async def check(self, request: Any, requirement: RoleRequirement, fresh: bool = False) -> Any:
         """Return None when *request* may go on, else the refusal (a Response or raises)."""
@@ -372,56 +365,3 @@ def _flags() -> dict[str, Any]:
         "samesite": "lax",
         "secure": (not settings.DEBUG) if secure is None else bool(secure),
     }
-
-
-def _protect(
-    manager: Callable[[], LoginManager],
-    func: Any,
-    role: RoleSpec,
-    fresh: bool,
-    scheme: tuple[str, dict[str, Any]],
-) -> Any:
-    requirement = normalize_roles(role)
-
-    def step(call: Call) -> Call:
-        async def run(request: Any, kwargs: dict[str, Any]) -> Any:
-            refusal = await manager().check(request, requirement, fresh)
-            if refusal is not None:
-                return refusal
-            return await call(request, kwargs)
-
-        return run
-
-    def decorator(target: F) -> F:
-        spec = endpoint_spec(target)
-        spec.add_step(step)
-        add_security(spec.meta, [scheme], requirement)
-        return target
-
-    return decorator(func) if func is not None else decorator
-
-
-_managers: dict[str, LoginManager] = {}
-
-
-def get_login_manager() -> LoginManager:
-    """Return the LoginManager that LOGIN_MANAGER names (``framework.contrib.auth``'s)."""
-    from framework.module_loading import import_string
-
-    path = str(_settings().LOGIN_MANAGER)
-    if path not in _managers:
-        manager = import_string(path, setting="LOGIN_MANAGER")
-        if not isinstance(manager, LoginManager):
-            raise ImproperlyConfigured(f"LOGIN_MANAGER {path!r} is not a LoginManager instance.")
-        _managers[path] = manager
-    return _managers[path]
-
-
-def login_required(func: Any = None, *, role: RoleSpec = None, fresh: bool = False) -> Any:
-    """Require a user logged in through the project's LoginManager (see LOGIN_MANAGER).
-
-    ``@login_required``, ``@login_required(role="admin")``, ``@login_required(fresh=True)``.
-    """
-    cookie = _settings().SESSION_COOKIE_NAME
-    scheme = ("sessionCookie", {"type": "apiKey", "in": "cookie", "name": cookie})
-    return _protect(get_login_manager, func, role, fresh, scheme)

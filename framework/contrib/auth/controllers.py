@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from framework.auth.csrf import check_csrf_token, get_csrf_token
-from framework.auth.login import get_login_manager
+from framework.auth.decorators import get_login_manager
 from framework.auth.passwords import PasswordTooLongError
 from framework.auth.redirects import safe_redirect_url
 from framework.conf import settings
