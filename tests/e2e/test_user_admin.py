@@ -181,3 +181,36 @@ def test_the_user_admin_guide_runs_as_printed(tmp_path: Path) -> None:
         ("carol", ["editor"], True),
     ]
     assert outputs[-1] == "User 'build-bot' deleted.\n"
+
+
+def test_ctrl_c_at_the_password_prompt_cancels_and_writes_nothing(
+    server: str, project: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from .conftest import clean_environ
+
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "createsuperuser", "--username", "eve", "--email", ""],
+        cwd=project,
+        env=clean_environ(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.5)  # at the password prompt, waiting for input
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+    assert process.returncode == 1
+    assert stderr.endswith("Error: Operation cancelled.\n")
+    assert "Traceback" not in stderr
+    rows = json.loads(manage(project, "users", "list", "--json").stdout)
+    assert [row["username"] for row in rows] == ["admin"]
