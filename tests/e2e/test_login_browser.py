@@ -6,20 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.contrib.auth.conftest import auth_db, authproject
+from tests.contrib.auth.conftest import auth_db, authproject, backend
 from tests.contrib.auth.helpers import PASSWORD, make_user
 
-__all__ = ["auth_db", "authproject"]
+__all__ = ["auth_db", "authproject", "backend"]
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def backend() -> str:
-    """SQLite: the database is not what these tests look at (the login flow's database
-    behaviour is tested on both backends in tests/contrib/auth/test_login.py), and the
-    PostgreSQL pool cannot be reached while Playwright's loop runs in this thread."""
-    return "sqlite"
 
 
 @pytest.fixture
