@@ -46,7 +46,7 @@ def authproject(monkeypatch: pytest.MonkeyPatch) -> None:
     from framework.apps import apps
     from framework.conf import ENVIRONMENT_VARIABLE, settings
     from framework.migrations.locations import app_models
-    from tests.fixtures.authproject.shop.controllers import NOTES
+    from tests.fixtures.authproject.authsite.controllers import NOTES
 
     sys.modules.update(_modules)
     monkeypatch.setenv(ENVIRONMENT_VARIABLE, PROJECT_SETTINGS)

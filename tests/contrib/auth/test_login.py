@@ -245,7 +245,7 @@ def test_roles_all_of_a_set_are_needed(client) -> None:
 
 
 def test_post_without_csrf_token_is_refused_without_side_effect(client) -> None:
-    from tests.fixtures.authproject.shop.controllers import NOTES
+    from tests.fixtures.authproject.authsite.controllers import NOTES
 
     make_user("alice")
     login(client)
