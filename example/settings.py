@@ -10,7 +10,12 @@ DEBUG = False
 
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
-INSTALLED_APPS: list[str] = []
+INSTALLED_APPS: list[str] = [
+    "framework.contrib.auth",  # users, roles, tokens; /login and /logout
+    "example.accounts",  # /account (log in first) and /api/me (Bearer token)
+]
+
+LOGIN_REDIRECT_URL = "/account"
 
 DATABASES = {
     "default": "sqlite+aiosqlite:///db.sqlite3",

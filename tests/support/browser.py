@@ -28,9 +28,14 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Any]:
-    """Launch headless Chromium once per test session."""
+    """Launch headless Chromium for one test.
+
+    Not once per session: Playwright's sync API keeps an event loop running in this thread
+    while it is started, and every later test that runs asyncio (pytest-asyncio, asyncio.run)
+    would fail with "cannot be called from a running event loop".
+    """
     from playwright.sync_api import sync_playwright
 
     executable = CHROMIUM if shutil.which("chromium") else None
