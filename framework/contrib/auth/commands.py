@@ -212,8 +212,9 @@ async def list_users(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from framework.console import get_console
 
     table = Table("username", "email", "active", "superuser", "roles", "last login")
     for row in rows:
@@ -225,8 +226,7 @@ async def list_users(as_json: bool) -> None:
             ", ".join(row["roles"]),
             (row["last_login"] or "never")[:19].replace("T", " "),
         )
-    # Created here, not at import: it must write to the stream the command runs with.
-    Console(highlight=False, soft_wrap=True).print(table)
+    get_console().print(table)
     click.echo(f"{len(rows)} user(s).")
 
 
