@@ -52,6 +52,8 @@ ENDPOINTS = [
 
 def contenders(peers_python: Path) -> list[Server]:
     """Return the servers to measure; raw Starlette first (the baseline)."""
+    from common import DB_URL
+
     uvicorn = [
         "-m",
         "uvicorn",
@@ -79,6 +81,7 @@ def contenders(peers_python: Path) -> list[Server]:
                 {
                     **env,
                     "PYTHONPATH": f"{site}:{APPS}",
+                    "DATABASE_URL": DB_URL,
                     "DEBUG": "false",
                     "SECRET_KEY": "bench-" + "k" * 50,
                     "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -11,9 +11,13 @@ DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 INSTALLED_APPS: list[str] = [
-    "framework.openapi",
-    "example.store",
+    "framework.contrib.auth",  # users, roles, tokens; /login and /logout
+    "framework.openapi",  # /openapi.json, /docs, /redoc
+    "example.accounts",  # /account (log in first) and /api/me (Bearer token)
+    "example.store",  # products (pydantic), reviews (marshmallow), uploads, a webhook
 ]
+
+LOGIN_REDIRECT_URL = "/account"
 
 # Uploads (product images, review attachments) go here, under generated names.
 MEDIA_ROOT = "media"

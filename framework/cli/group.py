@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from framework.cli.builtins import BUILTIN_COMMANDS
-from framework.cli.console import print_error
+from framework.console import print_error
 from framework.exceptions import FrameworkError
 
 __all__ = ["ManagementGroup", "project_command"]

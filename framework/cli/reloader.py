@@ -66,7 +66,7 @@ def _child(target: str, host: str, port: int) -> None:
 
 
 def _report(changes: set[tuple[Change, str]]) -> None:
-    from framework.cli.console import get_console
+    from framework.console import get_console
 
     names = sorted({Path(path).name for _, path in changes})
     get_console(stderr=True).print(f"[yellow]Changed: {', '.join(names)}; reloading…[/]")

@@ -79,8 +79,8 @@ def print_banner(host: str, port: int, *, reload: bool, title: str) -> None:
     from rich.table import Table
 
     from framework.apps import apps
-    from framework.cli.console import get_console
     from framework.conf import settings
+    from framework.console import get_console
     from framework.version import get_version
 
     shown_host = f"[{host}]" if ":" in host else host

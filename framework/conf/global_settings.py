@@ -34,6 +34,7 @@ MIDDLEWARE: list[str] = [
     "framework.web.middleware.SecurityHeadersMiddleware",
     "framework.web.middleware.CORSMiddleware",
     "framework.web.middleware.SessionMiddleware",
+    "framework.auth.CSRFMiddleware",
 ]
 #: Largest request body in bytes (413 above it); 0 disables the limit. Routes may override
 #: it with ``max_body_size=``.
@@ -143,6 +144,37 @@ OPENAPI_REDOC_URL = "/redoc"
 
 #: passlib schemes; the first hashes new passwords, the others are verified and upgraded.
 PASSWORD_SCHEMES = ["argon2", "bcrypt", "pbkdf2_sha256"]
+#: Options per scheme, as passlib names them: ``{"argon2": {"memory_cost": 65536}}``. A hash
+#: made with weaker options than these is upgraded at the next successful login.
+PASSWORD_SCHEME_OPTIONS: dict[str, dict[str, object]] = {}
+#: Longest password accepted, in bytes (longer ones are refused before hashing). passlib
+#: hashes at most 4096 bytes, so that is also the ceiling (and what 0 means).
+PASSWORD_MAX_LENGTH = 4096
+#: Rules new passwords must follow (``createsuperuser``, ``changepassword``, ``users create``).
+PASSWORD_VALIDATORS: list[dict[str, object]] = [
+    {"NAME": "framework.auth.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "framework.auth.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "framework.auth.validators.CommonPasswordValidator"},
+    {"NAME": "framework.auth.validators.NumericPasswordValidator"},
+]
+
+# -- authentication -----------------------------------------------------------------------------
+
+#: Where ``@login_required`` sends browsers that are not logged in (with ``?next=<path>``).
+LOGIN_URL = "/login"
+#: Where a login goes when no (safe) ``next`` is given, and where logout goes.
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login"
+#: The ``LoginManager`` that ``framework.auth.login_required`` uses (``"module:attribute"``).
+LOGIN_MANAGER = "framework.contrib.auth.login:login_manager"
+#: The "remember me" cookie: signed, HttpOnly, SameSite=Lax, Secure unless DEBUG.
+REMEMBER_COOKIE_NAME = "remember_token"
+REMEMBER_COOKIE_DURATION = 30 * 24 * 60 * 60
+#: CSRF: the form field and header that carry the token, and other origins (with scheme,
+#: ``"https://app.example.com"``) allowed to send unsafe requests with the session cookie.
+CSRF_FIELD_NAME = "csrf_token"
+CSRF_HEADER_NAME = "X-CSRF-Token"
+CSRF_TRUSTED_ORIGINS: list[str] = []
 
 # -- HTTPS and cookies --------------------------------------------------------------------------
 

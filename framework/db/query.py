@@ -19,6 +19,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from framework.db.sessions import current_scope
+from framework.db.sqlite import LONE_READ
 
 __all__ = ["Page", "Query", "read"]
 
@@ -31,12 +32,18 @@ async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
     scope = current_scope()
     session = scope.session
     began = scope.atomic_depth == 0 and not session.in_transaction()
+    # Nothing to autoflush: the read can run without BEGIN on SQLite (see LONE_READ).
+    lone = began and not (session.new or session.dirty or session.deleted)
+    token = LONE_READ.set(True) if lone else None
     try:
         result = await action(session)
     except BaseException:
         if began:
             await session.rollback()
         raise
+    finally:
+        if token is not None:
+            LONE_READ.reset(token)
     if began:
         await session.commit()
     return result

@@ -220,7 +220,9 @@ class OperationBuilder:
                     f"the second on {where}); give one another name."
                 )
             self.security_schemes[name] = dict(scheme)
-            requirements.append({name: list(scopes)})
+            requirement = {name: list(scopes)}
+            if requirement not in requirements:  # a route decorated twice says it once
+                requirements.append(requirement)
         return requirements
 
     def responses(

@@ -6,11 +6,14 @@ a project overrides an app's template by putting one at the same name. Namespace
 templates by the app label (``blog/templates/blog/index.html``).
 
 Every template sees ``request``, ``url_for(name, **params)`` (a path) and ``static(path)``
-(a URL under STATIC_URL). Customise the environment through ``app.templates.env``.
+(a URL under STATIC_URL), plus the globals other layers add with :func:`add_template_global`
+(``csrf_input()`` from ``framework.auth``). Customise the environment through
+``app.templates.env``.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +27,19 @@ if TYPE_CHECKING:
 
     from framework.web.requests import Request
 
-__all__ = ["Templates", "render", "static_url"]
+__all__ = ["Templates", "add_template_global", "render", "static_url"]
+
+# Globals added by higher layers (``framework.auth`` adds ``csrf_input``); the web layer
+# cannot import them, so they register themselves here.
+_extra_globals: dict[str, Any] = {}
+_environments: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def add_template_global(name: str, value: Any) -> None:
+    """Make *value* available as *name* in every template, including already built ones."""
+    _extra_globals[name] = value
+    for env in _environments:
+        env.globals[name] = value
 
 
 def static_url(static_prefix: str, path: str) -> str:
@@ -60,6 +75,8 @@ class Templates:
             env.globals["static"] = lambda path: static_url(self.static_prefix, path)
             if self.url_for is not None:
                 env.globals["url_for"] = self.url_for
+            env.globals.update(_extra_globals)
+            _environments.add(env)
             self._env = env
         return self._env
 

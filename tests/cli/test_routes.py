@@ -42,7 +42,7 @@ def test_routes_unknown_app_suggests_one(webproject: Any) -> None:
 
 
 def test_routes_table_through_click(webproject: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from framework.cli.console import get_console
+    from framework.console import get_console
 
     monkeypatch.setattr(get_console(), "width", 200)
     result = CliRunner().invoke(cli, ["routes"])

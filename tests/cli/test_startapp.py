@@ -51,7 +51,8 @@ def test_creates_the_app_and_registers_it(project: Path) -> None:
     # Jinja templates of the app are copied, not rendered by cookiecutter.
     assert "{{ title }}" in (app / "templates/blog/index.html").read_text()
     assert (
-        'INSTALLED_APPS = [\n    "blog",\n]' in (project / "site_for_apps/settings.py").read_text()
+        'INSTALLED_APPS = [\n    "framework.contrib.auth",\n    "blog",\n]'
+        in (project / "site_for_apps/settings.py").read_text()
     )
     assert 'Added "blog" to INSTALLED_APPS in site_for_apps/settings.py.' in result.stdout
 
@@ -61,7 +62,7 @@ def test_second_app_and_the_registry(project: Path) -> None:
     run("startapp", "shop_items")
     sys.modules.pop("site_for_apps.settings")  # a new manage.py process would import it afresh
     settings.reset()
-    assert settings.INSTALLED_APPS == ["blog", "shop_items"]
+    assert settings.INSTALLED_APPS == ["framework.contrib.auth", "blog", "shop_items"]
     import framework
     from framework.apps import apps
 
@@ -74,7 +75,8 @@ def test_unsupported_settings_shape_prints_the_line_to_add(project: Path) -> Non
     settings_file = project / "site_for_apps/settings.py"
     settings_file.write_text(
         settings_file.read_text().replace(
-            "INSTALLED_APPS = [\n]", "BASE_APPS = []\nINSTALLED_APPS = BASE_APPS + []"
+            'INSTALLED_APPS = [\n    "framework.contrib.auth",\n]',
+            "BASE_APPS = []\nINSTALLED_APPS = BASE_APPS + []",
         )
     )
     before = settings_file.read_text()

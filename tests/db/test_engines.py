@@ -95,3 +95,40 @@ def test_importing_the_database_layer_does_no_io(tmp_path: object) -> None:
         [sys.executable, "-c", code], cwd=str(tmp_path), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_lone_reads_skip_begin_but_transactions_and_writes_do_not(
+    migrated: dict[str, str], models
+) -> None:
+    from sqlalchemy import event
+
+    from framework.db import session, transaction
+
+    statements: list[str] = []
+    engine = engines.get().sync_engine
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement.split()[0])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        async with session():
+            await models.Post.all()
+            assert statements == ["SELECT"]
+            statements.clear()
+            await models.Post.create(title="written")
+            assert statements == ["BEGIN", "INSERT"]
+            statements.clear()
+            async with transaction():
+                await models.Post.query().count()
+            assert statements == ["BEGIN", "SELECT"]
+            statements.clear()
+            pending = models.Post(title="pending")
+            from framework.db import current_session
+
+            current_session().add(pending)
+            await models.Post.all()  # autoflush writes: the read is not lone any more
+            assert statements == ["BEGIN", "INSERT", "SELECT"]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -18,6 +18,7 @@ RANKS = {
     "module_loading": 0,
     "runtime": 0,
     "version": 0,
+    "console": 0,
     "checks": 0,
     "conf": 1,
     "apps": 2,

@@ -28,12 +28,13 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser() -> Iterator[Any]:
-    """Launch headless Chromium once per test module.
+    """Launch headless Chromium for one test.
 
-    Not once per session: Playwright's sync API keeps its event loop marked as running in
-    the main thread while it is open, which would break every async test collected later.
+    Not once per session: Playwright's sync API keeps an event loop running in this thread
+    while it is started, and every later test that runs asyncio (pytest-asyncio, asyncio.run)
+    would fail with "cannot be called from a running event loop".
     """
     from playwright.sync_api import sync_playwright
 

@@ -20,6 +20,9 @@ KEY = "session-tests-secret-key-0123456789-abcdefghijklmnop"
 
 
 def session_app(**overrides: Any) -> App:
+    # These tests are about the session cookie alone; CSRF has its own (tests/auth).
+    without_csrf = [entry for entry in settings.MIDDLEWARE if not entry.endswith("CSRFMiddleware")]
+    overrides.setdefault("MIDDLEWARE", without_csrf)
     with settings.override(SECRET_KEY=KEY, **overrides):
         app = App()
 

@@ -6,8 +6,9 @@ from framework.apps import AppConfig
 class {{ cookiecutter.app_class }}Config(AppConfig):
     label = "{{ cookiecutter.app_name }}"
     verbose_name = "{{ cookiecutter.app_class }}"
-    # url_prefix = "/{{ cookiecutter.app_name }}"   # prefix for this app's controller paths
-    # depends_on = ["auth"]                         # apps that must load first
+    # A prefix for this app's controller paths, and the apps that must load first:
+    # url_prefix = "/{{ cookiecutter.app_name }}"
+    # depends_on = ["auth"]
 
     def ready(self) -> None:
         """Run once all apps are loaded: register checks and the like (no database here)."""

@@ -24,7 +24,7 @@ def run_system_checks(
     before they start.
     """
     from framework.checks import run_checks
-    from framework.cli.console import get_console
+    from framework.console import get_console
 
     messages = [
         m for m in run_checks(tags=tags or None, include_deployment=deploy) if m.level >= 20

@@ -14,8 +14,8 @@ __all__ = ["collectstatic"]
 @click.option("--dry-run", "-n", is_flag=True, help="List what would be copied; copy nothing.")
 def collectstatic(clear: bool, dry_run: bool) -> None:
     """Copy STATICFILES_DIRS and each app's static/ into STATIC_ROOT (first one wins)."""
-    from framework.cli.console import get_console, print_warning
     from framework.conf import settings
+    from framework.console import get_console, print_warning
     from framework.exceptions import CommandError
     from framework.web.app import static_source_dirs
     from framework.web.staticfiles import collect_static

@@ -56,7 +56,7 @@ class Progress:
         """Print one line for a migration applied, reverted or stamped, with its duration."""
         from rich.markup import escape
 
-        from framework.cli.console import get_console
+        from framework.console import get_console
 
         console = get_console()
         if not self.count:
@@ -70,7 +70,7 @@ class Progress:
 
     def summary(self) -> None:
         """Print how many migrations ran and how long it took (or that none had to)."""
-        from framework.cli.console import get_console
+        from framework.console import get_console
 
         if not self.count:
             idle = {"apply": "is up to date", "revert": "has nothing to revert"}
@@ -93,7 +93,7 @@ async def db_upgrade(
 ) -> None:
     """Apply migrations up to TARGET (default: every app's head, in dependency order)."""
     from framework.cli.commands.check import run_system_checks
-    from framework.cli.console import print_warning
+    from framework.console import print_warning
     from framework.migrations import aliases_for_target, upgrade
 
     if not skip_checks:
@@ -112,7 +112,7 @@ async def db_upgrade(
 @lock_timeout_option
 async def db_downgrade(target: str, database: str | None, lock_timeout: float) -> None:
     """Revert migrations down to TARGET: 'blog@base', 'blog@-1', '-1' or a revision id."""
-    from framework.cli.console import print_warning
+    from framework.console import print_warning
     from framework.migrations import aliases_for_target, downgrade
 
     for alias in aliases_for_target(target, database):
@@ -171,8 +171,8 @@ def warn_unapplied_migrations(timeout: float = 10.0) -> None:
     """
     import asyncio
 
-    from framework.cli.console import print_warning
     from framework.cli.runtime import run_async
+    from framework.console import print_warning
 
     try:
         found = run_async(asyncio.wait_for, _unapplied(), timeout)

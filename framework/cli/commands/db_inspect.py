@@ -44,7 +44,7 @@ def _first_line(text: str | None) -> str:
 @database_option
 async def db_current(database: str | None) -> None:
     """Show each app's applied revision, its head, and whether it is up to date."""
-    from framework.cli.console import get_console
+    from framework.console import get_console
     from framework.migrations import current, database_aliases
 
     table = _table("Current revisions", "Database", "App", "Applied", "Head", "Status")
@@ -66,7 +66,7 @@ def db_heads(database: str | None) -> None:
     """Show the newest revision of each app (several for one app mean: run db-merge)."""
     from rich.markup import escape
 
-    from framework.cli.console import get_console
+    from framework.console import get_console
     from framework.migrations import database_aliases, load_scripts
 
     table = _table("Heads", "Database", "App", "Head", "Message")
@@ -85,7 +85,7 @@ async def db_history(database: str | None) -> None:
     """List every migration, newest first, marking those applied to the database."""
     from rich.markup import escape
 
-    from framework.cli.console import get_console
+    from framework.console import get_console
     from framework.migrations import database_aliases, load_scripts
     from framework.migrations.database import current_revisions
 
@@ -119,7 +119,7 @@ def db_show(revision: str, database: str | None) -> None:
     """Show one migration: its app, file, parents, dependencies and description."""
     from rich.markup import escape
 
-    from framework.cli.console import get_console
+    from framework.console import get_console
     from framework.migrations import aliases_for_target, load_scripts
 
     console = get_console()

@@ -49,7 +49,7 @@ def _aliases_for(labels: list[str], database: str | None) -> list[str]:
 def _print_plan(plan: MigrationPlan) -> int:
     from rich.markup import escape
 
-    from framework.cli.console import get_console, print_warning
+    from framework.console import get_console, print_warning
 
     console = get_console()
     for written in plan.written:
@@ -92,7 +92,7 @@ async def db_migrate(
     apps: tuple[str, ...], message: str | None, empty: bool, database: str | None
 ) -> None:
     """Autogenerate migrations for the changed apps (or only APPS), each in its own folder."""
-    from framework.cli.console import get_console
+    from framework.console import get_console
     from framework.migrations import load_scripts
     from framework.migrations.writer import make_migrations, write_empty
 
@@ -118,7 +118,7 @@ async def db_migrate(
 @database_option
 def db_merge(apps: tuple[str, ...], message: str, database: str | None) -> None:
     """Join the heads of APPS (default: every app with several) into one."""
-    from framework.cli.console import get_console
+    from framework.console import get_console
     from framework.migrations import load_scripts
     from framework.migrations.writer import merge_heads
 
@@ -138,7 +138,7 @@ def db_merge(apps: tuple[str, ...], message: str, database: str | None) -> None:
 @database_option
 async def db_check(database: str | None) -> None:
     """Exit 1 when the models and the migrations differ (the check for CI), naming how."""
-    from framework.cli.console import get_console
+    from framework.console import get_console
     from framework.db import engines
     from framework.exceptions import CommandError
     from framework.migrations import database_aliases, load_scripts

@@ -53,7 +53,7 @@ def routes(as_json: bool, app_label: str | None) -> None:
         return
     from rich.table import Table
 
-    from framework.cli.console import get_console
+    from framework.console import get_console
 
     table = Table(title=f"Routes ({len(rows)})")
     for _, title in _COLUMNS:

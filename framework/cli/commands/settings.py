@@ -46,7 +46,7 @@ def settings_command(keys: tuple[str, ...], as_json: bool, changed: bool) -> Non
         return
     from rich.table import Table
 
-    from framework.cli.console import get_console
+    from framework.console import get_console
 
     table = Table("Setting", "Value", "Source", title=f"Settings ({settings.wrapped.module_name})")
     for key, value, source in rows:

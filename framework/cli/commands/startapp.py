@@ -34,8 +34,8 @@ def _project_root() -> Path | None:
 )
 def startapp(name: str, directory: Path | None, package: bool, template: Path | None) -> None:
     """Create app NAME (in the project root, or DIRECTORY) and register it in INSTALLED_APPS."""
-    from framework.cli.console import get_console
     from framework.cli.scaffold import check_name, ensure_empty, find_template, render_template
+    from framework.console import get_console
 
     check_name(name, "app")
     project_root = _project_root()
@@ -62,9 +62,9 @@ def startapp(name: str, directory: Path | None, package: bool, template: Path | 
 
 
 def _register(name: str, target: Path, project_root: Path) -> None:
-    from framework.cli.console import get_console, print_warning
     from framework.cli.settings_edit import add_installed_app
     from framework.conf import settings
+    from framework.console import get_console, print_warning
 
     console = get_console()
     if target.parent != project_root:

@@ -21,8 +21,8 @@ def startproject(name: str, directory: Path | None, template: Path | None) -> No
     """Create project NAME in DIRECTORY (default: ./NAME), with a fresh SECRET_KEY."""
     import secrets
 
-    from framework.cli.console import get_console
     from framework.cli.scaffold import check_name, ensure_empty, find_template, render_template
+    from framework.console import get_console
     from framework.version import get_version
 
     check_name(name, "project")

@@ -16,6 +16,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 INSTALLED_APPS = [
+    "framework.contrib.auth",
 ]
 
 # SQLite file in the project folder; DATABASE_URL in the environment replaces it.

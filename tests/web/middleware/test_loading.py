@@ -37,6 +37,7 @@ def test_default_stack_leaves_out_what_settings_turn_off() -> None:
         "SecurityHeadersMiddleware",
         "CORSMiddleware",
         "SessionMiddleware",
+        "CSRFMiddleware",
     ]
 
 

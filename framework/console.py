@@ -1,4 +1,7 @@
-"""The one console the CLI writes through, so tests capture everything in one place."""
+"""The one console every command writes through, so tests capture all output in one place.
+
+It sits below every layer, so any app's ``commands.py`` (contrib's included) can use it.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,7 @@
+"""The benchmark project loads."""
+
+from framework.apps import apps
+
+
+def test_apps_are_ready():
+    assert apps.ready

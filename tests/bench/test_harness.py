@@ -1,0 +1,62 @@
+"""The benchmark harness runs end to end (one second per cell); nothing about speed is asserted."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    output = tmp_path_factory.mktemp("bench") / "results.md"
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return output.read_text()
+
+
+def test_every_contender_and_endpoint_is_measured(report: str) -> None:
+    header = "| endpoint | Starlette (raw) | framework | FastAPI | Litestar | Django |"
+    assert header in report
+    for endpoint in ["GET /hello", "GET /json", "GET /users", "GET /users/7", "POST /items"]:
+        row = re.search(rf"^\| `{re.escape(endpoint)}` \|(.+)\|$", report, re.MULTILINE)
+        assert row, endpoint
+        ratios = [float(cell) for cell in row.group(1).split("|")]
+        assert ratios[0] == 1.0 and all(ratio > 0 for ratio in ratios), endpoint
+
+
+def test_no_contender_answered_with_errors(report: str) -> None:
+    rows = re.findall(
+        r"^\| (?:Starlette \(raw\)|framework|FastAPI|Litestar|Django) \|.*\| (\d+) \|$",
+        report,
+        re.MULTILINE,
+    )
+    assert rows and all(errors == "0" for errors in rows)
+
+
+def test_tooling_figures_and_versions_are_reported(report: str) -> None:
+    for section in [
+        "## help (ms)",
+        "## startproject (ms)",
+        "## import (ms)",
+        "## Server memory after the load (RSS)",
+        "## Versions",
+        "## Commands",
+        "## Patera's measure: `ab -k -c 200 -n 2000` on `/users`",
+    ]:
+        assert section in report, section
+    assert "| framework manage.py --help |" in report
+    assert "| django-admin help |" in report
