@@ -77,8 +77,8 @@ def _tag(route: HandlerRoute) -> tuple[str | None, str | None]:
     controller = _controller_of(route)
     if controller is not None:
         name = controller.__name__.removesuffix("Controller") or controller.__name__
-        doc = inspect.getdoc(controller)
-        return name, (doc.strip().splitlines()[0] if doc else None)
+        doc = controller.__dict__.get("__doc__")  # its own, not Controller's
+        return name, (inspect.cleandoc(doc).splitlines()[0] if doc and doc.strip() else None)
     return route.app_label, None
 
 

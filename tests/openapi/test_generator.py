@@ -197,6 +197,19 @@ def test_docstrings_give_summary_and_description(document: dict[str, Any]) -> No
     assert "summary" not in document["paths"]["/items/{id}"]["get"]
 
 
+def test_a_controller_without_a_docstring_gives_a_bare_tag() -> None:
+    class Plain(Controller):
+        path = "/plain"
+
+        @get("/")
+        async def index(self, request):
+            return {}
+
+    app = App()
+    app.include(Plain)
+    assert generate_openapi(app)["tags"] == [{"name": "Plain"}]
+
+
 def test_tags_come_from_controllers_and_doc_overrides(document: dict[str, Any]) -> None:
     assert document["paths"]["/items"]["get"]["tags"] == ["Item"]
     assert "tags" not in document["paths"]["/misc/upload"]["post"]
