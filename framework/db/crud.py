@@ -11,14 +11,38 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from sqlalchemy import BigInteger, Integer, SmallInteger
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from framework.db.engines import engines
+from framework.db.models import database_alias
 from framework.db.query import Query, check_field, read
 from framework.db.sessions import current_scope
 
 __all__ = ["CRUDMixin", "write"]
 
 M = TypeVar("M", bound="CRUDMixin")
+
+
+def _fits_primary_key(model: type[Any], ident: int) -> bool:
+    """Return whether *ident* fits the integer primary key column of *model*.
+
+    SQLite integers are 64-bit; PostgreSQL's ``integer`` is 32-bit (``bigint`` 64, ``smallint``
+    16). A value that cannot fit is refused by the driver, and inside a transaction that error
+    would spoil the transaction, so it is caught here first.
+    """
+    columns = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
+    if len(columns) != 1 or not isinstance(columns[0].type, Integer):
+        return True
+    column_type = columns[0].type
+    if isinstance(column_type, BigInteger):
+        bits = 64
+    elif isinstance(column_type, SmallInteger):
+        bits = 16
+    else:
+        dialect = engines.get(database_alias(model)).dialect.name
+        bits = 64 if dialect == "sqlite" else 32
+    return -(2 ** (bits - 1)) <= ident < 2 ** (bits - 1)
 
 
 async def write(action: Callable[[AsyncSession], Awaitable[None]]) -> None:
@@ -63,7 +87,13 @@ class CRUDMixin:
 
     @classmethod
     async def get(cls: type[M], ident: Any) -> M | None:
-        """Return the object with primary key *ident*, or None."""
+        """Return the object with primary key *ident*, or None.
+
+        An integer no database column can hold (an id from a URL such as ``/items/2**64``)
+        finds nothing, instead of failing in the driver.
+        """
+        if isinstance(ident, int) and not _fits_primary_key(cls, ident):
+            return None
 
         async def action(session: AsyncSession) -> M | None:
             return await session.get(cls, ident)

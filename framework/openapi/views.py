@@ -5,8 +5,8 @@
 ``OPENAPI_ENABLED = False`` leaves them all out. Installing the ``framework.openapi`` app
 serves it; a standalone ``App`` includes it with ``app.include(DocsController)``.
 
-The pages load Swagger UI and ReDoc from the files of the ``drf-spectacular-sidecar``
-package (a dependency; located without importing it), under ``<page>/assets/<file>``, so
+The pages load Swagger UI and ReDoc from the files of the ``openapi-ui-bundles`` package
+(a dependency without dependencies of its own), under ``<page>/assets/<file>``, so
 the documentation works without any network; a Content-Security-Policy keeps the bundles
 from reaching elsewhere (ReDoc's logo, for one, would come from a CDN). The document is
 generated on first request and kept until the app's routes change.
@@ -38,11 +38,11 @@ __all__ = ["DocsController", "asset_folder", "document_for"]
 
 #: Files each page may load, by name: (folder inside the package's static files, media type).
 SWAGGER_ASSETS = {
-    "swagger-ui.css": ("swagger-ui-dist", "text/css"),
-    "swagger-ui-bundle.js": ("swagger-ui-dist", "text/javascript"),
-    "favicon-32x32.png": ("swagger-ui-dist", "image/png"),
+    "swagger-ui.css": ("swagger_ui/vendor", "text/css"),
+    "swagger-ui-bundle.js": ("swagger_ui/vendor", "text/javascript"),
+    "favicon-32x32.png": ("swagger_ui/vendor", "image/png"),
 }
-REDOC_ASSETS = {"redoc.standalone.js": ("redoc/bundles", "text/javascript")}
+REDOC_ASSETS = {"redoc.standalone.js": ("redoc/vendor", "text/javascript")}
 _SETTINGS = {
     "openapi_json": "OPENAPI_URL",
     "openapi_yaml": "OPENAPI_YAML_URL",
@@ -57,12 +57,12 @@ _cache: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, Any], dict[str, byte
 
 
 def asset_folder() -> Path:
-    """Return the static folder of ``drf-spectacular-sidecar`` (without importing Django)."""
-    spec = importlib.util.find_spec("drf_spectacular_sidecar")
+    """Return the folder of the ``openapi-ui-bundles`` package (found, not imported)."""
+    spec = importlib.util.find_spec("openapi_ui_bundles")
     locations = list(spec.submodule_search_locations or []) if spec is not None else []
     if not locations:
-        raise MissingDependencyError("drf-spectacular-sidecar", feature="the documentation pages")
-    return Path(locations[0]) / "static" / "drf_spectacular_sidecar"
+        raise MissingDependencyError("openapi-ui-bundles", feature="the documentation pages")
+    return Path(locations[0])
 
 
 def document_for(app: Any) -> tuple[dict[str, Any], dict[str, bytes]]:

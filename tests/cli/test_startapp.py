@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def test_creates_the_app_and_registers_it(project: Path) -> None:
     # Jinja templates of the app are copied, not rendered by cookiecutter.
     assert "{{ title }}" in (app / "templates/blog/index.html").read_text()
     assert (
-        'INSTALLED_APPS = [\n    "framework.contrib.auth",\n    "blog",\n]'
+        '"framework.openapi",  # /openapi.json, /docs (Swagger UI), /redoc\n    "blog",\n]'
         in (project / "site_for_apps/settings.py").read_text()
     )
     assert 'Added "blog" to INSTALLED_APPS in site_for_apps/settings.py.' in result.stdout
@@ -62,7 +63,12 @@ def test_second_app_and_the_registry(project: Path) -> None:
     run("startapp", "shop_items")
     sys.modules.pop("site_for_apps.settings")  # a new manage.py process would import it afresh
     settings.reset()
-    assert settings.INSTALLED_APPS == ["framework.contrib.auth", "blog", "shop_items"]
+    assert settings.INSTALLED_APPS == [
+        "framework.contrib.auth",
+        "framework.openapi",
+        "blog",
+        "shop_items",
+    ]
     import framework
     from framework.apps import apps
 
@@ -74,9 +80,11 @@ def test_second_app_and_the_registry(project: Path) -> None:
 def test_unsupported_settings_shape_prints_the_line_to_add(project: Path) -> None:
     settings_file = project / "site_for_apps/settings.py"
     settings_file.write_text(
-        settings_file.read_text().replace(
-            'INSTALLED_APPS = [\n    "framework.contrib.auth",\n]',
+        re.sub(
+            r"INSTALLED_APPS = \[.*?\n\]",
             "BASE_APPS = []\nINSTALLED_APPS = BASE_APPS + []",
+            settings_file.read_text(),
+            flags=re.DOTALL,
         )
     )
     before = settings_file.read_text()

@@ -128,3 +128,11 @@ async def test_deleting_a_category_cascades_to_its_products(
     await models.Product.create(name="Dune", category_id=books.id)
     await books.destroy()
     assert await models.Product.query().count() == 0
+
+
+async def test_get_with_an_id_no_column_can_hold_finds_nothing(db, models) -> None:
+    post = await models.Post.create(title="kept")
+    assert await models.Post.get(2**63) is None
+    assert await models.Post.get(-(2**63) - 1) is None
+    assert await models.Post.get(2**31) is None
+    assert (await models.Post.get(post.id)).title == "kept"

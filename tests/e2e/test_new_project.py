@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -33,7 +34,11 @@ def test_check_passes(project: Path) -> None:
 
 def test_blog_is_registered(project: Path) -> None:
     result = run([sys.executable, "manage.py", "settings", "--json", "INSTALLED_APPS"], cwd=project)
-    assert '"value": [\n      "framework.contrib.auth",\n      "blog"\n    ]' in result.stdout
+    assert json.loads(result.stdout)["INSTALLED_APPS"]["value"] == [
+        "framework.contrib.auth",
+        "framework.openapi",
+        "blog",
+    ]
 
 
 def test_generated_tests_pass(project: Path) -> None:
@@ -106,7 +111,7 @@ def test_shell_command(project: Path) -> None:
     result = run(
         [sys.executable, "manage.py", "shell", "-c", "print(settings.INSTALLED_APPS)"], cwd=project
     )
-    assert result.stdout == "['framework.contrib.auth', 'blog']\n"
+    assert result.stdout == "['framework.contrib.auth', 'framework.openapi', 'blog']\n"
 
 
 @pytest.mark.parametrize(

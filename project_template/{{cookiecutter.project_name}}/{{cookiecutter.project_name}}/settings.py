@@ -16,7 +16,8 @@ DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 INSTALLED_APPS = [
-    "framework.contrib.auth",
+    "framework.contrib.auth",  # users, roles, API tokens; /login, /logout; createsuperuser
+    "framework.openapi",  # /openapi.json, /docs (Swagger UI), /redoc
 ]
 
 # SQLite file in the project folder; DATABASE_URL in the environment replaces it.
