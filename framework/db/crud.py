@@ -31,7 +31,7 @@ def _fits_primary_key(model: type[Any], ident: int) -> bool:
     16). A value that cannot fit is refused by the driver, and inside a transaction that error
     would spoil the transaction, so it is caught here first.
     """
-    columns = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
+    columns = list(model.__table__.primary_key.columns)
     if len(columns) != 1 or not isinstance(columns[0].type, Integer):
         return True
     column_type = columns[0].type
