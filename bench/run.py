@@ -119,17 +119,19 @@ def verify(server: Server) -> None:
         raise SystemExit(f"{server.name} answers wrongly: {', '.join(failed)}")
 
 
-def measure(servers: list[Server], seconds: float, rounds: int, warmup: float) -> dict:
+def measure(
+    servers: list[Server], endpoints: list[Endpoint], seconds: float, rounds: int, warmup: float
+) -> dict:
     """Run interleaved rounds and return {endpoint: {server: median Cell}}."""
     samples: dict[str, dict[str, list[Cell]]] = {
-        e.key: {s.name: [] for s in servers} for e in ENDPOINTS
+        e.key: {s.name: [] for s in servers} for e in endpoints
     }
-    for endpoint in ENDPOINTS:
+    for endpoint in endpoints:
         for server in servers:
             if warmup:
                 run_wrk(server.url + endpoint.path, warmup, endpoint.script)
     for number in range(1, rounds + 1):
-        for endpoint in ENDPOINTS:
+        for endpoint in endpoints:
             for server in servers:
                 cell = run_wrk(server.url + endpoint.path, seconds, endpoint.script)
                 samples[endpoint.key][server.name].append(cell)
@@ -162,6 +164,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--output", type=Path, default=BENCH / "results.md")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=[],
+        metavar="NAME",
+        help="contenders to run besides raw Starlette (default: all)",
+    )
+    parser.add_argument(
+        "--endpoints",
+        nargs="*",
+        default=[],
+        metavar="KEY",
+        help="endpoints to measure (hello json users user items; default: all)",
+    )
+    parser.add_argument("--no-figures", action="store_true", help="skip the CLI figures")
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.rounds, args.warmup = 1.0, 1, 0.0
@@ -173,19 +190,24 @@ def main() -> None:
     from common import seed
 
     seed()
-    servers = contenders(peers_python)
+    servers = [
+        s
+        for s in contenders(peers_python)
+        if not args.only or s.name == "starlette" or s.name in args.only
+    ]
+    endpoints = [e for e in ENDPOINTS if not args.endpoints or e.key in args.endpoints]
     started = time.monotonic()
     try:
         for server in servers:
             server.start()
             verify(server)
-        results = measure(servers, args.seconds, args.rounds, args.warmup)
+        results = measure(servers, endpoints, args.seconds, args.rounds, args.warmup)
         patera = {s.name: run_ab(s.url + "/users") for s in servers}
         rss = {s.name: s.rss_mb() for s in servers}
     finally:
         for server in servers:
             server.stop()
-    figures = cli_figures(peers_python, quick=args.quick)
+    figures = {} if args.no_figures else cli_figures(peers_python, quick=args.quick)
     versions = {
         "framework": package_version(PROJECT_PYTHON, "framework"),
         "starlette": package_version(PROJECT_PYTHON, "starlette"),
@@ -206,7 +228,7 @@ def main() -> None:
     write_report(
         args.output,
         servers=[s.name for s in servers],
-        endpoints=[(e.key, ("POST " if e.script else "GET ") + e.path) for e in ENDPOINTS],
+        endpoints=[(e.key, ("POST " if e.script else "GET ") + e.path) for e in endpoints],
         results=results,
         patera=patera,
         rss=rss,

@@ -80,6 +80,8 @@ class HTTPEndpoint:
         finally:
             if state is not None:
                 await db.exit(state, error)
+            # This frame -> error -> traceback -> this frame would be a reference cycle.
+            error = None
             if request._form is not None or request._on_close is not None:
                 await request.run_on_close()
         if request._after_response is not None:
@@ -162,6 +164,7 @@ class WebSocketEndpoint:
         finally:
             if state is not None:
                 await db.exit(state, error)
+            error = None  # no frame -> error -> traceback -> frame cycle
 
 
 def _name(handler: Callable[..., Any]) -> str:

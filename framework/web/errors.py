@@ -39,25 +39,37 @@ __all__ = [
 logger = logging.getLogger("framework.web")
 
 ErrorHandler = Callable[[Request, BaseException], Any]
-_TRACKER = "framework.response_tracker"
+_PROGRESS = "framework.response_progress"
+
+
+class _Progress:
+    """Whether the response of a request has started (kept in the ASGI scope)."""
+
+    __slots__ = ("started",)
+
+    def __init__(self) -> None:
+        self.started = False
 
 
 class _Tracker:
-    """Forward messages to the server's *send*, remembering whether the response started.
+    """Forward messages to the server's *send*, marking *progress* when the response starts.
 
-    The outermost middleware installs one per request; the inner error middleware reads it
-    instead of wrapping ``send`` again, so a request pays for one wrapper, not two.
+    The outermost middleware installs one per request and puts only its ``_Progress`` in the
+    scope; the inner error middleware reads that instead of wrapping ``send`` again, so a
+    request pays for one wrapper, not two. The scope must not hold the tracker itself: the
+    server's ``send`` is a method of an object that holds the scope, and that reference
+    cycle would leave every request to the garbage collector.
     """
 
-    __slots__ = ("send", "started")
+    __slots__ = ("progress", "send")
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, progress: _Progress) -> None:
         self.send = send
-        self.started = False
+        self.progress = progress
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            self.started = True
+            self.progress.started = True
         await self.send(message)
 
 
@@ -202,14 +214,15 @@ class ExceptionMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        tracker = scope.get(_TRACKER)
+        progress = scope.get(_PROGRESS)
         inner_send: Send = send
-        if tracker is None:  # used without ServerErrorMiddleware around it
-            tracker = inner_send = _Tracker(send)
+        if progress is None:  # used without ServerErrorMiddleware around it
+            progress = _Progress()
+            inner_send = _Tracker(send, progress)
         try:
             await self.app(scope, receive, inner_send)
         except Exception as exc:
-            if tracker.started:
+            if progress.started:
                 raise
             response = await self.handle(scope, receive, exc)
             if response is None:
@@ -270,11 +283,11 @@ class ServerErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        tracker = scope[_TRACKER] = _Tracker(send)
+        progress = scope[_PROGRESS] = _Progress()
         try:
-            await self.app(scope, receive, tracker)
+            await self.app(scope, receive, _Tracker(send, progress))
         except Exception as exc:
-            if not tracker.started:
+            if not progress.started:
                 response = await self._response(scope, receive, exc)
                 await response(scope, receive, send)
             # Re-raised so the server logs it and test clients can surface it.
