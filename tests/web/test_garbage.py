@@ -8,6 +8,7 @@ and then every request waits for the garbage collector (seen as a 30% throughput
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import weakref
 from collections.abc import Iterator
@@ -96,10 +97,9 @@ def test_a_served_request_is_freed_without_the_garbage_collector(
 
     async def serve() -> weakref.ref[Cycle]:
         cycle = Cycle(path, [(b"accept", b"application/json")])
-        try:
+        # A 500 is sent first; the error then goes on to the server, as designed.
+        with contextlib.suppress(RuntimeError):
             await app(cycle.scope, cycle.receive, cycle.send)
-        except RuntimeError:
-            pass  # the 500 was sent first; the error goes on to the server, as designed
         assert cycle.status == status
         return weakref.ref(cycle)
 
