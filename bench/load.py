@@ -20,12 +20,18 @@ CONNECTIONS = 64
 
 @dataclass
 class Cell:
-    """One measurement: requests per second, latency percentiles in ms, errors."""
+    """One measurement: requests per second, latency percentiles in ms, errors.
+
+    ``cpu_us`` is the server's CPU time per request in microseconds: on a shared machine it
+    varies far less than throughput, which also depends on what else the machine is doing.
+    """
 
     rps: float
     p50: float
     p99: float
     errors: int
+    requests: int = 0
+    cpu_us: float = float("nan")
 
 
 @dataclass
@@ -67,6 +73,12 @@ class Server:
             except httpx.TransportError:
                 time.sleep(0.1)
         raise RuntimeError(f"{self.name} did not start within 30 s")
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time (user + system) the server process has used so far."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def rss_mb(self) -> float:
         """Return the resident memory of the server process (uvicorn's, below taskset)."""
@@ -126,15 +138,28 @@ def parse_wrk(text: str) -> Cell:
     )
     if sockets:
         errors += sum(int(n) for n in sockets.groups())
-    return Cell(rps=rps, p50=_latency(text, "50"), p99=_latency(text, "99"), errors=errors)
+    total = re.search(r"(\d+) requests in", text)
+    return Cell(
+        rps=rps,
+        p50=_latency(text, "50"),
+        p99=_latency(text, "99"),
+        errors=errors,
+        requests=int(total.group(1)) if total else 0,
+    )
 
 
-def run_wrk(url: str, seconds: float, script: Path | None = None) -> Cell:
-    """Run wrk against *url* for *seconds* and return the parsed cell."""
+def run_wrk(
+    url: str, seconds: float, script: Path | None = None, server: Server | None = None
+) -> Cell:
+    """Run wrk against *url* for *seconds*; with *server*, also its CPU time per request."""
+    before = server.cpu_seconds() if server is not None else 0.0
     result = subprocess.run(
         wrk_command(url, seconds, script), capture_output=True, text=True, check=True
     )
-    return parse_wrk(result.stdout)
+    cell = parse_wrk(result.stdout)
+    if server is not None and cell.requests:
+        cell.cpu_us = (server.cpu_seconds() - before) / cell.requests * 1e6
+    return cell
 
 
 def ab_command(url: str) -> list[str]:

@@ -67,19 +67,33 @@ def write_report(
         cells = [f"{results[key][s].rps / base:.2f}" for s in servers]
         lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
     lines.append("")
+    lines += [
+        "## Server CPU per request, as a ratio to raw Starlette",
+        "",
+        "Raw Starlette's CPU time per request divided by the contender's (higher is better):",
+        "the same comparison as throughput, steadier on a shared machine.",
+        "",
+        "| endpoint | " + " | ".join(LABELS[s] for s in servers) + " |",
+        "|---" * (len(servers) + 1) + "|",
+    ]
+    for key, label in endpoints:
+        base_cpu = results[key]["starlette"].cpu_us
+        cells = [f"{base_cpu / results[key][s].cpu_us:.2f}" for s in servers]
+        lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
+    lines.append("")
     for key, label in endpoints:
         base = results[key]["starlette"].rps
         lines += [
             f"## `{label}`",
             "",
-            "| contender | req/s | ratio | p50 ms | p99 ms | errors |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| contender | req/s | ratio | CPU µs/request | p50 ms | p99 ms | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for server in servers:
             cell = results[key][server]
             lines.append(
                 f"| {LABELS[server]} | {cell.rps:,.0f} | {cell.rps / base:.2f} | "
-                f"{cell.p50:.2f} | {cell.p99:.2f} | {cell.errors} |"
+                f"{cell.cpu_us:.1f} | {cell.p50:.2f} | {cell.p99:.2f} | {cell.errors} |"
             )
         lines.append("")
     base = patera["starlette"][0]

@@ -133,10 +133,11 @@ def measure(
     for number in range(1, rounds + 1):
         for endpoint in endpoints:
             for server in servers:
-                cell = run_wrk(server.url + endpoint.path, seconds, endpoint.script)
+                cell = run_wrk(server.url + endpoint.path, seconds, endpoint.script, server)
                 samples[endpoint.key][server.name].append(cell)
                 print(
-                    f"round {number} {endpoint.key:6} {server.name:10} {cell.rps:10.0f} req/s",
+                    f"round {number} {endpoint.key:6} {server.name:10} {cell.rps:10.0f} req/s "
+                    f"{cell.cpu_us:7.1f} µs CPU/request",
                     flush=True,
                 )
     return {
@@ -146,7 +147,7 @@ def measure(
 
 
 def median_cell(cells: list[Cell]) -> Cell:
-    """Return the cell of median throughput (its latencies come with it)."""
+    """Return the cell of median throughput (its latencies come with it), median CPU."""
     ordered = sorted(cells, key=lambda cell: cell.rps)
     middle = ordered[len(ordered) // 2]
     return Cell(
@@ -154,6 +155,8 @@ def median_cell(cells: list[Cell]) -> Cell:
         middle.p50,
         middle.p99,
         sum(c.errors for c in cells),
+        sum(c.requests for c in cells),
+        statistics.median(c.cpu_us for c in cells),
     )
 
 
