@@ -31,18 +31,26 @@ def _fits_primary_key(model: type[Any], ident: int) -> bool:
     16). A value that cannot fit is refused by the driver, and inside a transaction that error
     would spoil the transaction, so it is caught here first.
     """
+    bits = _PRIMARY_KEY_BITS.get(model)
+    if bits is None:
+        bits = _PRIMARY_KEY_BITS[model] = _primary_key_bits(model)
+    if bits == 32 and not -(2**31) <= ident < 2**31:
+        # Plain INTEGER: 32 bits on PostgreSQL, 64 on SQLite.
+        bits = 64 if engines.get(database_alias(model)).dialect.name == "sqlite" else 32
+    return bits == 0 or -(2 ** (bits - 1)) <= ident < 2 ** (bits - 1)
+
+
+#: Width of each model's integer primary key (0: not a single integer column), computed once.
+_PRIMARY_KEY_BITS: dict[type[Any], int] = {}
+
+
+def _primary_key_bits(model: type[Any]) -> int:
     columns = list(model.__table__.primary_key.columns)
     if len(columns) != 1 or not isinstance(columns[0].type, Integer):
-        return True
-    column_type = columns[0].type
-    if isinstance(column_type, BigInteger):
-        bits = 64
-    elif isinstance(column_type, SmallInteger):
-        bits = 16
-    else:
-        dialect = engines.get(database_alias(model)).dialect.name
-        bits = 64 if dialect == "sqlite" else 32
-    return -(2 ** (bits - 1)) <= ident < 2 ** (bits - 1)
+        return 0
+    if isinstance(columns[0].type, BigInteger):
+        return 64
+    return 16 if isinstance(columns[0].type, SmallInteger) else 32
 
 
 async def write(action: Callable[[AsyncSession], Awaitable[None]]) -> None:

@@ -49,6 +49,8 @@ class EngineRegistry:
         from framework.conf import settings
 
         current = settings.wrapped
+        if current is self._settings:  # the usual case, read without taking the lock
+            return self._configs
         with self._lock:
             if current is not self._settings:
                 self._configs = load_database_configs(current.DATABASES, current.BASE_DIR)

@@ -22,6 +22,7 @@ from sqlalchemy import MetaData, inspect
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, declared_attr, has_inherited_table
 
+from framework.apps import apps
 from framework.exceptions import AppRegistryNotReady, ImproperlyConfigured
 
 __all__ = ["NAMING_CONVENTION", "Model", "database_alias", "metadata", "snake_case"]
@@ -53,8 +54,6 @@ def _app_label(cls: type) -> str:
     explicit = cls.__dict__.get("__app_label__")
     if explicit:
         return str(explicit)
-    from framework.apps import apps
-
     if not apps.configs_ready:
         raise AppRegistryNotReady(
             f"Model {cls.__module__}.{cls.__qualname__} was defined before the apps were "
@@ -84,8 +83,6 @@ class Model(AsyncAttrs, DeclarativeBase):
             cls.__definition_order__ = next(_definition_order)
         super().__init_subclass__(**kwargs)
         if not cls.__dict__.get("__abstract__", False):
-            from framework.apps import apps
-
             apps.register_model(cls.__app_label__, cls)
 
     @declared_attr.directive
@@ -107,7 +104,5 @@ def database_alias(model: type[Any]) -> str:
     alias = getattr(model, "__database__", None)
     if alias:
         return str(alias)
-    from framework.apps import apps
-
     config = apps.app_configs.get(getattr(model, "__app_label__", ""))
     return config.database if config is not None else "default"

@@ -130,8 +130,11 @@ class SessionScope:
                 )
         finally:
             self._session = None
-            # Shielded: a cancelled request must still return its connection to the pool.
-            await asyncio.shield(session.close())
+            if session.in_transaction():
+                # Shielded: a cancelled request must still return its connection to the pool.
+                await asyncio.shield(session.close())
+            else:
+                await session.close()  # no connection held: nothing to protect
 
 
 def current_scope() -> SessionScope:

@@ -77,14 +77,18 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                # ASGI header names are lower-case; a copy, so a reused Response is unchanged.
-                if names.isdisjoint([name for name, _ in headers]):
-                    headers.extend(extra)
+                # ASGI header names are lower-case. A new list, so a reused Response is
+                # unchanged; a header the handler set wins over the default. (A plain loop:
+                # this runs on every response.)
+                headers = message.get("headers", ())
+                for name, _ in headers:
+                    if name in names:
+                        present = {name for name, _ in headers}
+                        missing = [header for header in extra if header[0] not in present]
+                        message["headers"] = [*headers, *missing]
+                        break
                 else:
-                    present = {name for name, _ in headers}
-                    headers.extend(header for header in extra if header[0] not in present)
-                message["headers"] = headers
+                    message["headers"] = [*headers, *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
