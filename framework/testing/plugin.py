@@ -83,8 +83,13 @@ def settings() -> Iterator[Any]:
 
 
 @pytest.fixture
-def app() -> Any:
-    """Return the project's app (``get_asgi_application()``), built for this test."""
+def app(request: pytest.FixtureRequest) -> Any:
+    """Return the project's app (``get_asgi_application()``), built for this test.
+
+    It runs on the throwaway test databases (``db_setup``), never on the project's own: a
+    request that writes through ``client`` commits there. For tests that must leave nothing
+    behind, use ``async_client`` with the ``db`` fixture (each test rolled back).
+    """
     from framework.conf import ENVIRONMENT_VARIABLE
     from framework.conf import settings as project_settings
 
@@ -95,6 +100,7 @@ def app() -> Any:
             "fixture in conftest.py that returns your App.",
             pytrace=False,
         )
+    request.getfixturevalue("db_setup")
     from framework.web import get_asgi_application
 
     return get_asgi_application()
