@@ -16,6 +16,10 @@ __all__ = ["get_console", "print_error", "print_warning"]
 
 _consoles: dict[bool, Console] = {}
 
+#: Width of output written to a pipe or a file, where no terminal sets one: wide enough that
+#: table cells (route names, handler paths) stay on one line for grep and scripts.
+PIPE_WIDTH = 240
+
 
 def get_console(stderr: bool = False) -> Console:
     """Return the shared rich console (stdout, or stderr with *stderr*); rich loads on first use.
@@ -24,9 +28,20 @@ def get_console(stderr: bool = False) -> Console:
     ``capsys`` capture its output.
     """
     if stderr not in _consoles:
-        from rich.console import Console
+        from rich.console import Console, ConsoleDimensions
 
-        _consoles[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=True)
+        class _Console(Console):
+            @property
+            def size(self) -> ConsoleDimensions:
+                size = Console.size.fget(self)  # type: ignore[attr-defined]
+                piped = not self.is_terminal and "COLUMNS" not in self._environ
+                return ConsoleDimensions(PIPE_WIDTH, size.height) if piped else size
+
+            @size.setter
+            def size(self, new_size: tuple[int, int]) -> None:
+                Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+        _consoles[stderr] = _Console(stderr=stderr, highlight=False, soft_wrap=True)
     return _consoles[stderr]
 
 

@@ -86,6 +86,8 @@ class Tutorial:
         self.env["PYTHONUNBUFFERED"] = "1"
         self.server: subprocess.Popen[str] | None = None
         self.server_log = folder / ".tutorial-server.log"
+        #: Server start-ups seen when a file last changed: the next command waits for one more.
+        self.reload_from: int | None = None
 
     def localize(self, text: str) -> str:
         return text.replace("127.0.0.1:8000", f"127.0.0.1:{self.port}")
@@ -109,7 +111,35 @@ class Tutorial:
         marker.unlink()
         return output
 
+    def startups(self) -> int:
+        return self.server_log.read_text().count("Application startup complete.")
+
+    def wait_for_reload(self, where: str) -> None:
+        """After a file changed under a running server, wait until it has restarted."""
+        if self.reload_from is None or self.server is None:
+            return
+        deadline = time.monotonic() + 15
+        while self.startups() <= self.reload_from:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{where}: the server did not reload:\n{self.server_log.read_text()}"
+                )
+            time.sleep(0.1)
+        self.reload_from = None
+        self.wait_for_server(where)
+
+    def wait_for_server(self, where: str) -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{self.port}/", timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise AssertionError(f"{where}: the server did not start:\n{self.server_log.read_text()}")
+
     def run(self, step: Step, where: str) -> None:
+        self.wait_for_reload(where)
         for command, expected in commands(step.body):
             output = self.shell(command, where)
             for line in expected:
@@ -130,14 +160,7 @@ class Tutorial:
                 text=True,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{self.port}/", timeout=1)
-                return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise AssertionError(f"{where}: the server did not start:\n{self.server_log.read_text()}")
+        self.wait_for_server(where)
 
     def stop_server(self) -> None:
         if self.server is not None and self.server.poll() is None:
@@ -150,6 +173,8 @@ class Tutorial:
         path = self.cwd / step.path
         path.parent.mkdir(parents=True, exist_ok=True)
         text = (path.read_text() if append and path.exists() else "") + step.body
+        if self.server is not None and self.reload_from is None and path.suffix == ".py":
+            self.reload_from = self.startups()
         path.write_text(text)
 
     def play(self, markdown: str, name: str) -> int:
