@@ -3,10 +3,12 @@ and Basic auth with those credentials on a route of the project served by runser
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -212,5 +214,56 @@ def test_ctrl_c_at_the_password_prompt_cancels_and_writes_nothing(
     assert process.returncode == 1
     assert stderr.endswith("Error: Operation cancelled.\n")
     assert "Traceback" not in stderr
+    rows = json.loads(manage(project, "users", "list", "--json").stdout)
+    assert [row["username"] for row in rows] == ["admin"]
+
+
+def test_ctrl_c_in_a_real_terminal_stops_the_hidden_prompt_at_once(
+    server: str, project: Path
+) -> None:
+    """In a terminal, getpass reads /dev/tty: Ctrl-C must end it without waiting for Enter."""
+    import os
+    import pty
+    import select
+    import time
+
+    from .conftest import clean_environ
+
+    command = [sys.executable, "manage.py", "createsuperuser", "--username", "eve", "--email", ""]
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: a session whose controlling terminal is the pty
+        os.chdir(project)
+        os.execve(sys.executable, command, clean_environ())
+
+    screen = b""
+
+    def read_until(done: Any, timeout: float) -> None:
+        nonlocal screen
+        deadline = time.monotonic() + timeout
+        while not done() and time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.1)[0]:
+                try:
+                    screen += os.read(terminal, 4096)
+                except OSError:  # the child closed the terminal
+                    return
+
+    try:
+        read_until(lambda: screen.endswith(b"Password: "), 15)
+        assert screen.endswith(b"Password: "), screen
+        os.write(terminal, b"\x03")  # the terminal turns it into SIGINT
+        read_until(lambda: b"Operation cancelled." in screen, 5)
+        deadline = time.monotonic() + 5
+        while (waited := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert waited[0] == pid, f"still waiting at the prompt after Ctrl-C: {screen!r}"
+        status = waited[1]
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert b"Operation cancelled." in screen
+    assert b"Traceback" not in screen
     rows = json.loads(manage(project, "users", "list", "--json").stdout)
     assert [row["username"] for row in rows] == ["admin"]
