@@ -10,7 +10,7 @@ from framework.web import Controller, HTMLResponse, Request, WebSocket, get, ren
 
 #: The counter counts from 1 to COUNT_TO, one number every INTERVAL seconds.
 COUNT_TO = 10
-INTERVAL = 0.5
+INTERVAL = 0.3
 
 
 class LiveController(Controller):
@@ -34,8 +34,8 @@ class LiveController(Controller):
     async def counter(self, request: Request) -> AsyncIterator[dict[str, Any]]:
         """Count to ten
         ---
-        A `tick` event every half second with `{"n": 1}` to `{"n": 10}`, then a `done`
-        event, so a page can close the stream instead of letting the browser reconnect.
+        A `tick` event with `{"n": 1}` to `{"n": 10}`, a few per second, then a `done` event,
+        so a page can close the stream instead of letting the browser reconnect.
         """
         for n in range(1, COUNT_TO + 1):
             if n > 1:

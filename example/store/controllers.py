@@ -109,7 +109,7 @@ class ReviewController(Controller):
     @output(ReviewSchema, status_code=201)
     @expect(NOT_FOUND)
     async def create(self, request: Request, product_id: int, data: dict[str, Any]) -> Any:
-        """Review a product
+        """Review a product.
         ---
         The product's average rating is brought up to date right after the response.
         """
