@@ -15,9 +15,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## run: install, prepare the demo project in example/, start the dev server
+## run: install, prepare the demo project in example/ (database, demo user, sample products),
+## print the URLs to try, start the dev server
 run: install
-	$(PY) scripts/prepare_demo.py
+	$(PY) scripts/prepare_demo.py $(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: install dev dependencies, run every test, lint and type-check
@@ -33,8 +34,8 @@ pytest: install
 	$(PY) scripts/pgcluster.py run -- $(PY) -m pytest
 
 lint: install
-	$(VENV)/bin/ruff check framework tests scripts docs/hooks bench
-	$(VENV)/bin/ruff format --check framework tests scripts docs/hooks bench
+	$(VENV)/bin/ruff check framework tests scripts docs/hooks bench example
+	$(VENV)/bin/ruff format --check framework tests scripts docs/hooks bench example
 
 typecheck: install
 	$(VENV)/bin/mypy
@@ -52,8 +53,8 @@ bench-quick: install
 	$(PY) bench/run.py --quick
 
 format: install
-	$(VENV)/bin/ruff format framework tests scripts docs/hooks bench
-	$(VENV)/bin/ruff check --fix framework tests scripts docs/hooks bench
+	$(VENV)/bin/ruff format framework tests scripts docs/hooks bench example
+	$(VENV)/bin/ruff check --fix framework tests scripts docs/hooks bench example
 
 clean:
 	rm -rf $(VENV) site dist build .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("FRAMEWORK_SETTINGS_MODULE", "example.settings")
 
-from framework.web import get_asgi_application  # noqa: E402
+from framework.web import get_asgi_application
 
 app = get_asgi_application()

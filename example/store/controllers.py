@@ -8,6 +8,7 @@ from framework.io import expect, input, output, webhook
 from framework.web import Controller, Request, abort, delete, get, post, put
 
 from .models import Product, Review
+from .ratings import refresh_rating
 from .schemas import (
     AttachmentSchema,
     ImageUpload,
@@ -108,9 +109,15 @@ class ReviewController(Controller):
     @output(ReviewSchema, status_code=201)
     @expect(NOT_FOUND)
     async def create(self, request: Request, product_id: int, data: dict[str, Any]) -> Any:
-        """Review a product."""
+        """Review a product.
+        ---
+        The product's average rating is brought up to date right after the response.
+        """
         await product_or_404(product_id)
-        return await Review.create(product_id=product_id, **data)
+        review = await Review.create(product_id=product_id, **data)
+        # The client need not wait for the aggregate: it is recomputed after the response.
+        request.after_response(refresh_rating, product_id)
+        return review
 
     @post("/attachments")
     @input(AttachmentSchema, location="form")

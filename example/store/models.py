@@ -17,6 +17,10 @@ class Product(CRUDMixin, Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: Where the product's image is stored, relative to MEDIA_ROOT.
     image: Mapped[str | None] = mapped_column(String(200), default=None)
+    #: The average rating of its reviews (None until the first review), and how many there
+    #: are: kept up to date by a background task after each review, so listings need no join.
+    rating: Mapped[float | None] = mapped_column(default=None)
+    review_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Review(CRUDMixin, Model):

@@ -32,6 +32,8 @@ class ProductOut(BaseModel):
     price: float
     description: str
     image: str | None
+    rating: float | None = Field(description="The average of its reviews' ratings.")
+    review_count: int
 
 
 class Paging(BaseModel):

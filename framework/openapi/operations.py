@@ -45,6 +45,18 @@ _INPUT_ERRORS = {
     415: "Unsupported media type",
     422: "Validation error",
 }
+#: One event of a Server-Sent Events stream. Before OpenAPI 3.2 (``itemSchema``), the
+#: ``schema`` of ``text/event-stream`` describes each event, with the fields browsers parse.
+SSE_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "data": {"type": "string"},
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer", "minimum": 0},
+    },
+    "required": ["data"],
+}
 
 
 def parse_docstring(func: Any) -> tuple[str | None, str | None]:
@@ -234,7 +246,7 @@ class OperationBuilder:
         if output is not None:
             responses[output.status_code] = self._output_response(output)
         elif getattr(route, "kind", "http") == "sse":
-            stream = {"text/event-stream": {"schema": {"type": "string"}}}
+            stream = {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}}
             responses[200] = {"description": "A stream of Server-Sent Events", "content": stream}
         elif not any(200 <= status < 300 for status in meta.get("responses", {})):
             responses[200] = {"description": "Successful response"}

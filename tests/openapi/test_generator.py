@@ -15,7 +15,17 @@ from framework.exceptions import ImproperlyConfigured
 from framework.io import expect, input, output, webhook
 from framework.io.pydantic import FileField
 from framework.openapi import doc, generate_openapi
-from framework.web import App, Controller, Router, delete, endpoint_spec, get, post, websocket
+from framework.web import (
+    App,
+    Controller,
+    Router,
+    delete,
+    endpoint_spec,
+    get,
+    post,
+    sse,
+    websocket,
+)
 
 BASIC = ("basicAuth", {"type": "http", "scheme": "basic"}, [])
 OAUTH = (
@@ -407,4 +417,31 @@ def test_a_paginated_output_documents_the_envelope() -> None:
     assert schema["properties"]["items"] == {
         "type": "array",
         "items": {"$ref": "#/components/schemas/Item"},
+    }
+
+
+def test_a_server_sent_events_stream_documents_one_event() -> None:
+    # Before OpenAPI 3.2 the schema of text/event-stream is that of each event, as browsers
+    # (and schemathesis) parse it: a bare string would reject every real event.
+    class Ticks(Controller):
+        path = "/ticks"
+
+        @sse("/")
+        async def ticks(self, request):
+            yield {"event": "tick", "data": {"n": 1}, "id": 1}
+
+    app = App()
+    app.include(Ticks)
+    document = generate_openapi(app)
+    validate(document)
+    answer = document["paths"]["/ticks"]["get"]["responses"]["200"]
+    assert answer["content"]["text/event-stream"]["schema"] == {
+        "type": "object",
+        "properties": {
+            "data": {"type": "string"},
+            "event": {"type": "string"},
+            "id": {"type": "string"},
+            "retry": {"type": "integer", "minimum": 0},
+        },
+        "required": ["data"],
     }

@@ -1,0 +1,1 @@
+"""The demo's front page and the layout every demo page extends."""

@@ -1,0 +1,1 @@
+"""Real time in the browser: a WebSocket echo and a Server-Sent Events counter."""
