@@ -10,7 +10,7 @@ file stays open. Requests that need bytes no HTTP client sends are in
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
