@@ -140,7 +140,9 @@ class DigestAuth(AuthBackend):
     def _nonce_state(self, nonce: str) -> str:
         """Return ``"valid"``, ``"stale"`` or ``"invalid"`` for a default nonce."""
         value, _, signature = nonce.rpartition(":")
-        if not value or not hmac.compare_digest(signature, self._sign(value)):
+        # Bytes: compare_digest refuses str with non-ASCII characters (a header may hold any).
+        expected = self._sign(value).encode()
+        if not value or not hmac.compare_digest(signature.encode("utf-8", "replace"), expected):
             return "invalid"
         try:
             issued = float(value.partition(":")[0])
@@ -170,7 +172,8 @@ class DigestAuth(AuthBackend):
     async def _check_opaque(self, request: Any, opaque: str) -> bool:
         if self._verify_opaque is not None:
             return bool(await call_hook(self._verify_opaque, request, opaque))
-        return hmac.compare_digest(opaque, await self._new_opaque(request))
+        expected = (await self._new_opaque(request)).encode()
+        return hmac.compare_digest(opaque.encode("utf-8", "replace"), expected)
 
     # -- authentication ---------------------------------------------------------------------
 
@@ -254,12 +257,13 @@ class DigestAuth(AuthBackend):
 
 
 def _parse(header: str) -> dict[str, str] | None:
+    """Return the parameters of a Digest ``Authorization`` header, or None if malformed."""
     scheme, _, rest = header.strip().partition(" ")
     if scheme.lower() != "digest" or not rest.strip():
         return None
     try:
         params = parse_keqv_list(parse_http_list(rest))
-    except ValueError:
+    except (ValueError, IndexError):  # "a" has no "="; "a=" trips parse_keqv_list's v[0]
         return None
     if any(not isinstance(params.get(name), str) for name in _REQUIRED):
         return None

@@ -17,6 +17,8 @@ BUILTIN_CHECK_MODULES = (
     "framework.conf.checks",
     "framework.apps.checks",
     "framework.conf.security",
+    "framework.web.checks",
+    "framework.auth.checks",
 )
 
 

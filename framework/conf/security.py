@@ -1,16 +1,37 @@
-"""Security checks: a weak SECRET_KEY stops the server; ``--deploy`` adds production advice."""
+"""Security checks on settings: a weak SECRET_KEY stops the server; ``--deploy`` adds advice.
+
+Every message has a stable id (``security.E001``); ``manage.py check --deploy`` lists them
+all and exits non-zero on errors. Checks that need the middleware classes live beside them
+(``framework.web.checks``, ``framework.auth.checks``); these read settings only.
+
+Django's ids are kept where the meaning is the same (W004, W008, W009, W012, W015, W018,
+W020); checks of this framework's own settings are numbered from 030.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import Any
 
-from framework.checks import CheckMessage, Error, Warning, register
+from framework.checks import CheckMessage, Error, Info, Warning, register
 
-__all__ = ["check_secret_key", "secret_key_problem"]
+__all__ = [
+    "SECRET_KEY_HINT",
+    "check_cross_origin_settings",
+    "check_deployment",
+    "check_secret_key",
+    "check_security_headers",
+    "check_session_cookie",
+    "cors_allows_any_origin",
+    "secret_key_problem",
+]
 
 _PLACEHOLDERS = ("insecure", "changeme", "change-me", "notasecret", "secret", "dev")
 SECRET_KEY_MIN_LENGTH = 32
 SECRET_KEY_MIN_UNIQUE = 5
+#: An origin no allow-list names: a regular expression that matches it matches anything.
+_ANY_ORIGIN = "https://attacker.invalid"
 
 
 def secret_key_problem(key: Any) -> str | None:
@@ -28,7 +49,19 @@ def secret_key_problem(key: Any) -> str | None:
     return None
 
 
-_KEY_HINT = (
+def cors_allows_any_origin(origins: Collection[str], regex: str | None) -> bool:
+    """Return whether the CORS settings let every site in (``'*'``, or a catch-all regex)."""
+    if "*" in origins:
+        return True
+    if not regex:
+        return False
+    try:
+        return re.fullmatch(regex, _ANY_ORIGIN) is not None
+    except re.error:
+        return False
+
+
+SECRET_KEY_HINT = (
     "Put a long random value in the .env file or the environment, e.g. SECRET_KEY="
     "$(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
 )
@@ -44,14 +77,47 @@ def check_secret_key(app_configs: Any = None) -> list[CheckMessage]:
         return []
     if settings.DEBUG:
         return [
-            Warning(f"{problem}; acceptable only while DEBUG is on.", _KEY_HINT, "security.W001")
+            Warning(
+                f"{problem}; acceptable only while DEBUG is on.", SECRET_KEY_HINT, "security.W001"
+            )
         ]
-    return [Error(f"{problem} and DEBUG is off.", _KEY_HINT, "security.E001")]
+    return [Error(f"{problem} and DEBUG is off.", SECRET_KEY_HINT, "security.E001")]
+
+
+@register("security")
+def check_cross_origin_settings(app_configs: Any = None) -> list[CheckMessage]:
+    """Refuse settings that trust every other site: CSRF or CORS wildcards (with cookies)."""
+    from framework.conf import settings
+
+    messages: list[CheckMessage] = []
+    for origin in settings.CSRF_TRUSTED_ORIGINS:
+        if "*" in str(origin):
+            messages.append(
+                Error(
+                    f"CSRF_TRUSTED_ORIGINS entry {origin!r} contains '*': wildcards are not "
+                    "supported, and trusting every origin would turn CSRF protection off.",
+                    "List each trusted origin with its scheme, e.g. 'https://app.example.com'.",
+                    "security.E031",
+                )
+            )
+    if settings.CORS_ALLOW_CREDENTIALS and cors_allows_any_origin(
+        settings.CORS_ALLOW_ORIGINS, settings.CORS_ALLOW_ORIGIN_REGEX
+    ):
+        messages.append(
+            Error(
+                "CORS allows every origin together with CORS_ALLOW_CREDENTIALS: any site could "
+                "read responses made with the visitor's cookies.",
+                "List the origins in CORS_ALLOW_ORIGINS, and keep CORS_ALLOW_ORIGIN_REGEX to "
+                "your own domains.",
+                "security.E032",
+            )
+        )
+    return messages
 
 
 @register("security", deploy=True)
 def check_deployment(app_configs: Any = None) -> list[CheckMessage]:
-    """Give Django-style advice for running in production (``check --deploy``)."""
+    """Give Django-style advice on DEBUG, the key, hosts and HTTPS (``check --deploy``)."""
     from framework.conf import settings
 
     messages: list[CheckMessage] = []
@@ -65,7 +131,7 @@ def check_deployment(app_configs: Any = None) -> list[CheckMessage]:
         )
         problem = secret_key_problem(settings.SECRET_KEY)
         if problem:
-            messages.append(Warning(f"{problem}.", _KEY_HINT, "security.W009"))
+            messages.append(Warning(f"{problem}.", SECRET_KEY_HINT, "security.W009"))
     hosts = list(settings.ALLOWED_HOSTS)
     if not hosts:
         messages.append(
@@ -77,14 +143,6 @@ def check_deployment(app_configs: Any = None) -> list[CheckMessage]:
                 "ALLOWED_HOSTS contains '*': Host header attacks are not stopped.",
                 "List the domain names the site serves.",
                 "security.W020",
-            )
-        )
-    if settings.SESSION_COOKIE_SECURE is False:
-        messages.append(
-            Warning(
-                "SESSION_COOKIE_SECURE is False: session cookies travel over plain HTTP.",
-                "Remove the setting (it defaults to Secure unless DEBUG) or set it True.",
-                "security.W012",
             )
         )
     if not settings.SECURE_HSTS_SECONDS:
@@ -104,3 +162,106 @@ def check_deployment(app_configs: Any = None) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+@register("security", deploy=True)
+def check_session_cookie(app_configs: Any = None) -> list[CheckMessage]:
+    """Warn about session cookie flags relaxed below the defaults (Secure, HttpOnly, SameSite)."""
+    from framework.conf import settings
+
+    messages: list[CheckMessage] = []
+    if settings.SESSION_COOKIE_SECURE is False:
+        messages.append(
+            Warning(
+                "SESSION_COOKIE_SECURE is False: session cookies travel over plain HTTP.",
+                "Remove the setting (it defaults to Secure unless DEBUG) or set it True.",
+                "security.W012",
+            )
+        )
+    if not settings.SESSION_COOKIE_HTTPONLY:
+        messages.append(
+            Warning(
+                "SESSION_COOKIE_HTTPONLY is False: scripts on the page, injected ones too, can "
+                "read the session cookie.",
+                "Remove the setting (it defaults to True).",
+                "security.W015",
+            )
+        )
+    if str(settings.SESSION_COOKIE_SAMESITE).lower() == "none":
+        messages.append(
+            Warning(
+                "SESSION_COOKIE_SAMESITE is 'none': browsers send the session cookie with "
+                "requests that other sites make.",
+                "Use 'lax' (the default) or 'strict'; 'none' is only for pages embedded in "
+                "other sites, which then rely on the CSRF check alone.",
+                "security.W033",
+            )
+        )
+    return messages
+
+
+@register("security", deploy=True)
+def check_security_headers(app_configs: Any = None) -> list[CheckMessage]:
+    """Warn when SECURE_HEADERS drops nosniff or X-Frame-Options; note public API docs."""
+    from framework.conf import settings
+
+    headers = {
+        str(name).lower(): str(value).strip().lower()
+        for name, value in dict(settings.SECURE_HEADERS or {}).items()
+        if value
+    }
+    messages: list[CheckMessage] = []
+    if headers.get("x-content-type-options") != "nosniff":
+        messages.append(
+            Warning(
+                "SECURE_HEADERS does not send 'X-Content-Type-Options: nosniff': browsers may "
+                "guess a response's type and run an upload as a script.",
+                "Keep the default 'X-Content-Type-Options': 'nosniff' in SECURE_HEADERS.",
+                "security.W006",
+            )
+        )
+    if "x-frame-options" not in headers:
+        messages.append(
+            Warning(
+                "SECURE_HEADERS does not send X-Frame-Options: other sites can frame the pages "
+                "(clickjacking).",
+                "Keep the default 'X-Frame-Options': 'DENY' in SECURE_HEADERS ('SAMEORIGIN' if "
+                "the site frames its own pages).",
+                "security.W002",
+            )
+        )
+    if _serves_api_docs(settings):
+        shown = ", ".join(
+            url
+            for url in (
+                settings.OPENAPI_URL,
+                settings.OPENAPI_YAML_URL,
+                settings.OPENAPI_DOCS_URL,
+                settings.OPENAPI_REDOC_URL,
+            )
+            if url
+        )
+        messages.append(
+            Info(
+                f"The API documentation is public ({shown}): anyone can list every route and "
+                "schema.",
+                "Fine for a public API; otherwise set OPENAPI_ENABLED=false, or empty the "
+                "OPENAPI_*_URL settings you do not want served.",
+                "security.I036",
+            )
+        )
+    return messages
+
+
+def _serves_api_docs(settings: Any) -> bool:
+    installed = any(
+        str(entry) == "framework.openapi" or str(entry).startswith("framework.openapi.")
+        for entry in settings.INSTALLED_APPS
+    )
+    urls = (
+        settings.OPENAPI_URL,
+        settings.OPENAPI_YAML_URL,
+        settings.OPENAPI_DOCS_URL,
+        settings.OPENAPI_REDOC_URL,
+    )
+    return installed and bool(settings.OPENAPI_ENABLED) and any(urls)

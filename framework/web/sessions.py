@@ -154,9 +154,23 @@ class SessionMiddleware:
 
     @classmethod
     def from_settings(cls, settings: Any) -> dict[str, Any] | None:
-        """Read SECRET_KEY and SESSION_COOKIE_*; without a SECRET_KEY sessions are off."""
+        """Read SECRET_KEY and SESSION_COOKIE_*; without a SECRET_KEY sessions are off.
+
+        A weak key with DEBUG off stops the app from starting, as ``get_asgi_application``
+        does for projects: an App used alone never runs the system checks, and a guessable
+        key lets anyone forge a session.
+        """
         if not settings.SECRET_KEY:
             return None
+        if not settings.DEBUG:
+            from framework.conf.security import SECRET_KEY_HINT, secret_key_problem
+
+            problem = secret_key_problem(settings.SECRET_KEY)
+            if problem is not None:
+                raise ImproperlyConfigured(
+                    f"Refusing to start: {problem} and DEBUG is off, so session cookies could "
+                    f"be forged. {SECRET_KEY_HINT}"
+                )
         secure = settings.SESSION_COOKIE_SECURE
         return {
             "secret_key": str(settings.SECRET_KEY),

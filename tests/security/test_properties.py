@@ -1,12 +1,15 @@
 """Property tests: every parser the framework owns returns a value or a 4xx, never a 500.
 
 Hypothesis feeds arbitrary text to settings casting, path converters, the Host check, query
-strings, session cookies and Range headers; the handlers must answer 2xx/3xx/4xx only.
+strings, session cookies, Range headers, Digest ``Authorization`` headers and multipart
+filenames; the handlers must answer 2xx/3xx/4xx only. (Schemathesis does the same for the
+demo project's whole API from its OpenAPI document: ``tests/e2e/test_demo_api.py``.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -15,10 +18,18 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from marshmallow import Schema
+from pydantic import BaseModel
 
+from framework.auth import DigestAuth, authenticate
+from framework.auth.digest import _REQUIRED as DIGEST_REQUIRED
+from framework.auth.digest import _parse as parse_digest
 from framework.conf import settings
 from framework.conf.casting import cast_like
 from framework.exceptions import ImproperlyConfigured
+from framework.io import input
+from framework.io.marshmallow import FileField as MarshmallowFileField
+from framework.io.pydantic import FileField
 from framework.testing import TestClient
 from framework.web import App, FileResponse, Request
 
@@ -180,3 +191,142 @@ def test_numeric_ranges_are_served_or_refused(
     parts = [f"{start}-{start + length}" for start, length in zip(starts, lengths, strict=False)]
     response = client.get("/file", headers={"range": "bytes=" + ",".join(parts)})
     assert response.status_code in (200, 206, 416)
+
+
+# -- Digest Authorization headers ----------------------------------------------------------------
+
+# Latin-1 text without CR, LF or NUL: what a header value can carry to the app.
+LATIN1_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF) | st.sampled_from("\t"),
+    max_size=60,
+)
+DIGEST_KEYS = st.sampled_from(
+    ["username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce", "opaque", "algorithm"]
+)
+
+
+@pytest.fixture(scope="module")
+def digest_client() -> Any:
+    with settings.override(SECRET_KEY=KEY):
+        app = App()
+        backend = DigestAuth(realm="fuzz")
+        backend.get_password(lambda username: "secret-password" if username == "ann" else None)
+        nonce, opaque = backend._default_nonce(), backend._sign("opaque:fuzz")[:32]
+
+        @app.get("/digest")
+        @authenticate(backend)
+        async def digest(request: Request) -> dict[str, Any]:
+            return {"user": request.state.user}
+
+        with TestClient(app, raise_server_exceptions=False) as client:
+            yield client, nonce, opaque
+
+
+@st.composite
+def digest_headers(draw: st.DrawFn, nonce: str, opaque: str) -> str:
+    """Return a Digest header: known and unknown keys, real and hostile values, any quoting."""
+    value = st.sampled_from([nonce, opaque, "fuzz", "/digest", "ann", "auth", "00000001"])
+    pairs = draw(
+        st.lists(
+            st.tuples(DIGEST_KEYS | LATIN1_TEXT, value | LATIN1_TEXT, st.booleans()), max_size=12
+        )
+    )
+    separator = draw(st.sampled_from([", ", ",", " ", ";"]))
+    parts = [f'{key}="{text}"' if quoted else f"{key}={text}" for key, text, quoted in pairs]
+    scheme = draw(st.sampled_from(["Digest", "digest", "DIGEST"]))
+    return f"{scheme} {separator.join(parts)}"
+
+
+@FUZZ
+@given(data=st.data())
+def test_digest_authorization_headers_get_401_never_500(digest_client: Any, data: Any) -> None:
+    client, nonce, opaque = digest_client
+    header = data.draw(digest_headers(nonce, opaque) | LATIN1_TEXT.map("Digest ".__add__))
+    response = client.get("/digest", headers=[(b"authorization", header.encode("latin-1"))])
+    assert response.status_code == 401, (header, response.status_code)
+    assert response.json() == {"detail": "Authentication required.", "errors": []}
+    assert response.headers["www-authenticate"].startswith('Digest realm="fuzz", qop="auth"')
+
+
+@FUZZ
+@given(header=LATIN1_TEXT | st.text(max_size=80))
+def test_digest_header_parser_returns_parameters_or_none(header: str) -> None:
+    for candidate in (header, "Digest " + header):
+        params = parse_digest(candidate)
+        assert params is None or all(isinstance(params[name], str) for name in DIGEST_REQUIRED)
+
+
+# -- multipart filenames -------------------------------------------------------------------------
+
+STORED_NAME = re.compile(r"[0-9a-f]{32}(\.[a-z0-9]{1,16})?")
+# Any byte but CR and LF (which would end the part's header line): quotes, backslashes, NUL,
+# percent escapes, bytes that are not UTF-8.
+FILENAME_BYTES = st.binary(max_size=300).map(
+    lambda raw: raw.replace(b"\r", b"").replace(b"\n", b"")
+)
+
+
+class AnyUpload(FileField):
+    """A file field without limits: every name reaches ``File.save``."""
+
+
+class UploadModel(BaseModel):
+    upload: AnyUpload
+
+
+class UploadSchema(Schema):
+    upload = MarshmallowFileField(required=True)
+
+
+@pytest.fixture(scope="module", params=[UploadModel, UploadSchema], ids=["pydantic", "marshmallow"])
+def upload_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    root = tmp_path_factory.mktemp("media")
+    app = App()
+
+    @app.post("/upload")
+    @input(request.param, location="form")
+    async def upload(request: Request, data: Any) -> dict[str, str]:
+        file = data.upload if isinstance(data, BaseModel) else data["upload"]
+        return {"stored": await file.asave("in", root=root)}
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, root
+
+
+def multipart(disposition: bytes) -> bytes:
+    return (
+        b'--BOUNDARY\r\nContent-Disposition: form-data; name="upload"; '
+        + disposition
+        + b"\r\nContent-Type: application/octet-stream\r\n\r\ncontent\r\n--BOUNDARY--\r\n"
+    )
+
+
+@FUZZ
+@given(raw=FILENAME_BYTES, form=st.sampled_from(["quoted", "bare", "star"]))
+def test_multipart_filenames_are_stored_under_a_generated_name_or_refused(
+    upload_client: Any, raw: bytes, form: str
+) -> None:
+    client, root = upload_client
+    if form == "quoted":
+        disposition = b'filename="' + raw + b'"'
+    elif form == "bare":
+        disposition = b"filename=" + raw
+    else:
+        disposition = b"filename*=UTF-8''" + quote(raw).encode("ascii")
+    before = sorted(root.rglob("*"))
+    response = client.post(
+        "/upload",
+        content=multipart(disposition),
+        headers={"content-type": "multipart/form-data; boundary=BOUNDARY"},
+    )
+    assert response.status_code in (200, 400, 422), (raw, response.status_code, response.text)
+    after = sorted(root.rglob("*"))
+    if response.status_code != 200:
+        assert after == before
+        return
+    stored = response.json()["stored"]
+    folder, _, name = stored.partition("/")
+    assert folder == "in" and STORED_NAME.fullmatch(name), stored
+    assert (root / stored).resolve().parent == (root / "in").resolve()
+    assert (root / stored).read_bytes() == b"content"
+    assert len(set(after) - set(before)) == (2 if not before else 1)  # "in/" once, then files

@@ -4,8 +4,9 @@ Options use Dyne's ``cors_params`` names, and each has a setting: ``allow_origin
 (CORS_ALLOW_ORIGINS), ``allow_origin_regex`` (CORS_ALLOW_ORIGIN_REGEX), ``allow_methods``
 (CORS_ALLOW_METHODS, default ``["GET"]``), ``allow_headers`` (CORS_ALLOW_HEADERS),
 ``allow_credentials`` (CORS_ALLOW_CREDENTIALS), ``expose_headers`` (CORS_EXPOSE_HEADERS) and
-``max_age`` (CORS_MAX_AGE, default 60). ``"*"`` with credentials is refused: it would let
-every site read responses made with the visitor's cookies.
+``max_age`` (CORS_MAX_AGE, default 60). ``"*"`` (or a regex that matches any origin) with
+credentials is refused: it would let every site read responses made with the visitor's
+cookies.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from starlette.middleware import cors as _starlette
 from starlette.types import ASGIApp
 
+from framework.conf.security import cors_allows_any_origin
 from framework.exceptions import ImproperlyConfigured
 
 __all__ = ["CORS_PARAMS", "CORSMiddleware"]
@@ -46,7 +48,7 @@ class CORSMiddleware(_starlette.CORSMiddleware):
         expose_headers: Collection[str] = (),
         max_age: int = 60,
     ) -> None:
-        if allow_credentials and ("*" in allow_origins or allow_origin_regex in (".*", "^.*$")):
+        if allow_credentials and cors_allows_any_origin(allow_origins, allow_origin_regex):
             raise ImproperlyConfigured(
                 "CORS allows every origin ('*') together with credentials, so any site could "
                 "read responses made with the visitor's cookies; list the origins in "

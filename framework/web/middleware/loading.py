@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from framework.exceptions import ImproperlyConfigured
 from framework.module_loading import import_string
 
-__all__ = ["build_middleware"]
+__all__ = ["build_middleware", "middleware_classes"]
 
 
 def _resolve(entry: Any) -> tuple[Any, dict[str, Any]]:
@@ -51,3 +51,21 @@ def build_middleware(entries: Iterable[Any], settings: Any) -> list[Middleware]:
             options = {**(configured or {}), **options}
         stack.append(Middleware(cls, **options))
     return stack
+
+
+def middleware_classes(entries: Iterable[Any]) -> list[Any]:
+    """Return the class of each MIDDLEWARE entry, in order (for system checks).
+
+    Entries that do not import are left out: building the app reports them.
+    """
+    classes: list[Any] = []
+    for entry in entries:
+        if isinstance(entry, Middleware):
+            classes.append(entry.cls)
+            continue
+        try:
+            cls, _ = _resolve(entry)
+        except ImproperlyConfigured:
+            continue
+        classes.append(cls)
+    return classes

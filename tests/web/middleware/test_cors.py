@@ -83,8 +83,13 @@ def test_origin_regex() -> None:
     assert response.headers["access-control-allow-origin"] == "https://a.example.org"
 
 
-def test_wildcard_with_credentials_is_refused() -> None:
-    app = cors_app(CORS_ALLOW_ORIGINS=["*"], CORS_ALLOW_CREDENTIALS=True)
+@pytest.mark.parametrize(
+    "wildcard",
+    [{"CORS_ALLOW_ORIGINS": ["*"]}, {"CORS_ALLOW_ORIGIN_REGEX": "https://.*"}],
+    ids=["star", "catch-all-regex"],
+)
+def test_wildcard_with_credentials_is_refused(wildcard: dict[str, object]) -> None:
+    app = cors_app(CORS_ALLOW_CREDENTIALS=True, **wildcard)
     with pytest.raises(ImproperlyConfigured) as error:
         app.build_middleware_stack()
     assert str(error.value) == (

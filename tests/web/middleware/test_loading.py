@@ -28,7 +28,7 @@ def test_default_stack_leaves_out_what_settings_turn_off() -> None:
     assert names(settings.MIDDLEWARE) == ["TrustedHostMiddleware", "SecurityHeadersMiddleware"]
     assert names(
         settings.MIDDLEWARE,
-        SECRET_KEY="k" * 40,
+        SECRET_KEY="loading-tests-secret-key-0123456789-abcdefghij",
         SECURE_SSL_REDIRECT=True,
         CORS_ALLOW_ORIGINS=["https://a.example"],
     ) == [

@@ -1,0 +1,63 @@
+"""Checks on CSRF protection: installed when sessions are, and placed after them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from framework.checks import CheckMessage, Error, Warning, register
+
+__all__ = ["check_csrf_installed", "check_csrf_middleware"]
+
+
+@register("security")
+def check_csrf_middleware(app_configs: Any = None) -> list[CheckMessage]:
+    """Refuse CSRFMiddleware before SessionMiddleware; warn (deploy) when it is missing."""
+    from framework.conf import settings
+
+    session, csrf = _positions(settings.MIDDLEWARE)
+    if session is not None and csrf is not None and csrf < session:
+        return [
+            Error(
+                "CSRFMiddleware comes before SessionMiddleware in MIDDLEWARE: it cannot read "
+                "the session, so every unsafe request with the session cookie fails.",
+                "Move 'framework.auth.CSRFMiddleware' after "
+                "'framework.web.middleware.SessionMiddleware'.",
+                "security.E030",
+            )
+        ]
+    return []
+
+
+@register("security", deploy=True)
+def check_csrf_installed(app_configs: Any = None) -> list[CheckMessage]:
+    """Warn when sessions are on but CSRFMiddleware is not in MIDDLEWARE."""
+    from framework.conf import settings
+
+    session, csrf = _positions(settings.MIDDLEWARE)
+    if session is None or csrf is not None or not settings.SECRET_KEY:
+        return []
+    return [
+        Warning(
+            "CSRFMiddleware is not in MIDDLEWARE while sessions are on: forms and "
+            "cookie-authenticated requests are open to cross-site request forgery.",
+            "Add 'framework.auth.CSRFMiddleware' to MIDDLEWARE after the SessionMiddleware.",
+            "security.W003",
+        )
+    ]
+
+
+def _positions(entries: Any) -> tuple[int | None, int | None]:
+    """Return the index of the session and of the CSRF middleware in *entries* (or None)."""
+    from framework.auth.csrf import CSRFMiddleware
+    from framework.web.middleware.loading import middleware_classes
+    from framework.web.sessions import SessionMiddleware
+
+    session = csrf = None
+    for index, cls in enumerate(middleware_classes(entries)):
+        if not isinstance(cls, type):
+            continue
+        if session is None and issubclass(cls, SessionMiddleware):
+            session = index
+        elif csrf is None and issubclass(cls, CSRFMiddleware):
+            csrf = index
+    return session, csrf
