@@ -46,5 +46,6 @@ def test_guides_are_built(site: Path) -> None:
         "database",
         "migrations",
         "architecture",
+        "security",
     ]:
         assert (site / page / "index.html").is_file(), page
