@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,22 @@ def test_broken_entry_point_is_named(runner, tmp_path, monkeypatch) -> None:
         "Error: The entry point 'plugin-hello' (fakecommands:missing) failed to load: "
         "AttributeError: module 'fakecommands' has no attribute 'missing'\n"
     )
+
+
+def test_entry_point_scan_finds_the_group_or_defers_to_importlib_metadata(
+    tmp_path, monkeypatch
+) -> None:
+    from framework.cli.discovery import _may_declare
+
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(tmp_path)])
+    assert not _may_declare("[framework.commands]")
+    egg = tmp_path / "old-1.0.egg-info"
+    egg.mkdir()
+    (egg / "entry_points.txt").write_text("[console_scripts]\nold = old:main\n")
+    assert not _may_declare("[framework.commands]")
+    (egg / "entry_points.txt").write_text("[framework.commands]\nold = old:main\n")
+    assert _may_declare("[framework.commands]")
+    archive = tmp_path / "bundle.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    monkeypatch.setattr(sys, "path", [str(archive)])
+    assert _may_declare("[framework.commands]")  # unreadable here: importlib.metadata decides
