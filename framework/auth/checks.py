@@ -54,8 +54,6 @@ def _positions(entries: Any) -> tuple[int | None, int | None]:
 
     session = csrf = None
     for index, cls in enumerate(middleware_classes(entries)):
-        if not isinstance(cls, type):
-            continue
         if session is None and issubclass(cls, SessionMiddleware):
             session = index
         elif csrf is None and issubclass(cls, CSRFMiddleware):

@@ -230,17 +230,8 @@ def check_security_headers(app_configs: Any = None) -> list[CheckMessage]:
                 "security.W002",
             )
         )
-    if _serves_api_docs(settings):
-        shown = ", ".join(
-            url
-            for url in (
-                settings.OPENAPI_URL,
-                settings.OPENAPI_YAML_URL,
-                settings.OPENAPI_DOCS_URL,
-                settings.OPENAPI_REDOC_URL,
-            )
-            if url
-        )
+    shown = ", ".join(_api_doc_urls(settings))
+    if shown:
         messages.append(
             Info(
                 f"The API documentation is public ({shown}): anyone can list every route and "
@@ -253,15 +244,18 @@ def check_security_headers(app_configs: Any = None) -> list[CheckMessage]:
     return messages
 
 
-def _serves_api_docs(settings: Any) -> bool:
+def _api_doc_urls(settings: Any) -> list[str]:
+    """Return the URLs the framework.openapi app serves (none when it is off or absent)."""
     installed = any(
         str(entry) == "framework.openapi" or str(entry).startswith("framework.openapi.")
         for entry in settings.INSTALLED_APPS
     )
+    if not installed or not settings.OPENAPI_ENABLED:
+        return []
     urls = (
         settings.OPENAPI_URL,
         settings.OPENAPI_YAML_URL,
         settings.OPENAPI_DOCS_URL,
         settings.OPENAPI_REDOC_URL,
     )
-    return installed and bool(settings.OPENAPI_ENABLED) and any(urls)
+    return [url for url in urls if url]

@@ -18,7 +18,7 @@ def check_security_middleware(app_configs: Any = None) -> list[CheckMessage]:
 
     classes = middleware_classes(settings.MIDDLEWARE)
     messages: list[CheckMessage] = []
-    if not any(issubclass(cls, TrustedHostMiddleware) for cls in _classes(classes)):
+    if not any(issubclass(cls, TrustedHostMiddleware) for cls in classes):
         messages.append(
             Warning(
                 "TrustedHostMiddleware is not in MIDDLEWARE: Host headers are not checked "
@@ -27,7 +27,7 @@ def check_security_middleware(app_configs: Any = None) -> list[CheckMessage]:
                 "security.W034",
             )
         )
-    if not any(issubclass(cls, SecurityHeadersMiddleware) for cls in _classes(classes)):
+    if not any(issubclass(cls, SecurityHeadersMiddleware) for cls in classes):
         messages.append(
             Warning(
                 "SecurityHeadersMiddleware is not in MIDDLEWARE: responses go out without "
@@ -37,8 +37,3 @@ def check_security_middleware(app_configs: Any = None) -> list[CheckMessage]:
             )
         )
     return messages
-
-
-def _classes(candidates: list[Any]) -> list[type]:
-    """Return the entries that are classes (a MIDDLEWARE entry may be a factory function)."""
-    return [cls for cls in candidates if isinstance(cls, type)]

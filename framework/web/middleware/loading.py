@@ -53,19 +53,21 @@ def build_middleware(entries: Iterable[Any], settings: Any) -> list[Middleware]:
     return stack
 
 
-def middleware_classes(entries: Iterable[Any]) -> list[Any]:
+def middleware_classes(entries: Iterable[Any]) -> list[type]:
     """Return the class of each MIDDLEWARE entry, in order (for system checks).
 
-    Entries that do not import are left out: building the app reports them.
+    Entries that do not import are left out (building the app reports them), and so are
+    factory functions: checks ask "is this kind of middleware installed", a class question.
     """
-    classes: list[Any] = []
+    classes: list[type] = []
     for entry in entries:
         if isinstance(entry, Middleware):
-            classes.append(entry.cls)
-            continue
-        try:
-            cls, _ = _resolve(entry)
-        except ImproperlyConfigured:
-            continue
-        classes.append(cls)
+            cls: Any = entry.cls
+        else:
+            try:
+                cls, _ = _resolve(entry)
+            except ImproperlyConfigured:
+                continue
+        if isinstance(cls, type):
+            classes.append(cls)
     return classes
