@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
@@ -129,7 +130,11 @@ def echo(folder: Path, code: str, **env: str) -> subprocess.CompletedProcess[str
 
 
 def copy_project(project: Path, tmp_path: Path) -> Path:
-    """Return a copy of the shared project, for a test that changes it."""
+    """Return a copy of the shared project, for a test that changes it.
+
+    Every connection to the shared database is closed by then (``closing``), so it has no
+    write-ahead log left that could vanish mid-copy.
+    """
     target = tmp_path / "mysite"
     shutil.copytree(project, target, ignore=shutil.ignore_patterns("__pycache__"))
     return target
@@ -174,7 +179,7 @@ def test_the_models_migrate(project: Project) -> None:
     assert created and created[1] == created[2], project.migrate
     assert "- create table 'blog_post'" in project.migrate
     assert f"Applied blog {created[1]} posts" in project.upgrade
-    with sqlite3.connect(project.path / "db.sqlite3") as connection:
+    with closing(sqlite3.connect(project.path / "db.sqlite3")) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(blog_post)")]
     assert columns == ["id", "title"]
 
@@ -344,11 +349,12 @@ def test_a_data_migration(project: Project, tmp_path: Path) -> None:
     ok(manage(site, "db-migrate", "-m", "slugs"))
     ok(manage(site, "db-upgrade"))
     database = site / "db.sqlite3"
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         connection.execute("DELETE FROM blog_post")
         connection.executemany(
             "INSERT INTO blog_post (title) VALUES (?)", [("Hello World",), ("Second Post",)]
         )
+        connection.commit()
 
     created = ok(manage(site, "db-migrate", "blog", "--empty", "-m", "fill slugs"))
     match = re.search(r"Created (blog/migrations/(\w+)_fill_slugs\.py) \(blog (\w+)\)", created)
@@ -358,11 +364,11 @@ def test_a_data_migration(project: Project, tmp_path: Path) -> None:
     migration.write_text(f"{header}\n\n\n{example('migrations.md', 'data migration')}")
 
     ok(manage(site, "db-upgrade"))
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         rows = connection.execute("SELECT title, slug FROM blog_post ORDER BY id").fetchall()
     assert rows == [("Hello World", "hello-world"), ("Second Post", "second-post")]
 
     ok(manage(site, "db-downgrade", "blog@-1"))
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         rows = connection.execute("SELECT title, slug FROM blog_post ORDER BY id").fetchall()
     assert rows == [("Hello World", None), ("Second Post", None)]
