@@ -90,6 +90,11 @@ WEBSOCKET_CHECK_ORIGIN = True
 WEBSOCKET_ALLOWED_ORIGINS: list[str] = []
 #: Seconds of silence before a Server-Sent Events stream sends a keep-alive comment; 0 = never.
 SSE_KEEPALIVE = 15
+#: Where ``broadcast.publish`` sends messages: ``memory`` (this process only), ``redis``
+#: (LOCATION a URL; OPTIONS ``history`` keeps that many events per channel for
+#: ``Last-Event-ID``) or ``postgres`` (LISTEN/NOTIFY; OPTIONS ``database`` names the alias).
+#: OPTIONS ``max_queue``: events waiting for one subscriber before it is disconnected.
+BROADCAST: dict[str, object] = {"BACKEND": "memory"}
 
 # -- database -----------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
+from framework.web.broadcasting import Broadcast, BroadcastError, SlowSubscriberError, broadcast
 from framework.web.controllers import Controller, error_handler
 from framework.web.exceptions import HTTPException, abort
 from framework.web.limits import Limits
@@ -40,6 +41,8 @@ from framework.web.websockets import WebSocket, WebSocketDisconnect
 __all__ = [
     "App",
     "BackgroundRunner",
+    "Broadcast",
+    "BroadcastError",
     "Controller",
     "EndpointSpec",
     "EventSource",
@@ -56,12 +59,14 @@ __all__ = [
     "RouteDecl",
     "Router",
     "ServerSentEvent",
+    "SlowSubscriberError",
     "Session",
     "StreamingResponse",
     "Templates",
     "WebSocket",
     "WebSocketDisconnect",
     "abort",
+    "broadcast",
     "current_app",
     "delete",
     "endpoint_spec",
