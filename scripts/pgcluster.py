@@ -36,6 +36,24 @@ class Cluster:
     folder: Path
     bindir: Path
 
+    def restart(self) -> None:
+        """Stop the server at once (as in a crash) and start it again on the same port."""
+        _run_as_owner(
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-l",
+                str(self.folder / "server.log"),
+                "-m",
+                "immediate",
+                "-w",
+                "-t",
+                "60",
+                "restart",
+            ]
+        )
+
     def stop(self) -> None:
         """Stop the server at once and delete its files."""
         _run_as_owner(

@@ -33,7 +33,7 @@ from framework.web.routing import (
     websocket,
 )
 from framework.web.sessions import Session
-from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent
+from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent, last_event_id
 from framework.web.templates import Templates, render
 from framework.web.urls import url_for
 from framework.web.websockets import WebSocket, WebSocketDisconnect
@@ -59,8 +59,8 @@ __all__ = [
     "RouteDecl",
     "Router",
     "ServerSentEvent",
-    "SlowSubscriberError",
     "Session",
+    "SlowSubscriberError",
     "StreamingResponse",
     "Templates",
     "WebSocket",
@@ -74,6 +74,7 @@ __all__ = [
     "get",
     "get_asgi_application",
     "get_endpoint_spec",
+    "last_event_id",
     "patch",
     "post",
     "put",

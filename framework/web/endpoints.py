@@ -19,11 +19,13 @@ from starlette.responses import Response as StarletteResponse
 from starlette.types import Receive, Scope, Send
 
 from framework.web.background import BackgroundRunner
+from framework.web.broadcasting.errors import SlowSubscriberError
 from framework.web.limits import Limits, body_too_large, inspect_body_headers
 from framework.web.pipeline import Call
 from framework.web.requests import DB_SCOPE_KEY, ClientDisconnect, Request
 from framework.web.responses import to_response
 from framework.web.websockets import (
+    TRY_AGAIN_LATER,
     WebSocket,
     WebSocketDisconnect,
     WebSocketState,
@@ -151,6 +153,10 @@ class WebSocketEndpoint:
             await self.handler(websocket, **scope["path_params"])
         except WebSocketDisconnect:
             pass  # the client went away: nothing to report
+        except SlowSubscriberError as exc:  # logged by the broadcast when it dropped the socket
+            error = exc
+            if websocket.application_state == WebSocketState.CONNECTED:
+                await websocket.close(code=TRY_AGAIN_LATER, reason="Too slow to keep up.")
         except Exception as exc:
             error = exc
             logger.exception("WebSocket handler %s failed", _name(self.handler))

@@ -16,10 +16,11 @@ from framework.web.responses import json_default
 
 __all__ = ["GAP", "MESSAGE", "Event", "decode_message", "encode_message", "stream_position"]
 
+EventType = Literal["message", "gap"]
 #: The type of an ordinary event.
-MESSAGE = "message"
+MESSAGE: EventType = "message"
 #: The type of the event sent after a backend reconnect: messages may have been lost.
-GAP = "gap"
+GAP: EventType = "gap"
 
 _STREAM_ID = re.compile(r"(\d{1,20})-(\d{1,20})")
 
@@ -38,7 +39,7 @@ class Event:
     channel: str
     message: Any = None
     id: str | None = None
-    type: Literal["message", "gap"] = MESSAGE
+    type: EventType = MESSAGE
 
     @property
     def is_gap(self) -> bool:

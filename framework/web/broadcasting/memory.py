@@ -57,11 +57,12 @@ class MemoryBackend:
 
     async def unlisten(self, channel: str) -> None:
         """Stop receiving *channel*."""
+        assert self._hub is not None
         with _lock:
             channels = _namespaces.get(self.namespace, {})
             hubs = channels.get(channel)
             if hubs is not None:
-                hubs.discard(self._hub)  # type: ignore[arg-type]
+                hubs.discard(self._hub)
                 if not hubs:
                     del channels[channel]
 

@@ -155,13 +155,13 @@ class PostgresBackend:
         """Check the listening connection; reconnect and report a gap when it is lost."""
         assert self._hub is not None
         while True:
-            with contextlib.suppress(asyncio.TimeoutError):
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._lost.wait(), self.keepalive)
             if not self._lost.is_set():
                 try:
                     await asyncio.wait_for(self._listener.fetchval("SELECT 1"), self.keepalive)
                     continue
-                except (asyncio.TimeoutError, *self._errors()) as exc:
+                except self._errors() as exc:
                     logger.warning("Broadcast's PostgreSQL connection does not answer (%s)", exc)
             else:
                 logger.warning("Broadcast lost its PostgreSQL connection; reconnecting")
@@ -226,7 +226,7 @@ class PostgresBackend:
     @staticmethod
     def _errors() -> tuple[type[BaseException], ...]:
         asyncpg = _import_asyncpg()
-        return (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+        return (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
     def _failure(self, action: str, channel: str, exc: BaseException) -> BroadcastError:
         return BroadcastError(

@@ -204,9 +204,9 @@ class RedisBackend:
                 channel = key[prefix:].decode()
                 self._hub.deliver(channel, payload, event_id.decode() or None)
             elif kind == "subscribe":
-                waiter = self._confirmations.get(key)
-                if waiter is not None and not waiter.done():
-                    waiter.set_result(None)
+                confirmation = self._confirmations.get(key)
+                if confirmation is not None and not confirmation.done():
+                    confirmation.set_result(None)
 
     async def _reconnect(self) -> None:
         attempt = 0
@@ -276,7 +276,7 @@ class RedisBackend:
     @staticmethod
     def _errors() -> tuple[type[BaseException], ...]:
         redis = _import_redis()
-        return (OSError, asyncio.TimeoutError, redis.ConnectionError, redis.TimeoutError)
+        return (OSError, TimeoutError, redis.ConnectionError, redis.TimeoutError)
 
     def _failure(self, action: str, channel: str, exc: BaseException) -> BroadcastError:
         return BroadcastError(
