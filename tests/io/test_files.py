@@ -53,7 +53,7 @@ def upload_app(schema: Any, root: Path) -> App:
     @input(schema, location="form")
     async def upload(request, data):
         image = data.image if isinstance(data, BaseModel) else data["image"]
-        stored = await image.asave("covers", root=root)
+        stored = await image.asave(to="covers", root=root)
         return {
             "stored": stored,
             "name": image.filename,
@@ -136,7 +136,7 @@ def test_a_folder_outside_the_media_root_is_refused(to: str, tmp_path: Path) -> 
 
     file = File(UploadFile(file=open(os.devnull, "rb"), filename="a.txt"))  # noqa: SIM115
     with pytest.raises(ValueError, match="Cannot save into"):
-        file.save(to, root=tmp_path)
+        file.save(to=to, root=tmp_path)
     file.file.close()
     assert list(tmp_path.iterdir()) == []
 
@@ -149,7 +149,7 @@ def test_a_symlink_out_of_the_media_root_is_refused(tmp_path: Path) -> None:
     (root / "escape").symlink_to(tmp_path)
     file = File(UploadFile(file=open(os.devnull, "rb"), filename="a.txt"))  # noqa: SIM115
     with pytest.raises(ValueError) as caught:
-        file.save("escape", root=root)
+        file.save(to="escape", root=root)
     file.file.close()
     assert str(caught.value) == "Cannot save into 'escape': it resolves outside the media root."
 

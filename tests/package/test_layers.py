@@ -24,6 +24,7 @@ RANKS = {
     "apps": 2,
     "db": 3,
     "web": 3,
+    "files": 3,
     "io": 4,
     "openapi": 5,
     "migrations": 5,

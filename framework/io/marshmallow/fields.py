@@ -39,9 +39,12 @@ class FileField(fields.Field):
         *,
         max_size: int | None = None,
         allowed_extensions: Collection[str] | None = None,
+        storage: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        #: The STORAGES alias ``await file.asave()`` uses (None: ``"default"``).
+        self.storage = storage
         #: Largest accepted size in bytes; None accepts any size.
         self.max_size = max_size
         #: Accepted extensions without dots; None accepts any.
@@ -66,7 +69,7 @@ class FileField(fields.Field):
         upload = as_upload(value)
         if upload is None:
             raise self.make_error("file")
-        file = File(upload)
+        file = File(upload, storage=self.storage)
         for name in self.active_file_validators:
             getattr(self, name)(file)
         return file

@@ -41,6 +41,8 @@ class FileField(File):
     max_size: ClassVar[int | None] = None
     #: Accepted extensions, without dots (``{"png", "jpg"}``); None accepts any.
     allowed_extensions: ClassVar[Collection[str] | None] = None
+    #: The STORAGES alias ``await file.asave()`` uses (None: ``"default"``).
+    storage: ClassVar[str | None] = None
     #: Names of the classmethods that check a file, in order; each raises ``ValueError``.
     file_validators: ClassVar[list[str]] = ["validate_size", "validate_extension"]
 
@@ -86,7 +88,7 @@ class FileField(File):
                 "file_type",
                 "Expected an uploaded file (a multipart/form-data part with a filename)",
             )
-        file = cls(upload)
+        file = cls(upload, storage=cls.storage)
         for name in cls.file_validators:
             getattr(cls, name)(file)
         return file
