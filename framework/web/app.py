@@ -33,6 +33,7 @@ from framework.web.assembly import BuildContext, RouteSource, build_routes
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
+from framework.web.manifest import load_manifest
 from framework.web.middleware.loading import build_middleware
 from framework.web.pipeline import ensure_async
 from framework.web.routes import Dispatcher, describe_routes, reverse
@@ -88,6 +89,7 @@ class App(Starlette):
             url_for=self.url_for,
             static_prefix=self.settings.STATIC_URL,
             auto_reload=self.debug,
+            static_names=self._static_manifest,
         )
         self._extra_routes = list(routes or [])
         self._middleware_entries = middleware
@@ -174,6 +176,12 @@ class App(Starlette):
         if not self.debug and self.settings.STATIC_ROOT:
             return [Path(self.settings.STATIC_ROOT)]
         return static_source_dirs(self.settings)
+
+    def _static_manifest(self) -> Mapping[str, str]:
+        """Return the hashed static names in force: STATIC_ROOT's manifest, unless DEBUG."""
+        if self.debug or not self.settings.STATIC_ROOT:
+            return {}
+        return load_manifest(Path(self.settings.BASE_DIR or ".") / self.settings.STATIC_ROOT)
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[Any]:
