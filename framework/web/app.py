@@ -120,6 +120,9 @@ class App(Starlette):
         if static_dirs:
             prefix = "/" + self.settings.STATIC_URL.strip("/")
             routes.append(Mount(prefix, app=StaticFiles(static_dirs), name="static"))
+        media = self._media_mount()
+        if media is not None:
+            routes.append(media)
         self.dispatcher.routes = routes
         self.dispatcher.fallback = self._fallback
         self._built = True
@@ -176,6 +179,21 @@ class App(Starlette):
         if not self.debug and self.settings.STATIC_ROOT:
             return [Path(self.settings.STATIC_ROOT)]
         return static_source_dirs(self.settings)
+
+    def _media_mount(self) -> Mount | None:
+        """Serve the default filesystem storage at MEDIA_URL in DEBUG (static files' rules)."""
+        media_url = "/" + str(self.settings.MEDIA_URL or "").strip("/")
+        if not self.debug or media_url == "/" or self.settings.SERVE_STATIC is False:
+            return None
+        from framework.files import FileSystemStorage, storages
+
+        try:
+            storage = storages["default"]
+        except Exception:  # a bad STORAGES is reported by the system checks
+            return None
+        if not isinstance(storage, FileSystemStorage):
+            return None
+        return Mount(media_url, app=StaticFiles([storage.location]), name="media")
 
     def _static_manifest(self) -> Mapping[str, str]:
         """Return the hashed static names in force: STATIC_ROOT's manifest, unless DEBUG."""
