@@ -6,10 +6,11 @@ backoff, subscribes again and sends every local subscriber a ``gap`` event: what
 published meanwhile is lost, delivery is at-most-once.
 
 With ``OPTIONS={"history": N}`` each message is also appended to a Redis stream of the
-channel (capped near N entries, expiring after ``history_ttl`` seconds without messages) in
+channel (capped near N entries: Redis trims whole blocks of about 100, expiring after ``history_ttl`` seconds without messages) in
 the same atomic step that publishes it, and the stream id becomes the event's ``id``.
 A subscriber that comes back with ``last_event_id`` gets what it missed first; if some of it
-was trimmed away (or the stream is gone) it gets a ``gap`` before the replay.
+was trimmed away (or the stream is gone) it gets a ``gap`` before the replay. Redis 7 or
+later is needed for history (``XINFO STREAM`` reports what was trimmed).
 """
 
 from __future__ import annotations
@@ -54,6 +55,21 @@ def _display(url: str) -> str:
     if not at or ":" not in credentials:
         return url
     return f"{scheme}{sep}{credentials.split(':', 1)[0]}:***@{host}"
+
+
+def _lost_after(info: dict[str, Any], position: tuple[int, int]) -> bool:
+    """Return whether the stream (XINFO STREAM *info*) dropped entries after *position*.
+
+    Trimming removes the oldest entries: some after *position* are gone when the stream has
+    lost any entries and its oldest remaining one is newer than *position*.
+    """
+    trimmed = int(info.get("entries-added") or 0) > int(info.get("length") or 0)
+    first = info.get("first-entry")
+    first_id = first[0] if first else None
+    if isinstance(first_id, bytes):
+        first_id = first_id.decode()
+    oldest = stream_position(first_id)
+    return trimmed and (oldest is None or oldest > position)
 
 
 class RedisBackend:
@@ -255,9 +271,7 @@ class RedisBackend:
             Event(channel, decode_message(fields[b"m"]), entry_id.decode())
             for entry_id, fields in entries
         ]
-        trimmed = stream_position(info.get("max-deleted-entry-id")) if info else None
-        complete = info is not None and (trimmed is None or trimmed <= position)
-        return events, complete
+        return events, info is not None and not _lost_after(info, position)
 
     async def _stream_info(self, key: bytes) -> dict[str, Any] | None:
         redis = _import_redis()
