@@ -68,13 +68,16 @@ async def next_event(events: Any) -> Event:
 
 async def test_subscribers_receive_what_is_published_once_subscribed(hub: Broadcast) -> None:
     await hub.publish("room:1", {"text": "before anyone listens"})
-    async with hub.subscribe("room:1") as first, hub.subscribe("room:1") as second:
-        async with hub.subscribe("room:2") as other:
-            await hub.publish("room:1", {"text": "hi", "n": [1, 2]})
-            await hub.publish("room:2", "elsewhere")
-            assert await next_event(first) == Event("room:1", {"text": "hi", "n": [1, 2]})
-            assert (await next_event(second)).message == {"text": "hi", "n": [1, 2]}
-            assert (await next_event(other)).message == "elsewhere"
+    async with (
+        hub.subscribe("room:1") as first,
+        hub.subscribe("room:1") as second,
+        hub.subscribe("room:2") as other,
+    ):
+        await hub.publish("room:1", {"text": "hi", "n": [1, 2]})
+        await hub.publish("room:2", "elsewhere")
+        assert await next_event(first) == Event("room:1", {"text": "hi", "n": [1, 2]})
+        assert (await next_event(second)).message == {"text": "hi", "n": [1, 2]}
+        assert (await next_event(other)).message == "elsewhere"
 
 
 async def test_a_slow_subscriber_is_dropped_while_others_keep_receiving(

@@ -6,8 +6,9 @@ backoff, subscribes again and sends every local subscriber a ``gap`` event: what
 published meanwhile is lost, delivery is at-most-once.
 
 With ``OPTIONS={"history": N}`` each message is also appended to a Redis stream of the
-channel (capped near N entries: Redis trims whole blocks of about 100, expiring after ``history_ttl`` seconds without messages) in
-the same atomic step that publishes it, and the stream id becomes the event's ``id``.
+channel in the same atomic step that publishes it, and the stream id becomes the event's
+``id``. The stream keeps about N entries (Redis trims whole blocks of about 100) and expires
+after ``history_ttl`` seconds without messages.
 A subscriber that comes back with ``last_event_id`` gets what it missed first; if some of it
 was trimmed away (or the stream is gone) it gets a ``gap`` before the replay. Redis 7 or
 later is needed for history (``XINFO STREAM`` reports what was trimmed).
