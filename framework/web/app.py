@@ -185,10 +185,12 @@ class App(Starlette):
         media_url = "/" + str(self.settings.MEDIA_URL or "").strip("/")
         if not self.debug or media_url == "/" or self.settings.SERVE_STATIC is False:
             return None
-        from framework.files import FileSystemStorage, storages
+        from framework.files import FileSystemStorage
+        from framework.files.registry import create_storage
 
         try:
-            storage = storages["default"]
+            entry = self.settings.STORAGES["default"]
+            storage = create_storage("default", entry, self.settings)
         except Exception:  # a bad STORAGES is reported by the system checks
             return None
         if not isinstance(storage, FileSystemStorage):

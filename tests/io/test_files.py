@@ -319,3 +319,75 @@ def test_a_validator_name_without_a_method_is_refused() -> None:
 def test_allowed_extensions_must_not_be_a_string() -> None:
     with pytest.raises(TypeError, match="allowed_extensions must be a collection"):
         MarshmallowFileField(allowed_extensions="png")
+
+
+# -- storages: chosen paths, the field's storage, media in DEBUG --------------------------------
+
+
+class Archived(FileField):
+    storage = "archive"
+
+
+class ArchivedModel(BaseModel):
+    document: Archived
+
+
+class ArchivedSchema(Schema):
+    document = MarshmallowFileField(required=True, storage="archive")
+
+
+@pytest.mark.parametrize("schema", [ArchivedModel, ArchivedSchema], ids=["pydantic", "marshmallow"])
+def test_a_file_saves_to_a_chosen_path_in_its_fields_storage(schema: Any, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    storages = {
+        "default": {"BACKEND": "filesystem", "OPTIONS": {"location": str(tmp_path / "media")}},
+        "archive": {"BACKEND": "filesystem", "OPTIONS": {"location": str(archive)}},
+    }
+    with settings.override(STORAGES=storages):
+        app = App()
+
+        @app.post("/documents")
+        @input(schema, location="form")
+        async def upload(request, data):
+            document = data.document if isinstance(data, BaseModel) else data["document"]
+            return [
+                await document.asave(document.filename),  # as Dyne's users write it
+                await document.asave(document.filename),
+            ]
+
+        with TestClient(app) as client:
+            response = client.post("/documents", files={"document": ("cv.txt", b"me")})
+    first, second = response.json()
+    assert first == "cv.txt" and second.startswith("cv_") and second.endswith(".txt")
+    assert sorted(path.name for path in archive.iterdir()) == sorted([first, second])
+    assert not (tmp_path / "media").exists()
+
+
+async def test_a_chosen_path_is_checked(tmp_path: Path) -> None:
+    from starlette.datastructures import UploadFile
+
+    file = File(UploadFile(file=open(os.devnull, "rb"), filename="a.txt"))  # noqa: SIM115
+    with pytest.raises(ValueError, match="Cannot store a file as '../escape.txt'"):
+        await file.asave("../escape.txt", root=tmp_path)
+    with pytest.raises(ValueError, match="Cannot store a file as '/abs.txt'"):
+        file.save("/abs.txt", root=tmp_path)
+    assert await file.asave("in/place.txt", root=tmp_path) == "in/place.txt"
+    file.file.close()
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.txt")] == ["in/place.txt"]
+
+
+def test_media_is_served_in_debug_with_the_static_rules(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    (media / "avatars").mkdir(parents=True)
+    (media / "avatars" / "ann.png").write_bytes(b"png")
+    (tmp_path / "secret.txt").write_text("secret")
+    with settings.override(DEBUG=True, BASE_DIR=tmp_path, ALLOWED_HOSTS=["testserver"]):
+        debug = App()
+    with settings.override(BASE_DIR=tmp_path, ALLOWED_HOSTS=["testserver"]):
+        production = App()
+    with TestClient(debug) as client:
+        assert client.get("/media/avatars/ann.png").content == b"png"
+        for path in ["/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/avatars/"]:
+            assert client.get(path).status_code == 404, path
+    with TestClient(production) as client:
+        assert client.get("/media/avatars/ann.png").status_code == 404
