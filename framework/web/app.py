@@ -177,7 +177,8 @@ class App(Starlette):
         if serve is False or (serve is None and not self.debug):
             return []
         if not self.debug and self.settings.STATIC_ROOT:
-            return [Path(self.settings.STATIC_ROOT)]
+            # Relative to BASE_DIR, as collectstatic writes it.
+            return [Path(self.settings.BASE_DIR or ".") / self.settings.STATIC_ROOT]
         return static_source_dirs(self.settings)
 
     def _media_mount(self) -> Mount | None:

@@ -202,9 +202,9 @@ def test_local_storage_is_named_by_check_deploy_when_scaled_out(
 
 def test_a_missing_client_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "obstore", None)
-    with settings.override(STORAGES={"default": {"BACKEND": "s3", "OPTIONS": {"bucket": "b"}}}):
-        with pytest.raises(MissingDependencyError) as caught:
-            storages["default"]
+    s3 = {"default": {"BACKEND": "s3", "OPTIONS": {"bucket": "b"}}}
+    with settings.override(STORAGES=s3), pytest.raises(MissingDependencyError) as caught:
+        storages["default"]
     assert str(caught.value) == (
         "'obstore' is required for the s3 file storage but is not installed: "
         'pip install "framework[s3]"'
