@@ -197,7 +197,7 @@ def report(results: dict[str, float], subscribers: int, messages: int, rounds: i
         f"one more client, median of {rounds} rounds; date {time.strftime('%Y-%m-%d')}, "
         f"{platform.machine()}, {os.cpu_count()} cores (server on core 0, clients on core 1). "
         "Messages per second until every subscriber has every message; deliveries per second "
-        f"are {subscribers}× that. Ratio to the hand-written Starlette chat (one process, no "
+        f"are that times {subscribers}. Ratio to the hand-written Starlette chat (one process, no "
         "broadcast layer, so it cannot cross processes).",
         "",
         "| server | messages/s | deliveries/s | ratio to raw |",
