@@ -5,8 +5,8 @@ from __future__ import annotations
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
-from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.exceptions import HTTPException, abort
+from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.limits import Limits
 from framework.web.pipeline import (
     EndpointSpec,

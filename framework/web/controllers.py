@@ -97,9 +97,7 @@ class Controller:
         for klass in reversed(cls.__mro__):
             for name, value in vars(klass).items():
                 declared = [
-                    d
-                    for d in declarations_of(value, klass.__module__)
-                    if d.kind == "error_handler"
+                    d for d in declarations_of(value, klass.__module__) if d.kind == "error_handler"
                 ]
                 if declared:
                     found[name] = declared

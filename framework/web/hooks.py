@@ -66,8 +66,8 @@ class Declaration:
         """Return how the source spells it: ``@error_handler(404) on blog.errors.missing``."""
         keys = ", ".join(k.__name__ if isinstance(k, type) else str(k) for k in self.keys)
         call = f"({keys})" if self.kind == "error_handler" else ""
-        target = f"{getattr(self.func, '__module__', '?')}.{getattr(self.func, '__qualname__', '?')}"
-        return f"@{self.kind}{call} on {target}"
+        module = getattr(self.func, "__module__", "?")
+        return f"@{self.kind}{call} on {module}.{getattr(self.func, '__qualname__', '?')}"
 
 
 def _declare(kind: str, func: F, keys: tuple[Any, ...] = ()) -> F:
@@ -129,19 +129,18 @@ def declarations_of(value: Any, module: str) -> list[Declaration]:
     return here or found
 
 
-def unregistered_declarations(
-    packages: Iterable[str], registered: set[int]
-) -> list[Declaration]:
+def unregistered_declarations(packages: Iterable[str], registered: set[int]) -> list[Declaration]:
     """Return declarations made inside *packages* whose function no discovery registered.
 
     *registered* holds the ``id`` of each registered declaration.
     """
     roots = tuple(packages)
+    inside = tuple(root + "." for root in roots)
     return [
         declaration
         for declaration in _MADE
         if id(declaration) not in registered
-        and any(declaration.module == root or declaration.module.startswith(root + ".") for root in roots)
+        and (declaration.module in roots or declaration.module.startswith(inside))
     ]
 
 

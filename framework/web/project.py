@@ -19,8 +19,8 @@ from starlette.routing import Route
 from framework.web.app import App
 from framework.web.assembly import RouteSource
 from framework.web.controllers import ModuleContents, discover
-from framework.web.hooks import refuse_unregistered, unregistered_declarations
 from framework.web.errors import ErrorHandlers
+from framework.web.hooks import refuse_unregistered, unregistered_declarations
 from framework.web.responses import HTMLResponse
 
 __all__ = ["app_sources", "get_asgi_application", "root_controllers_module"]
