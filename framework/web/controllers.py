@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any, ClassVar
 
+from framework.exceptions import ImproperlyConfigured
 from framework.web.hooks import Declaration, declarations_of, error_handler
 from framework.web.pipeline import EndpointSpec, RouteDecl, get_endpoint_spec
 from framework.web.routing import Router, check_path
@@ -166,7 +167,25 @@ def discover(module: ModuleType, package: str) -> ModuleContents:
         else:
             for declaration in declarations_of(value, module.__name__):
                 found.add(declaration, value)
+    _refuse_loose_routes(module, found)
     return found
+
+
+def _refuse_loose_routes(module: ModuleType, found: ModuleContents) -> None:
+    """Refuse a module-level function with a route decorator that no Router serves."""
+    served = {id(func) for router in found.routers for func, _ in router.entries}
+    for name, value in vars(module).items():
+        spec = get_endpoint_spec(value) if inspect.isfunction(value) else None
+        if spec is None or not spec.routes or id(value) in served:
+            continue
+        if getattr(value, "__module__", None) != module.__name__:
+            continue  # imported from elsewhere: served (or refused) where it is declared
+        decl = spec.routes[0]
+        raise ImproperlyConfigured(
+            f"{module.__name__}.{name} is declared as a route ({decl.kind} {decl.path!r}) but "
+            "no Router or Controller serves it: use @router.get(...) on a module-level "
+            "Router, or make it a Controller method."
+        )
 
 
 def _handler_class(cls: type, found: ModuleContents) -> None:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -110,6 +111,8 @@ class HandlerDecorator:
     on_class: bool = True
     #: Why it cannot apply elsewhere (ends the build error).
     why_not: str = ""
+    #: The module that registered it (the framework's own start with ``framework.``).
+    module: str = ""
 
     def check_target(self, target: Any) -> None:
         """Refuse *target* if it is a class and this decorator applies to one handler only."""
@@ -153,7 +156,8 @@ def handler_decorator(
     unknown = chosen - set(ROUTE_KINDS)
     if unknown:
         raise ValueError(f"Unknown route kinds {sorted(unknown)}; known: {list(ROUTE_KINDS)}.")
-    decorator = HandlerDecorator(name, chosen, on_class, why_not)
+    module = str(sys._getframe(1).f_globals.get("__name__", ""))  # who registers it
+    decorator = HandlerDecorator(name, chosen, on_class, why_not, module)
     existing = _DECORATORS.setdefault(name, decorator)
     if existing is not decorator and (existing.kinds, existing.on_class) != (chosen, on_class):
         raise ValueError(f"Two handler decorators are registered as {name!r}.")
