@@ -20,8 +20,10 @@ In an app's ``controllers.py`` they apply to that app's routes (error handlers a
 unknown paths under its ``url_prefix``); in the project's ``controllers.py`` (the
 ROOT_CONTROLLERS module) to every route. A function counts where the decorator is applied,
 or where it is imported: ``error_handler(409)(shared.conflict)`` in a controllers module
-registers a function defined elsewhere. A declaration made in a module that no controllers
-module includes is refused when the project is built — never silently dropped.
+registers a function defined elsewhere (for that module only); a function decorated where
+it is defined counts in every controllers module that imports it. A declaration made in a
+module that no controllers module includes is refused when the project is built — never
+silently dropped.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Declaration:
     func: Callable[..., Any]
     #: The module in which the decorator was applied.
     module: str
+    #: The module that defines the function (where it was when decorated).
+    defined_in: str
     #: Status codes and exception classes (error handlers only).
     keys: tuple[int | type[BaseException], ...] = ()
 
@@ -76,7 +80,7 @@ def _declare(kind: str, func: F, keys: tuple[Any, ...] = ()) -> F:
     # The caller's caller is the module whose code applies the decorator (not the function's
     # own module: a function imported from elsewhere is declared where it is decorated).
     module = str(sys._getframe(2).f_globals.get("__name__", ""))
-    declaration = Declaration(kind, func, module, keys)
+    declaration = Declaration(kind, func, module, str(getattr(func, "__module__", "")), keys)
     target = func.__func__ if isinstance(func, MethodType | staticmethod | classmethod) else func
     existing = target.__dict__.get(_ATTRIBUTE)
     if existing is None:
@@ -116,17 +120,20 @@ def after_request(func: F) -> F:
 def declarations_of(value: Any, module: str) -> list[Declaration]:
     """Return the declarations on *value* that count in *module*.
 
-    Those applied in *module* itself; for a function decorated elsewhere and imported, all
-    of its declarations.
+    Those applied in *module* itself, and those applied where the function is defined (a
+    handler decorated in ``errors.py`` counts in every controllers module that imports it).
+    A function decorated in another controllers module is that module's handler only.
     """
     target = value.__func__ if isinstance(value, MethodType | staticmethod | classmethod) else value
     try:  # not getattr(): a module may hold proxies whose __getattr__ must not run here
         namespace = object.__getattribute__(target, "__dict__")
     except AttributeError:
         return []
-    found: list[Declaration] = list(namespace.get(_ATTRIBUTE, ()))
-    here = [declaration for declaration in found if declaration.module == module]
-    return here or found
+    return [
+        declaration
+        for declaration in namespace.get(_ATTRIBUTE, ())
+        if declaration.module in (module, declaration.defined_in)
+    ]
 
 
 def unregistered_declarations(packages: Iterable[str], registered: set[int]) -> list[Declaration]:

@@ -24,12 +24,11 @@ from framework.web import (
     Request,
     after_request,
     before_request,
-    error_handler,
     get_asgi_application,
 )
 from framework.web.controllers import discover
 from framework.web.project import root_controllers_module
-from tests.fixtures.hookproject.errors import OutOfStock, conflict
+from tests.fixtures.hookproject.errors import conflict
 
 
 def load(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
@@ -48,9 +47,17 @@ def hookproject(monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
 
 def test_a_handler_applied_to_an_imported_function_is_registered() -> None:
     module = types.ModuleType("shop.controllers")
-    module.conflict = error_handler(OutOfStock)(conflict)  # type: ignore[attr-defined]
+    source = (
+        "from framework.web import error_handler\n"
+        "from tests.fixtures.hookproject.errors import OutOfStock, conflict\n"
+        "error_handler(LookupError)(conflict)\n"
+    )
+    exec(compile(source, "shop/controllers.py", "exec"), module.__dict__)  # applied *there*
     found = discover(module, "shop")
-    assert found.error_handlers == [(OutOfStock, conflict)]
+    assert found.error_handlers == [(LookupError, conflict)]  # not the orders app's OutOfStock
+    elsewhere = types.ModuleType("other.controllers")
+    elsewhere.conflict = conflict  # type: ignore[attr-defined]
+    assert discover(elsewhere, "other").error_handlers == []  # merely imported: not declared
 
 
 def test_an_imported_app_handler_answers_the_apps_routes(hookproject: App) -> None:
