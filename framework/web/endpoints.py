@@ -36,7 +36,8 @@ __all__ = ["AfterHook", "BeforeHook", "HTTPEndpoint", "WebSocketEndpoint"]
 
 logger = logging.getLogger("framework.web")
 
-BeforeHook = Callable[[Request], Awaitable[Any]]
+#: A before hook gets the Request, or the WebSocket of a handshake.
+BeforeHook = Callable[[Request | WebSocket], Awaitable[Any]]
 AfterHook = Callable[[Request, StarletteResponse], Awaitable[Any]]
 
 
