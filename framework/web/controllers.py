@@ -198,7 +198,13 @@ def _handler_class(cls: type, found: ModuleContents) -> None:
     ]
     if not methods:
         return
-    instance = cls()
+    try:
+        instance = cls()
+    except TypeError as exc:
+        raise ImproperlyConfigured(
+            f"{cls.__module__}.{cls.__qualname__} has @error_handler methods, so it is created "
+            f"once with no arguments; it could not be: {exc}."
+        ) from exc
     for name, declaration in methods:
         found.add(declaration, getattr(instance, name))
 

@@ -170,3 +170,23 @@ def test_module_hooks_are_plain_functions_until_discovered() -> None:
     assert after_request(hook) is hook
     with pytest.raises(TypeError):
         before_request("not a function")  # type: ignore[arg-type]
+
+
+def test_an_exception_handler_class_needing_arguments_is_refused() -> None:
+    module = types.ModuleType("shop.controllers")
+    source = (
+        "from framework.web import error_handler\n"
+        "class Handlers:\n"
+        "    def __init__(self, prefix):\n"
+        "        self.prefix = prefix\n"
+        "    @error_handler(ValueError)\n"
+        "    async def bad_value(self, request, exc):\n"
+        "        return None\n"
+    )
+    exec(compile(source, "shop/controllers.py", "exec"), module.__dict__)
+    with pytest.raises(ImproperlyConfigured) as refused:
+        discover(module, "shop")
+    assert str(refused.value).startswith(
+        "shop.controllers.Handlers has @error_handler methods, so it is created once with no "
+        "arguments; it could not be: "
+    )
