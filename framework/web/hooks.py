@@ -42,6 +42,7 @@ __all__ = [
     "before_request",
     "declarations_of",
     "error_handler",
+    "refuse_unregistered",
     "unregistered_declarations",
 ]
 
