@@ -392,3 +392,49 @@ def test_media_is_served_in_debug_with_the_static_rules(tmp_path: Path) -> None:
             assert client.get(path).status_code == 404, path
     with TestClient(production) as client:
         assert client.get("/media/avatars/ann.png").status_code == 404
+
+
+class SafeName(FileField):
+    file_validators = [*FileField.file_validators, "validate_filename"]
+
+
+class Sanitized(FileField):
+    sanitize_filename = True
+
+
+class StrictFileField(MarshmallowFileField):
+    file_validators = [*MarshmallowFileField.file_validators, "validate_filename"]
+
+
+class SafeNameSchema(Schema):
+    strict = StrictFileField(required=True)
+    clean = MarshmallowFileField(required=True, sanitize_filename=True)
+
+
+def test_filenames_are_validated_or_sanitized_on_request(tmp_path: Path) -> None:
+    class Strict(BaseModel):
+        strict: SafeName
+        clean: Sanitized
+
+    app = App()
+
+    @app.post("/pydantic")
+    @input(Strict, location="form")
+    async def with_pydantic(request, data):
+        return [data.strict.filename, data.clean.filename]
+
+    @app.post("/marshmallow")
+    @input(SafeNameSchema, location="form")
+    async def with_marshmallow(request, data):
+        return [data["strict"].filename, data["clean"].filename]
+
+    with TestClient(app) as client:
+        for path in ["/pydantic", "/marshmallow"]:
+            good = {"strict": ("cv.pdf", b"x"), "clean": ("../../Café Menu.PDF", b"x")}
+            assert client.post(path, files=good).json() == ["cv.pdf", "Cafe_Menu.PDF"], path
+            bad = {"strict": ("../cv.pdf", b"x"), "clean": ("a.txt", b"x")}
+            refused = client.post(path, files=bad)
+            assert refused.status_code == 422, path
+            error = refused.json()["errors"][0]
+            assert error["loc"] == ["body", "strict"]
+            assert error["msg"].startswith("The filename '../cv.pdf' is not safe")
