@@ -60,17 +60,15 @@ def test_hashed_name_keeps_the_folder_and_extension() -> None:
     assert hashed_name(".env", "0123456789abcdef") == ".env.0123456789ab"
 
 
-def test_templates_resolve_hashed_names_and_hashed_files_are_immutable(tmp_path: Path) -> None:
-    source = sources(tmp_path)
-    root = tmp_path / "static"
-    hashed = collect_static([source], root, manifest=True).hashed["css/app.css"]
-    (tmp_path / "page.html").write_text("{{ static('css/app.css') }} {{ static('new.css') }}")
+def page_app(tmp_path: Path, template: str, **overrides: object) -> App:
+    """Return an app serving *template* at /page, with STATIC_ROOT = tmp_path/static."""
+    (tmp_path / "page.html").write_text(template)
     with settings.override(
         BASE_DIR=tmp_path,
         STATIC_ROOT="static",
-        SERVE_STATIC=True,
         TEMPLATES_DIRS=["."],
         ALLOWED_HOSTS=["testserver"],
+        **overrides,
     ):
         app = App()
 
@@ -78,7 +76,14 @@ def test_templates_resolve_hashed_names_and_hashed_files_are_immutable(tmp_path:
     async def page(request):
         return render(request, "page.html")
 
-    with TestClient(app) as client:
+    return app
+
+
+def test_templates_resolve_hashed_names_and_hashed_files_are_immutable(tmp_path: Path) -> None:
+    source = sources(tmp_path)
+    hashed = collect_static([source], tmp_path / "static", manifest=True).hashed["css/app.css"]
+    template = "{{ static('css/app.css') }} {{ static('new.css') }}"
+    with TestClient(page_app(tmp_path, template, SERVE_STATIC=True)) as client:
         assert client.get("/page").text == f"/static/{hashed} /static/new.css"
         immutable = client.get(f"/static/{hashed}")
         plain = client.get("/static/css/app.css")
@@ -89,21 +94,7 @@ def test_templates_resolve_hashed_names_and_hashed_files_are_immutable(tmp_path:
 
 def test_debug_uses_the_source_names(tmp_path: Path) -> None:
     collect_static([sources(tmp_path)], tmp_path / "static", manifest=True)
-    (tmp_path / "page.html").write_text("{{ static('css/app.css') }}")
-    with settings.override(
-        DEBUG=True,
-        BASE_DIR=tmp_path,
-        STATIC_ROOT="static",
-        TEMPLATES_DIRS=["."],
-        ALLOWED_HOSTS=["testserver"],
-    ):
-        app = App()
-
-    @app.get("/page")
-    async def page(request):
-        return render(request, "page.html")
-
-    with TestClient(app) as client:
+    with TestClient(page_app(tmp_path, "{{ static('css/app.css') }}", DEBUG=True)) as client:
         assert client.get("/page").text == "/static/css/app.css"
 
 

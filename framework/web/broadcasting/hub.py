@@ -16,15 +16,34 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Protocol
 
-from framework.web.broadcasting.errors import SlowSubscriberError
+from framework.web.broadcasting.errors import BroadcastError, SlowSubscriberError
 from framework.web.broadcasting.events import GAP, Event, decode_message, stream_position
 
-__all__ = ["BroadcastBackend", "Hub", "Subscription"]
+__all__ = ["BroadcastBackend", "Hub", "Subscription", "reconnect"]
 
 logger = logging.getLogger("framework.web.broadcast")
+
+#: Seconds to wait before each reconnection attempt (the last one repeats).
+RECONNECT_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+
+
+async def reconnect(connect: Callable[[], Awaitable[None]], server: str) -> None:
+    """Call *connect* with backoff until it succeeds; log the first failures and success."""
+    attempt = 0
+    while True:
+        await asyncio.sleep(RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)])
+        attempt += 1
+        try:
+            await connect()
+        except BroadcastError as exc:
+            if attempt == 1 or attempt % 30 == 0:
+                logger.warning("Broadcast cannot reach %s yet: %s", server, exc)
+            continue
+        logger.warning("Broadcast reconnected to %s", server)
+        return
 
 
 class BroadcastBackend(Protocol):

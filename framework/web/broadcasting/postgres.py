@@ -23,7 +23,7 @@ from typing import Any
 from framework.exceptions import ImproperlyConfigured, MissingDependencyError
 from framework.web.broadcasting.errors import BroadcastError
 from framework.web.broadcasting.events import Event
-from framework.web.broadcasting.hub import Hub
+from framework.web.broadcasting.hub import Hub, reconnect
 
 __all__ = ["MAX_PAYLOAD_BYTES", "PostgresBackend"]
 
@@ -31,7 +31,6 @@ logger = logging.getLogger("framework.web.broadcast")
 
 #: NOTIFY payloads must be shorter than 8000 bytes.
 MAX_PAYLOAD_BYTES = 7999
-_RECONNECT_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 
 
 def _import_asyncpg() -> Any:
@@ -168,22 +167,8 @@ class PostgresBackend:
             listener, self._listener = self._listener, None
             if listener is not None:
                 listener.terminate()
-            await self._reconnect()
+            await reconnect(self._connect_listener, f"PostgreSQL at {self._display}")
             self._hub.gap()
-
-    async def _reconnect(self) -> None:
-        attempt = 0
-        while True:
-            await asyncio.sleep(_RECONNECT_DELAYS[min(attempt, len(_RECONNECT_DELAYS) - 1)])
-            attempt += 1
-            try:
-                await self._connect_listener()
-            except BroadcastError as exc:
-                if attempt == 1 or attempt % 30 == 0:
-                    logger.warning("Broadcast cannot reach PostgreSQL yet: %s", exc)
-                continue
-            logger.warning("Broadcast reconnected to PostgreSQL at %s", self._display)
-            return
 
     # -- publishing -----------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from typing import Any
 from framework.exceptions import ImproperlyConfigured, MissingDependencyError
 from framework.web.broadcasting.errors import BroadcastError
 from framework.web.broadcasting.events import Event, decode_message, stream_position
-from framework.web.broadcasting.hub import Hub
+from framework.web.broadcasting.hub import Hub, reconnect
 
 __all__ = ["RedisBackend"]
 
@@ -38,7 +38,6 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('PUBLISH', KEYS[1], id .. '\\n' .. ARGV[2])
 return id
 """
-_RECONNECT_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 
 
 def _import_redis() -> Any:
@@ -210,7 +209,7 @@ class RedisBackend:
                     if not waiter.done():
                         waiter.set_result(None)
                 await self._close_pubsub()
-                await self._reconnect()
+                await reconnect(self._connect, f"Redis at {_display(self.url)}")
                 self._hub.gap()
                 continue
             if message is None:
@@ -224,20 +223,6 @@ class RedisBackend:
                 confirmation = self._confirmations.get(key)
                 if confirmation is not None and not confirmation.done():
                     confirmation.set_result(None)
-
-    async def _reconnect(self) -> None:
-        attempt = 0
-        while True:
-            await asyncio.sleep(_RECONNECT_DELAYS[min(attempt, len(_RECONNECT_DELAYS) - 1)])
-            attempt += 1
-            try:
-                await self._connect()
-            except BroadcastError as exc:
-                if attempt == 1 or attempt % 30 == 0:
-                    logger.warning("Broadcast cannot reach Redis yet: %s", exc)
-                continue
-            logger.warning("Broadcast reconnected to Redis at %s", _display(self.url))
-            return
 
     # -- publishing and history -----------------------------------------------------------
 
