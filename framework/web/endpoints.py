@@ -179,7 +179,7 @@ class WebSocketEndpoint:
         state = scope[DB_SCOPE_KEY] = db.enter() if db is not None else None
         error: BaseException | None = None
         try:
-            await self.serve(websocket, scope)
+            await _unwrap_groups(self.serve(websocket, scope))
         except WebSocketDisconnect:
             pass  # the client went away: nothing to report
         except HTTPException as exc:  # refused by a hook, a step or the handler
@@ -212,6 +212,27 @@ class WebSocketEndpoint:
         if websocket.application_state == WebSocketState.CONNECTING:
             # A hook or step answered instead of the handler (or it never accepted).
             await websocket.close(code=1008, reason="WebSocket refused.")
+
+
+async def _unwrap_groups(call: Awaitable[None]) -> None:
+    """Await *call*; a group made only of disconnects (or only of dropped subscriptions)
+    raises its first one.
+
+    A handler that runs a task group (one task reading the socket, one sending broadcast
+    events) sees a client that goes away as an ``ExceptionGroup``: that is still a
+    disconnect, not a failure to log.
+    """
+    try:
+        await call
+    except BaseExceptionGroup as group:
+        for kind in (WebSocketDisconnect, SlowSubscriberError):
+            matched, rest = group.split(kind)
+            if matched is not None and rest is None:
+                leaf: BaseException = matched
+                while isinstance(leaf, BaseExceptionGroup):
+                    leaf = leaf.exceptions[0]
+                raise leaf from None
+        raise
 
 
 async def _close(websocket: WebSocket, code: int, reason: str) -> None:

@@ -290,3 +290,44 @@ def test_a_websocket_too_slow_for_its_subscription_is_closed_with_1013() -> None
             with pytest.raises(WebSocketDisconnect) as closed:
                 ws.receive_json()
     assert closed.value.code == 1013
+
+
+def test_a_client_leaving_a_task_group_handler_is_a_disconnect_not_a_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The chat example reads and forwards in a task group: a departure is not an error."""
+    import anyio
+
+    finished = []
+
+    class Echo(Controller):
+        path = "/echo"
+
+        @websocket("/")
+        async def echo(self, ws: Any) -> None:
+            async def ticker() -> None:
+                while True:
+                    await ws.send_text("tick")
+                    await anyio.sleep(0.01)
+
+            await ws.accept()
+            try:
+                async with anyio.create_task_group() as tasks:
+                    tasks.start_soon(ticker)
+                    await ws.receive_text()
+            finally:
+                finished.append(True)
+
+    with settings.override(ALLOWED_HOSTS=["testserver"]):
+        app = App()
+    app.include(Echo)
+    with TestClient(app) as client:
+        with client.websocket_connect("/echo") as ws:
+            assert ws.receive_text() == "tick"
+        with (
+            caplog.at_level(logging.ERROR, "framework.web"),
+            client.websocket_connect("/echo") as ws,
+        ):
+            assert ws.receive_text() == "tick"
+    assert finished == [True, True]
+    assert "failed" not in caplog.text
