@@ -246,7 +246,7 @@ def main() -> int:
     options = parser.parse_args()
     if shutil.which("taskset") is None:
         raise SystemExit("taskset (util-linux) is needed to pin the server to one core.")
-    messages, rounds = (200, 1) if options.quick else (options.messages, 3)
+    messages, rounds = (min(options.messages, 200), 1) if options.quick else (options.messages, 3)
     with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {CLIENT_CORE})
     load = os.getloadavg()[0]
