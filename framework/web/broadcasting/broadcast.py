@@ -114,8 +114,9 @@ class Broadcast:
 
     async def aclose(self) -> None:
         """Close this loop's connections and end its subscriptions."""
-        task = self._hubs.pop(asyncio.get_running_loop(), None)
-        if task is not None and (not task.done() or task.exception() is None):
+        with self._lock:
+            task = self._hubs.pop(asyncio.get_running_loop(), None)
+        if task is not None and (not task.done() or _started(task)):
             try:
                 hub = await task
             except Exception:
@@ -126,26 +127,29 @@ class Broadcast:
         """Return this loop's hub for the configuration in force, starting it once."""
         loop = asyncio.get_running_loop()
         config = self.config
-        task = self._hubs.get(loop)
-        if task is not None and task.done() and not task.cancelled() and task.exception() is None:
-            hub = task.result()
-            if hub.config is config:
-                return hub
-        if task is None or task.done():
-            previous = task
-            task = loop.create_task(self._start(config, previous))
-            self._hubs[loop] = task
+        with self._lock:  # loops in other threads use the same mapping
+            task = self._hubs.get(loop)
+            if task is not None and _started(task) and task.result().config is config:
+                return task.result()
+            if task is None or task.done():
+                task = loop.create_task(self._start(config, task))
+                self._hubs[loop] = task
         return await asyncio.shield(task)
 
     async def _start(self, config: BroadcastConfig, previous: asyncio.Task[Hub] | None) -> Hub:
         from framework.runtime import register_cleanup
 
-        if previous is not None and not previous.cancelled() and previous.exception() is None:
+        if previous is not None and _started(previous):
             await previous.result().stop()  # the settings changed: close the old backend
         hub = Hub(config.create_backend(), config.max_queue, config)
         await hub.backend.start(hub)
         register_cleanup(self.aclose)
         return hub
+
+
+def _started(task: asyncio.Task[Hub]) -> bool:
+    """Return whether *task* has finished making its hub (not failed, not cancelled)."""
+    return task.done() and not task.cancelled() and task.exception() is None
 
 
 #: The project's broadcast, configured by ``BROADCAST``.
