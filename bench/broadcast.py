@@ -79,10 +79,10 @@ def make_project(base: Path) -> Path:
 
 
 @contextlib.contextmanager
-def server(args: list[str], cwd: Path, env: dict[str, str]) -> Iterator[str]:
-    """Run a server on core 0; yield its ws:// base URL once it answers; stop it."""
+def server(args: list[str], cwd: Path, env: dict[str, str], logs: Path) -> Iterator[str]:
+    """Run a server on core 0 (its output in *logs*); yield its ws:// URL; stop it."""
     port = free_port()
-    log = (cwd / f".bench-broadcast-{port}.log").open("wb")
+    log = (logs / f"server-{port}.log").open("wb")
     process = subprocess.Popen(
         ["taskset", "-c", SERVER_CORE, *args, "--port", str(port)],
         cwd=cwd,
@@ -175,16 +175,17 @@ def run(subscribers: int, messages: int, rounds: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-broadcast-") as folder:
         project = make_project(Path(folder))
         raw = [sys.executable, "-m", "uvicorn", "broadcast_raw:app", "--log-level", "warning"]
-        with server(raw, ROOT / "bench" / "apps", {}) as url:
+        logs = Path(folder)
+        with server(raw, ROOT / "bench" / "apps", {}, logs) as url:
             results["Starlette (raw, one process)"] = measure(url, subscribers, messages, rounds)
         base_env = {"DEBUG": "false"}
         memory = json.dumps({"BACKEND": "memory", "OPTIONS": options})
-        with server(serve, project, {**base_env, "BROADCAST": memory}) as url:
+        with server(serve, project, {**base_env, "BROADCAST": memory}, logs) as url:
             results["framework, memory"] = measure(url, subscribers, messages, rounds)
         redis = redisserver.start_server()
         try:
             setting = json.dumps({"BACKEND": "redis", "LOCATION": redis.url, "OPTIONS": options})
-            with server(serve, project, {**base_env, "BROADCAST": setting}) as url:
+            with server(serve, project, {**base_env, "BROADCAST": setting}, logs) as url:
                 results["framework, redis"] = measure(url, subscribers, messages, rounds)
         finally:
             redis.close()
@@ -192,7 +193,7 @@ def run(subscribers: int, messages: int, rounds: int) -> dict[str, float]:
         try:
             setting = json.dumps({"BACKEND": "postgres", "OPTIONS": options})
             env = {**base_env, "BROADCAST": setting, "DATABASE_URL": cluster.url}
-            with server(serve, project, env) as url:
+            with server(serve, project, env, logs) as url:
                 results["framework, postgres"] = measure(url, subscribers, messages, rounds)
         finally:
             cluster.stop()
