@@ -186,3 +186,29 @@ SECURE_HSTS_PRELOAD = False
 SECURE_SSL_REDIRECT = False
 #: Mark the session cookie ``Secure``; None means "unless DEBUG".
 SESSION_COOKIE_SECURE = None
+
+# -- mail (framework.mail) ----------------------------------------------------------------------
+
+#: Where mail goes: ``smtp``, ``console`` (printed), ``file`` (``.eml`` files in
+#: EMAIL_FILE_PATH), ``locmem`` (``framework.testing.mail.outbox``), ``dummy`` (dropped), or a
+#: dotted path to a backend class. Tests run with ``locmem`` (the pytest plugin sets it).
+EMAIL_BACKEND = "smtp"
+#: The SMTP server, and the login it takes (no AUTH when EMAIL_HOST_USER is empty).
+EMAIL_HOST = "localhost"
+EMAIL_PORT = 25
+EMAIL_HOST_USER = ""
+EMAIL_HOST_PASSWORD = ""
+#: STARTTLS on a plain port (usually 587), or TLS from the first byte (usually 465); one only.
+#: Server certificates are always verified; EMAIL_SSL_CAFILE adds a CA bundle to trust, and
+#: EMAIL_SSL_CERTFILE/EMAIL_SSL_KEYFILE present a client certificate.
+EMAIL_USE_TLS = False
+EMAIL_USE_SSL = False
+EMAIL_SSL_CAFILE = ""
+EMAIL_SSL_CERTFILE = ""
+EMAIL_SSL_KEYFILE = ""
+#: Seconds to wait for the mail server (connecting and each command); 0 waits forever.
+EMAIL_TIMEOUT = 10
+#: The sender of mail that names none (``from_email=None``).
+DEFAULT_FROM_EMAIL = "webmaster@localhost"
+#: Folder of the ``file`` backend (relative to BASE_DIR).
+EMAIL_FILE_PATH = ""
