@@ -21,7 +21,6 @@ BUILTIN_CHECK_MODULES = (
     "framework.auth.checks",
     "framework.mail.checks",
     "framework.logging.checks",
-    "framework.auth.jwt",
 )
 
 

@@ -212,3 +212,14 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = "webmaster@localhost"
 #: Folder of the ``file`` backend (relative to BASE_DIR).
 EMAIL_FILE_PATH = ""
+
+# -- logging (framework.logging) ----------------------------------------------------------------
+
+#: Level of the root logger: DEBUG, INFO, WARNING, ERROR or CRITICAL.
+LOG_LEVEL = "INFO"
+#: ``text`` (one readable line per record) or ``json`` (one JSON object per line).
+LOG_FORMAT = "text"
+#: A ``logging.config.dictConfig`` dictionary merged over the framework's defaults: its
+#: formatters, filters, handlers and loggers are added or replace those of the same name;
+#: ``root`` replaces the default root. Every handler masks secrets and adds the request id.
+LOGGING: dict[str, object] = {}
