@@ -21,6 +21,7 @@ BUILTIN_CHECK_MODULES = (
     "framework.auth.checks",
     "framework.mail.checks",
     "framework.logging.checks",
+    "framework.auth.jwt",
 )
 
 

@@ -13,6 +13,10 @@ DEBUG = False
 #: Signs sessions and tokens. ``startproject`` writes a fresh one into the project's ``.env``;
 #: with DEBUG off the server refuses to start without a strong one.
 SECRET_KEY = ""
+#: Former SECRET_KEYs, newest first: still accepted when verifying what they signed (JWTs),
+#: never used to sign. Move the old key here when you rotate SECRET_KEY; drop it once what
+#: it signed has expired.
+SECRET_KEY_FALLBACKS: list[str] = []
 #: Host headers the server answers to; always checked (a bad Host gets a 400).
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 #: Apps of the project, in order: module paths or ``AppConfig`` subclass paths.
@@ -223,3 +227,21 @@ LOG_FORMAT = "text"
 #: formatters, filters, handlers and loggers are added or replace those of the same name;
 #: ``root`` replaces the default root. Every handler masks secrets and adds the request id.
 LOGGING: dict[str, object] = {}
+
+# -- JSON Web Tokens (framework.auth.JWTAuth, create_jwt, decode_jwt; needs framework[jwt]) ------
+
+#: HS256/HS384/HS512 sign with JWT_SIGNING_KEY or, when it is empty, SECRET_KEY (verified with
+#: SECRET_KEY_FALLBACKS too); RS256, ES256, PS256, EdDSA… sign with the private key in
+#: JWT_SIGNING_KEY and verify with the public key in JWT_VERIFYING_KEY (PEM text, or a path
+#: relative to BASE_DIR; a service that only verifies needs only the public key). Tokens of
+#: any other algorithm, ``none`` included, are refused.
+JWT_ALGORITHM = "HS256"
+JWT_SIGNING_KEY = ""
+JWT_VERIFYING_KEY = ""
+#: Seconds a new token is valid (its ``exp``).
+JWT_LIFETIME = 3600
+#: ``aud`` and ``iss`` put in new tokens and required of incoming ones, when set.
+JWT_AUDIENCE = ""
+JWT_ISSUER = ""
+#: Seconds of clock difference tolerated when checking ``exp``, ``nbf`` and ``iat``.
+JWT_LEEWAY = 0
