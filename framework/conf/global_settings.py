@@ -179,6 +179,11 @@ REMEMBER_COOKIE_DURATION = 30 * 24 * 60 * 60
 CSRF_FIELD_NAME = "csrf_token"
 CSRF_HEADER_NAME = "X-CSRF-Token"
 CSRF_TRUSTED_ORIGINS: list[str] = []
+#: Seconds a password reset link stays valid (it also stops working once used).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+#: The site's public address (``https://example.com``) for absolute links in mail, such as
+#: password resets; empty = the address of the request (its Host, checked by ALLOWED_HOSTS).
+SITE_URL = ""
 
 # -- HTTPS and cookies --------------------------------------------------------------------------
 
