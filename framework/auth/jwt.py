@@ -211,9 +211,7 @@ def decode_jwt(
     _check_header(jwt, token, keys.algorithm)
     for index, key in enumerate(keys.verifying_keys):
         try:
-            claims: dict[str, Any] = jwt.decode(
-                token, key, algorithms=[keys.algorithm], **options
-            )
+            claims: dict[str, Any] = jwt.decode(token, key, algorithms=[keys.algorithm], **options)
         except jwt.InvalidSignatureError:
             if index + 1 < len(keys.verifying_keys):
                 continue  # signed with an older SECRET_KEY, perhaps
@@ -321,12 +319,12 @@ class JWTAuth(TokenAuth):
 
 @register("security")
 def check_jwt_settings(app_configs: Any = None) -> list[CheckMessage]:
-    """Report a JWT_ALGORITHM that is unknown or lacks its key (only when PyJWT is installed)."""
+    """Report a JWT_ALGORITHM that is unknown, lacks its key, or has an unusable key."""
     from framework.conf import settings
 
-    if not settings.JWT_SIGNING_KEY and not settings.JWT_VERIFYING_KEY:
-        if str(settings.JWT_ALGORITHM) in HMAC_ALGORITHMS:
-            return []  # the default: SECRET_KEY, which other checks look after
+    keyless = not settings.JWT_SIGNING_KEY and not settings.JWT_VERIFYING_KEY
+    if keyless and str(settings.JWT_ALGORITHM) in HMAC_ALGORITHMS:
+        return []  # the default: SECRET_KEY, which other checks look after
     try:
         JWTKeys()
     except ImproperlyConfigured as exc:

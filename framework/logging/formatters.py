@@ -51,11 +51,11 @@ class JSONFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage().rstrip(),
-            "request_id": record.request_id,
+            "request_id": getattr(record, "request_id", "-"),
         }
-        if record.name == "uvicorn.access" and isinstance(record.args, tuple):
-            if len(record.args) == len(_ACCESS_FIELDS):
-                data.update(zip(_ACCESS_FIELDS, record.args, strict=True))
+        args = record.args
+        if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) == 5:
+            data.update(zip(_ACCESS_FIELDS, args, strict=True))
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:

@@ -206,8 +206,10 @@ class EmailMultiAlternatives(EmailMessage):
 
 def _cte(text: str) -> str:
     """Return a transfer encoding that keeps *text* readable in the raw message."""
-    return "7bit" if text.isascii() and max(map(len, text.splitlines()), default=0) < 990 else (
-        "quoted-printable"
+    return (
+        "7bit"
+        if text.isascii() and max(map(len, text.splitlines()), default=0) < 990
+        else ("quoted-printable")
     )
 
 
@@ -224,7 +226,7 @@ def _domain_of(address: str) -> str:
 def _add_attachment(msg: MIMEMessage, attachment: Any, encoding: str) -> None:
     if isinstance(attachment, Message):
         msg.make_mixed()
-        msg.attach(attachment)
+        msg.attach(attachment)  # type: ignore[arg-type] # any MIME part may be attached
         return
     filename, content, mimetype = attachment
     maintype, _, subtype = mimetype.partition("/")
@@ -236,7 +238,11 @@ def _add_attachment(msg: MIMEMessage, attachment: Any, encoding: str) -> None:
         except UnicodeDecodeError:  # not text after all: send the bytes as they are
             maintype, subtype = DEFAULT_ATTACHMENT_MIME_TYPE.split("/")
         else:
-            msg.add_attachment(text, subtype=subtype or "plain", charset=encoding, filename=filename)
+            msg.add_attachment(
+                text, subtype=subtype or "plain", charset=encoding, filename=filename
+            )
             return
     data = content.encode(encoding) if isinstance(content, str) else content
-    msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
+    msg.add_attachment(
+        data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename
+    )

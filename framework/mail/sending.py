@@ -103,6 +103,4 @@ def send_mass_mail(
     connection: BaseEmailBackend | None = None,
 ) -> int:
     """Send several mails over one connection from synchronous code; return how many."""
-    return run_sync(
-        asend_mass_mail(datatuple, fail_silently, auth_user, auth_password, connection)
-    )
+    return run_sync(asend_mass_mail(datatuple, fail_silently, auth_user, auth_password, connection))

@@ -98,7 +98,9 @@ def render_mail(
                 "or pass subject=.",
             )
     subject = " ".join(subject.split())
-    message = EmailMessage(subject, text if text is not None else html or "", from_email, to, **options)
+    message = EmailMessage(
+        subject, text if text is not None else html or "", from_email, to, **options
+    )
     if text is None:
         message.content_subtype = "html"
     elif html is not None:

@@ -34,12 +34,14 @@ PAYLOAD_B64 = (
 CLAIMS = {"iss": "joe", "exp": 1300819380, "http://example.com/is_root": True}
 A1_KEY = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"
 A1_TOKEN = (
-    "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9." + PAYLOAD_B64 + ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+    + PAYLOAD_B64
+    + ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 )
 A2_JWK = {
     "kty": "RSA",
-    "n": "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d"
-    "4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMd"
+    "n": "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEz"
+    "P1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMd"
     "bBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-"
     "DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ",
     "e": "AQAB",
@@ -74,7 +76,9 @@ def b64url(data: bytes) -> str:
 
 
 def public_pem(jwk: dict[str, str]) -> str:
-    algorithm = pyjwt.algorithms.RSAAlgorithm if jwk["kty"] == "RSA" else pyjwt.algorithms.ECAlgorithm
+    algorithm = (
+        pyjwt.algorithms.RSAAlgorithm if jwk["kty"] == "RSA" else pyjwt.algorithms.ECAlgorithm
+    )
     key = algorithm.from_jwk(json.dumps(jwk))
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -87,23 +91,25 @@ A3_KEYS = JWTKeys("ES256", "", public_pem(A3_JWK))
 
 
 @pytest.mark.parametrize(
-    ("token", "keys"), [(A1_TOKEN, A1_KEYS), (A2_TOKEN, A2_KEYS), (A3_TOKEN, A3_KEYS)],
+    ("token", "keys"),
+    [(A1_TOKEN, A1_KEYS), (A2_TOKEN, A2_KEYS), (A3_TOKEN, A3_KEYS)],
     ids=["A.1-HS256", "A.2-RS256", "A.3-ES256"],
 )
 def test_rfc7515_vectors_verify(token: str, keys: JWTKeys) -> None:
     assert decode_jwt(token, keys=keys, leeway=SINCE_2011, issuer="joe") == CLAIMS
-    with pytest.raises(JWTError, match="^The token has expired.$"):
+    with pytest.raises(JWTError, match=r"^The token has expired.$"):
         decode_jwt(token, keys=keys)  # signature good (checked first), exp in 2011
 
 
 @pytest.mark.parametrize(
-    ("token", "keys"), [(A1_TOKEN, A1_KEYS), (A2_TOKEN, A2_KEYS), (A3_TOKEN, A3_KEYS)],
+    ("token", "keys"),
+    [(A1_TOKEN, A1_KEYS), (A2_TOKEN, A2_KEYS), (A3_TOKEN, A3_KEYS)],
     ids=["A.1-HS256", "A.2-RS256", "A.3-ES256"],
 )
 def test_rfc7515_vectors_with_a_changed_claim_are_refused(token: str, keys: JWTKeys) -> None:
     header, payload, signature = token.split(".")
     forged = b64url(b64url_decode(payload).replace(b'"joe"', b'"eve"'))
-    with pytest.raises(JWTError, match="^The token's signature is invalid.$"):
+    with pytest.raises(JWTError, match=r"^The token's signature is invalid.$"):
         decode_jwt(f"{header}.{forged}.{signature}", keys=keys, leeway=SINCE_2011)
 
 
@@ -117,7 +123,9 @@ def test_rfc7515_vector_with_the_wrong_key() -> None:
     with pytest.raises(JWTError, match="signature is invalid"):
         decode_jwt(A1_TOKEN, keys=JWTKeys("HS256", b"another key " * 4), leeway=SINCE_2011)
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
-    pem = other.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    pem = other.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     with pytest.raises(JWTError, match="signature is invalid"):
         decode_jwt(A2_TOKEN, keys=JWTKeys("RS256", "", pem.decode()), leeway=SINCE_2011)
 
@@ -140,7 +148,7 @@ def test_tokens_made_by_pyjwt_are_accepted() -> None:
 
 def test_expired_token_and_leeway() -> None:
     token = pyjwt.encode({"sub": "7", "exp": int(time.time()) - 30}, KEY, algorithm="HS256")
-    with pytest.raises(JWTError, match="^The token has expired.$"):
+    with pytest.raises(JWTError, match=r"^The token has expired.$"):
         decode_jwt(token)
     assert decode_jwt(token, leeway=120)["sub"] == "7"
     with settings.override(JWT_LEEWAY=120):
@@ -212,9 +220,11 @@ def rsa_keys() -> tuple[str, str]:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
-    public_pem_text = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public_pem_text = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private_pem, public_pem_text
 
 
@@ -243,14 +253,16 @@ def test_es256_round_trip() -> None:
 
 def test_algorithm_confusion_hs256_signed_with_the_public_key_is_refused() -> None:
     """The classic attack: take the server's RSA public key and use it as an HMAC secret."""
-    private_pem, public_pem_text = rsa_keys()
+    _private_pem, public_pem_text = rsa_keys()
     header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
     payload = b64url(json.dumps({"sub": "admin", "exp": int(time.time()) + 60}).encode())
     signature = hmac.new(public_pem_text.encode(), f"{header}.{payload}".encode(), hashlib.sha256)
     forged = f"{header}.{payload}.{b64url(signature.digest())}"
-    with settings.override(JWT_ALGORITHM="RS256", JWT_VERIFYING_KEY=public_pem_text):
-        with pytest.raises(JWTError, match="algorithm 'HS256' is not accepted: tokens use RS256"):
-            decode_jwt(forged)
+    with (
+        settings.override(JWT_ALGORITHM="RS256", JWT_VERIFYING_KEY=public_pem_text),
+        pytest.raises(JWTError, match="algorithm 'HS256' is not accepted: tokens use RS256"),
+    ):
+        decode_jwt(forged)
 
 
 def test_rs256_token_on_an_hs256_service_is_refused() -> None:
@@ -265,7 +277,7 @@ def test_rs256_token_on_an_hs256_service_is_refused() -> None:
     ["", "abc", "a.b.c", "a.b", "....", "eyJhbGciOiJIUzI1NiJ9.!!!.sig", "x" * 10_000],
 )
 def test_garbage_is_malformed_never_a_crash(token: str) -> None:
-    with pytest.raises(JWTError, match="malformed|not accepted"):
+    with pytest.raises(JWTError, match=r"malformed|not accepted"):
         decode_jwt(token)
 
 
@@ -279,14 +291,18 @@ def test_misconfiguration_is_named() -> None:
         assert [m.id for m in run_checks(tags=["security"]) if m.id.startswith("auth.E01")] == [
             "auth.E010"
         ]
-    with settings.override(JWT_ALGORITHM="HS257"):
-        with pytest.raises(ImproperlyConfigured, match="'HS257' is not supported"):
-            create_jwt({})
+    with (
+        settings.override(JWT_ALGORITHM="HS257"),
+        pytest.raises(ImproperlyConfigured, match="'HS257' is not supported"),
+    ):
+        create_jwt({})
     with pytest.raises(ValueError, match="must expire"):
         create_jwt({}, expires_in=0)
-    with settings.override(JWT_SIGNING_KEY="short"):
-        with pytest.raises(ImproperlyConfigured, match="JWT_SIGNING_KEY is 5 bytes long; HS256"):
-            create_jwt({})
+    with (
+        settings.override(JWT_SIGNING_KEY="short"),
+        pytest.raises(ImproperlyConfigured, match="JWT_SIGNING_KEY is 5 bytes long; HS256"),
+    ):
+        create_jwt({})
 
 
 # -- JWTAuth ----------------------------------------------------------------------------------

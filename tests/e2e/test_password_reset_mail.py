@@ -37,14 +37,24 @@ def smtp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SMTPTestServer]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("reset")
-    result = run([str(Path(sys.executable).parent / "framework"), "startproject", "resetsite"], base)
+    result = run(
+        [str(Path(sys.executable).parent / "framework"), "startproject", "resetsite"], base
+    )
     assert result.returncode == 0, result.stderr
     root = base / "resetsite"
     result = run([sys.executable, "manage.py", "db-upgrade"], root)
     assert result.returncode == 0, result.stderr
     result = run(
-        [sys.executable, "manage.py", "users", "create", "ann", "--email", "ann@example.com",
-         "--noinput"],
+        [
+            sys.executable,
+            "manage.py",
+            "users",
+            "create",
+            "ann",
+            "--email",
+            "ann@example.com",
+            "--noinput",
+        ],
         root,
         FRAMEWORK_USER_PASSWORD=OLD_PASSWORD,
     )
@@ -89,14 +99,20 @@ def test_reset_by_mail_then_log_in(project: Path, smtp: SMTPTestServer) -> None:
             assert form.status_code == 200
             weak = browser.post(
                 link.group(0),
-                data={"new_password1": "password", "new_password2": "password",
-                      "csrf_token": form_token(form)},
+                data={
+                    "new_password1": "password",
+                    "new_password2": "password",
+                    "csrf_token": form_token(form),
+                },
             )
             assert weak.status_code == 400 and "too common" in weak.text
             done = browser.post(
                 link.group(0),
-                data={"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-                      "csrf_token": form_token(weak)},
+                data={
+                    "new_password1": NEW_PASSWORD,
+                    "new_password2": NEW_PASSWORD,
+                    "csrf_token": form_token(weak),
+                },
             )
             assert done.status_code == 200 and "Your password has been set" in done.text
             assert browser.get(link.group(0)).status_code == 400

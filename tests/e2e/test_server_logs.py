@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 SECRET_VALUES = ("hunter2-form", "tok-3x4mple", "k3y-in-header", "s3ssion-cookie", "dbp4ss")
 
-CONTROLLERS = '''
+CONTROLLERS = """
 import logging
 
 from framework.web import Controller, get, post
@@ -52,7 +52,7 @@ class LogController(Controller):
     async def boom(self, request):
         logger.info("about to fail")
         raise RuntimeError("kaboom")
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,8 @@ def test_serve_text_logs_with_workers(project: Path) -> None:
     chosen = [line for line in lines if "[client-chosen-id-42]" in line]
     assert any(" INFO logapp [client-chosen-id-42] saying hello" in line for line in chosen)
     assert any(
-        ' INFO uvicorn.access [client-chosen-id-42] ' in line and '"GET /hello HTTP/1.1" 200' in line
+        " INFO uvicorn.access [client-chosen-id-42] " in line
+        and '"GET /hello HTTP/1.1" 200' in line
         for line in chosen
     )
     signin = [line for line in lines if f"[{ids['signin']}]" in line]

@@ -57,7 +57,10 @@ def test_root_in_logging_replaces_the_default_root() -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL 'LOUD' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL."),
+        (
+            {"LOG_LEVEL": "LOUD"},
+            "LOG_LEVEL 'LOUD' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL.",
+        ),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT 'xml' is not 'text' or 'json'."),
         ({"LOGGING": ["console"]}, "LOGGING must be a dictConfig dictionary, not list."),
     ],
@@ -77,7 +80,9 @@ def test_the_configuration_applies_and_formats_json() -> None:
     config["handlers"]["console"]["stream"] = stream
     config["handlers"]["console"]["filters"] = ["request_id", "secrets"]
     config["root"] = {"handlers": [], "level": "WARNING"}
-    config["loggers"] = {"configtest": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+    config["loggers"] = {
+        "configtest": {"handlers": ["console"], "level": "INFO", "propagate": False}
+    }
     logging.config.dictConfig(config)
     try:
         logging.getLogger("configtest").info("hello %s", {"api_key": "abc", "n": 1})

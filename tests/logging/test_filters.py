@@ -26,9 +26,19 @@ def record(msg: object, *args: object, name: str = "app", **extra: object) -> lo
 @pytest.mark.parametrize(
     "name",
     [
-        "Authorization", "cookie", "Set-Cookie", "x-api-key", "password", "new_password1",
-        "csrf_token", "access_token", "SECRET_KEY", "X-Hub-Signature", "client_secret",
-        "PRIVATE_KEY", "credentials",
+        "Authorization",
+        "cookie",
+        "Set-Cookie",
+        "x-api-key",
+        "password",
+        "new_password1",
+        "csrf_token",
+        "access_token",
+        "SECRET_KEY",
+        "X-Hub-Signature",
+        "client_secret",
+        "PRIVATE_KEY",
+        "credentials",
     ],
 )
 def test_secret_names_are_masked_in_mappings(name: str) -> None:

@@ -70,9 +70,11 @@ def test_error_responses_carry_the_id() -> None:
 
 
 def test_websocket_handshake_carries_the_id() -> None:
-    with TestClient(make_app()) as client:
-        with client.websocket_connect("/ws", headers={"X-Request-ID": "socket-7"}) as socket:
-            assert socket.receive_text() == "socket-7"
+    with (
+        TestClient(make_app()) as client,
+        client.websocket_connect("/ws", headers={"X-Request-ID": "socket-7"}) as socket,
+    ):
+        assert socket.receive_text() == "socket-7"
 
 
 class Collect(logging.Handler):

@@ -89,9 +89,11 @@ def test_file_backend_writes_one_eml_per_message(tmp_path: Path) -> None:
 
 
 def test_file_backend_needs_a_folder(tmp_path: Path) -> None:
-    with settings.override(EMAIL_FILE_PATH=""):
-        with pytest.raises(ImproperlyConfigured, match="needs EMAIL_FILE_PATH"):
-            get_connection("file")
+    with (
+        settings.override(EMAIL_FILE_PATH=""),
+        pytest.raises(ImproperlyConfigured, match="needs EMAIL_FILE_PATH"),
+    ):
+        get_connection("file")
     (tmp_path / "taken").write_text("")
     with pytest.raises(ImproperlyConfigured, match="exists and is not a folder"):
         filebased.EmailBackend(file_path=tmp_path / "taken")
@@ -165,9 +167,9 @@ def test_render_mail_with_html_only_and_missing_templates(tmp_path: Path) -> Non
         mail = render_mail("shop/email/receipt", {"total": 3}, to=["a@example.com"], subject="R")
         assert mail.content_subtype == "html" and mail.body == "<p>3</p>"
         assert mail.message().get_content_type() == "text/html"
-        with pytest.raises(Exception, match="has no shop/email/receipt_subject.txt"):
+        with pytest.raises(Exception, match=r"has no shop/email/receipt_subject.txt"):
             render_mail("shop/email/receipt", to=["a@example.com"])
-        with pytest.raises(Exception, match="has neither shop/email/nothing.txt nor"):
+        with pytest.raises(Exception, match=r"has neither shop/email/nothing.txt nor"):
             render_mail("shop/email/nothing", to=["a@example.com"], subject="x")
 
 
@@ -182,8 +184,12 @@ def test_password_reset_templates_of_contrib_auth_render() -> None:
         user = SimpleNamespace(username="ann", email="ann@example.com")
         mail = render_mail(
             "auth/email/password_reset",
-            {"user": user, "reset_url": "https://x.example/r/1", "site": "https://x.example",
-             "valid_hours": 72},
+            {
+                "user": user,
+                "reset_url": "https://x.example/r/1",
+                "site": "https://x.example",
+                "valid_hours": 72,
+            },
             to=["ann@example.com"],
         )
     assert mail.subject == "Reset your password on https://x.example"

@@ -89,23 +89,24 @@ async def test_implicit_tls_with_auth(ssl_smtp: SMTPTestServer) -> None:
 async def test_server_requiring_starttls_refuses_a_plain_client(
     starttls_smtp: SMTPTestServer,
 ) -> None:
-    with settings.override(**{**starttls_smtp.settings(), "EMAIL_USE_TLS": False}):
-        with pytest.raises(MailError, match=f"Cannot send mail through 127.0.0.1:{starttls_smtp.port}"):
-            await asend_mail(unique("Plain"), "x", None, ["a@example.com"])
+    plain = {**starttls_smtp.settings(), "EMAIL_USE_TLS": False}
+    refused = f"Cannot send mail through 127.0.0.1:{starttls_smtp.port}"
+    with settings.override(**plain), pytest.raises(MailError, match=refused):
+        await asend_mail(unique("Plain"), "x", None, ["a@example.com"])
 
 
 async def test_wrong_password_is_refused(starttls_smtp: SMTPTestServer) -> None:
-    with settings.override(**{**starttls_smtp.settings(), "EMAIL_HOST_PASSWORD": "wrong"}):
-        with pytest.raises(MailError) as info:
-            await asend_mail(unique("Wrong"), "x", None, ["a@example.com"])
+    wrong = {**starttls_smtp.settings(), "EMAIL_HOST_PASSWORD": "wrong"}
+    with settings.override(**wrong), pytest.raises(MailError) as info:
+        await asend_mail(unique("Wrong"), "x", None, ["a@example.com"])
     assert f"127.0.0.1:{starttls_smtp.port}" in str(info.value)
     assert "wrong" not in str(info.value)  # the password is never echoed
 
 
 async def test_certificate_of_an_unknown_ca_is_refused(starttls_smtp: SMTPTestServer) -> None:
-    with settings.override(**{**starttls_smtp.settings(), "EMAIL_SSL_CAFILE": ""}):
-        with pytest.raises(MailError, match="certificate"):
-            await asend_mail(unique("Untrusted"), "x", None, ["a@example.com"])
+    untrusted = {**starttls_smtp.settings(), "EMAIL_SSL_CAFILE": ""}
+    with settings.override(**untrusted), pytest.raises(MailError, match="certificate"):
+        await asend_mail(unique("Untrusted"), "x", None, ["a@example.com"])
 
 
 async def test_unreachable_server_names_host_and_port() -> None:
@@ -123,15 +124,15 @@ async def test_silent_server_times_out() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         port = listener.getsockname()[1]
-        with settings.override(EMAIL_HOST="127.0.0.1", EMAIL_PORT=port, EMAIL_TIMEOUT=1):
-            with pytest.raises(MailError, match="(?i)timed out"):
-                await asend_mail("x", "x", None, ["a@example.com"])
+        silent = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": port, "EMAIL_TIMEOUT": 1}
+        with settings.override(**silent), pytest.raises(MailError, match=r"(?i)timed out"):
+            await asend_mail("x", "x", None, ["a@example.com"])
 
 
 def test_tls_and_ssl_together_are_refused() -> None:
-    with settings.override(EMAIL_USE_TLS=True, EMAIL_USE_SSL=True):
-        with pytest.raises(Exception, match="EMAIL_USE_TLS and EMAIL_USE_SSL are both on"):
-            get_connection()
+    both = {"EMAIL_USE_TLS": True, "EMAIL_USE_SSL": True}
+    with settings.override(**both), pytest.raises(Exception, match="both on"):
+        get_connection()
 
 
 def test_sync_send_mail(plain_smtp: SMTPTestServer) -> None:
@@ -158,8 +159,12 @@ async def test_many_messages_over_one_connection(plain_smtp: SMTPTestServer) -> 
         async with get_connection() as connection:
             third = EmailMessage(unique("Third"), "3", None, ["c@example.com"])
             assert await connection.asend_messages([third]) == 1
-            assert await EmailMessage(unique("Fourth"), "4", None, ["d@example.com"],
-                                      connection=connection).asend() == 1
+            assert (
+                await EmailMessage(
+                    unique("Fourth"), "4", None, ["d@example.com"], connection=connection
+                ).asend()
+                == 1
+            )
     plain_smtp.wait_for_message(with_subject(first))
     plain_smtp.wait_for_message(with_subject(second))
 

@@ -117,7 +117,9 @@ def test_project_tests_send_mail_to_a_fresh_outbox(pytester: Any) -> None:
         path.write_text(text)
     # A mail server that is not there (a closed loopback port): tests must never need it.
     settings_file = pytester.path / "proj/settings.py"
-    settings_file.write_text(settings_file.read_text() + "EMAIL_HOST = '127.0.0.1'\nEMAIL_PORT = 9\n")
+    settings_file.write_text(
+        settings_file.read_text() + "EMAIL_HOST = '127.0.0.1'\nEMAIL_PORT = 9\n"
+    )
     (pytester.path / "test_project.py").write_text(MAIL_TESTS)
     pytester.makeini("[pytest]\nframework_settings_module = proj.settings\npythonpath = .\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")

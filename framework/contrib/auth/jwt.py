@@ -75,7 +75,9 @@ class JWTLoginController(Controller):
             raise HTTPException(
                 400,
                 'Send a JSON object: {"username": "...", "password": "..."}.',
-                errors=[{"loc": ["body"], "msg": "Expected username and password", "type": "missing"}],
+                errors=[
+                    {"loc": ["body"], "msg": "Expected username and password", "type": "missing"}
+                ],
             )
         try:
             user = await authenticate_user(username, password)

@@ -79,8 +79,12 @@ class PasswordResetController(Controller):
     @post("")
     async def request_link(self, request: Any) -> Any:
         """Mail a reset link to the account with that address, if there is one."""
-        from framework.contrib.auth.passwordreset import encode_uid, make_reset_token, reset_mail
-        from framework.contrib.auth.passwordreset import users_for_email
+        from framework.contrib.auth.passwordreset import (
+            encode_uid,
+            make_reset_token,
+            reset_mail,
+            users_for_email,
+        )
 
         email = (await _fields(request, "email"))["email"]
         if not isinstance(email, str):
@@ -109,7 +113,9 @@ class PasswordResetController(Controller):
         user = await user_for_reset(uid, token)
         if user is None:
             return _page(request, "auth/password_reset_confirm.html", error=INVALID_LINK, code=400)
-        return _page(request, "auth/password_reset_confirm.html", valid=True, username=user.username)
+        return _page(
+            request, "auth/password_reset_confirm.html", valid=True, username=user.username
+        )
 
     @post("/{uid}/{token}")
     async def confirm(self, request: Any, uid: str, token: str) -> Any:

@@ -50,7 +50,9 @@ def csrf(client, path: str) -> str:
 
 
 def ask(client, email: str):
-    return client.post("/password-reset", data={"email": email, "csrf_token": csrf(client, "/password-reset")})
+    return client.post(
+        "/password-reset", data={"email": email, "csrf_token": csrf(client, "/password-reset")}
+    )
 
 
 def link_from_outbox() -> str:
@@ -121,7 +123,9 @@ def test_json_flow_with_validation(api) -> None:
     similar = client.post(link, json={"password": "alice-example-com"})
     assert similar.status_code == 422
     ok = client.post(link, json={"password": NEW_PASSWORD})
-    assert ok.status_code == 200 and ok.json() == {"detail": "Your password has been set: log in with it."}
+    assert ok.status_code == 200 and ok.json() == {
+        "detail": "Your password has been set: log in with it."
+    }
     assert client.post(link, json={"password": NEW_PASSWORD + "x"}).status_code == 400
 
 
@@ -199,7 +203,9 @@ def test_site_url_sets_the_link_host() -> None:
     from framework.web import get_asgi_application
 
     make_user("alice", email="alice@example.com")
-    with settings.override(SITE_URL="https://accounts.example.com", EMAIL_BACKEND="locmem"):
-        with TestClient(get_asgi_application()) as other:
-            other.post("/password-reset", json={"email": "alice@example.com"})
+    with (
+        settings.override(SITE_URL="https://accounts.example.com", EMAIL_BACKEND="locmem"),
+        TestClient(get_asgi_application()) as other,
+    ):
+        other.post("/password-reset", json={"email": "alice@example.com"})
     assert "https://accounts.example.com/password-reset/" in outbox[0].body
