@@ -6,8 +6,8 @@ header, else a new one); tasks and threads started by the request inherit it.
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from contextvars import ContextVar, Token
 
 __all__ = [
@@ -44,8 +44,8 @@ def reset_request_id(token: Token[str | None]) -> None:
 
 
 def new_request_id() -> str:
-    """Return a fresh id: 32 hexadecimal characters (a random UUID)."""
-    return uuid.uuid4().hex
+    """Return a fresh id: 32 random hexadecimal characters (128 bits)."""
+    return os.urandom(16).hex()
 
 
 def valid_request_id(value: str | bytes | None) -> str | None:
