@@ -34,6 +34,9 @@ LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FORMATS = ("text", "json")
 _SECTIONS = ("filters", "formatters", "handlers", "loggers")
 _OWN_FILTERS = ["request_id", "secrets"]
+#: Libraries that log routine steps at INFO (each migration's context, each HTTP call, each
+#: file change): WARNING unless LOGGING says otherwise.
+QUIET_LOGGERS = ("alembic", "httpx", "httpcore", "watchfiles")
 _state = {"configured": False, "left_alone": False}
 
 
@@ -74,8 +77,11 @@ def default_logging(level: str = "INFO", fmt: str = "text") -> dict[str, Any]:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             # uvicorn's loggers print through the root handler, access lines included.
-            name: {"handlers": [], "propagate": True, "level": level}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            **{
+                name: {"handlers": [], "propagate": True, "level": level}
+                for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            },
+            **{name: {"level": "WARNING"} for name in QUIET_LOGGERS},
         },
     }
 
