@@ -371,3 +371,17 @@ def test_jwt_auth_in_the_openapi_document() -> None:
     assert JWTAuth().security_schemes() == [
         ("jwtAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     ]
+
+
+def test_without_pyjwt_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from framework.exceptions import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "jwt", None)  # as if PyJWT were not installed
+    with pytest.raises(MissingDependencyError) as info:
+        create_jwt({"sub": "1"})
+    assert str(info.value) == (
+        "'pyjwt' is required for JSON Web Tokens but is not installed: "
+        'pip install "framework[jwt]"'
+    )
