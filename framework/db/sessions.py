@@ -82,8 +82,13 @@ class RoutingSession(Session):
     def get_bind(
         self, mapper: Any = None, clause: Any = None, **kwargs: Any
     ) -> Engine | Connection:
-        """Return the engine (or the test connection) of the alias of *mapper*'s model."""
-        alias = database_alias(mapper.class_) if mapper is not None else DEFAULT_ALIAS
+        """Return the engine (or the test connection) of the alias of *mapper*'s model.
+
+        ``bind_arguments={"alias": ...}`` picks an alias directly (raw SQL on a database).
+        """
+        alias = kwargs.get("alias") or (
+            database_alias(mapper.class_) if mapper is not None else DEFAULT_ALIAS
+        )
         if _bound is not None and alias in _bound:
             return _bound[alias].sync_connection  # type: ignore[return-value]
         return engines.get(alias).sync_engine
