@@ -27,7 +27,9 @@ def check_arguments(
     try:
         inspect.signature(func).bind(*args, **kwargs)
     except TypeError as exc:
-        raise TaskArgumentsError(f"Task {name!r} cannot be called with these arguments: {exc}.")
+        raise TaskArgumentsError(
+            f"Task {name!r} cannot be called with these arguments: {exc}."
+        ) from None
     for index, value in enumerate(args):
         check_json(name, f"positional argument {index}", value)
     for key, value in kwargs.items():

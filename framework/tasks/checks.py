@@ -19,7 +19,7 @@ from framework.checks import CheckMessage, Error, Warning, register
 __all__ = ["check_task_backends", "check_task_deployment", "multiprocess_warnings"]
 
 _DURABLE_HINT = (
-    "Use the durable backend: pip install \"framework[tasks]\", add "
+    'Use the durable backend: pip install "framework[tasks]", add '
     "'framework.contrib.tasks' to INSTALLED_APPS, set TASKS = {'default': {'BACKEND': "
     "'procrastinate'}}, run manage.py db-upgrade and manage.py worker."
 )

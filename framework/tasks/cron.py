@@ -73,7 +73,8 @@ class Cron:
             )
         if len(parts) == 5:
             parts.append("0")
-        values = [_field(expression, part, *spec) for part, spec in zip(parts, _FIELDS)]
+        fields = zip(parts, _FIELDS, strict=True)
+        values = [_field(expression, part, *spec) for part, spec in fields]
         weekdays = frozenset(day % 7 for day in values[4])  # 7 is Sunday too
         cron = cls(
             expression=expression,
@@ -86,7 +87,7 @@ class Cron:
             any_day=parts[2] in ("*", "?"),
             any_weekday=parts[4] in ("*", "?"),
         )
-        cron.next_after(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))  # refuse "31 February"
+        cron.next_after(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))  # refuse "31 February"
         return cron
 
     def matches_day(self, day: dt.date) -> bool:
@@ -101,9 +102,7 @@ class Cron:
 
     def next_after(self, moment: dt.datetime) -> dt.datetime:
         """Return the first tick strictly after *moment* (an aware datetime), in UTC."""
-        start = moment.astimezone(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(
-            seconds=1
-        )
+        start = moment.astimezone(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=1)
         day = start.date()
         last = day.replace(year=day.year + _SEARCH_YEARS) if day.year < 9000 else day
         while day <= last:
@@ -125,8 +124,13 @@ class Cron:
                 for second in sorted(self.seconds):
                     if (hour, minute, second) >= (floor.hour, floor.minute, floor.second):
                         return dt.datetime(
-                            day.year, day.month, day.day, hour, minute, second,
-                            tzinfo=dt.timezone.utc,
+                            day.year,
+                            day.month,
+                            day.day,
+                            hour,
+                            minute,
+                            second,
+                            tzinfo=dt.UTC,
                         )
         return None
 

@@ -289,7 +289,7 @@ def _checked_priority(name: str, priority: Any) -> int:
 
 def _run_after(name: str, value: dt.datetime | dt.timedelta) -> dt.datetime:
     if isinstance(value, dt.timedelta):
-        return dt.datetime.now(dt.timezone.utc) + value
+        return dt.datetime.now(dt.UTC) + value
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise InvalidTaskError(

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["TaskResult", "TaskStatus"]
 
 
-class TaskStatus(str, enum.Enum):
+class TaskStatus(enum.StrEnum):
     """Where a job is in its life; the last three are final."""
 
     QUEUED = "queued"
@@ -34,9 +34,6 @@ class TaskStatus(str, enum.Enum):
     def finished(self) -> bool:
         """Return whether the job will not run again (unless retried by hand)."""
         return self in (TaskStatus.SUCCEEDED, TaskStatus.FAILED, TaskStatus.CANCELLED)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass

@@ -43,13 +43,13 @@ async def run_schedules(
         logger.info("No periodic task on backend %r", alias)
         await options.stop.wait()
         return
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     upcoming = {task.name: _next(task, now) for task in tasks}
     by_name = {task.name: task for task in tasks}
     while not options.stop.is_set():
         name = min(upcoming, key=lambda key: upcoming[key])
         tick = upcoming[name]
-        delay = (tick - dt.datetime.now(dt.timezone.utc)).total_seconds()
+        delay = (tick - dt.datetime.now(dt.UTC)).total_seconds()
         if delay > 0:
             try:
                 await asyncio.wait_for(options.stop.wait(), timeout=delay)

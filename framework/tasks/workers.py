@@ -39,9 +39,7 @@ def configure_logging() -> None:
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(logging.INFO)
 
@@ -68,7 +66,10 @@ async def run_worker(backend: BaseTaskBackend, options: WorkerOptions) -> None:
     queues = ", ".join(options.queues) if options.queues else "every queue"
     logger.info(
         "Worker started: backend %r, %s, concurrency %d, %d task(s), periodic %s",
-        backend.alias, queues, options.concurrency, len(registry),
+        backend.alias,
+        queues,
+        options.concurrency,
+        len(registry),
         "on" if options.periodic else "off",
     )
     try:

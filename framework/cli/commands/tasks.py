@@ -92,8 +92,12 @@ async def list_jobs(
     for result in results:
         run_after = result.run_after.isoformat(timespec="seconds") if result.run_after else ""
         table.add_row(
-            result.id, result.task_name, result.status.value, result.queue,
-            str(result.attempts), run_after,
+            result.id,
+            result.task_name,
+            result.status.value,
+            result.queue,
+            str(result.attempts),
+            run_after,
         )
     get_console().print(table if results else "No jobs.")
 
@@ -124,7 +128,10 @@ async def cancel_job(job_id: str, as_json: bool) -> None:
 
 @tasks_command.command("prune")
 @click.option(
-    "--days", type=click.FloatRange(min=0), default=7.0, show_default=True,
+    "--days",
+    type=click.FloatRange(min=0),
+    default=7.0,
+    show_default=True,
     help="Delete finished jobs older than this.",
 )
 @json_option
@@ -145,7 +152,7 @@ async def schedule(as_json: bool) -> None:
 
     backend = _backend()
     paused = await _call(backend.apaused())
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     rows = []
     for task in schedules_of(backend.alias):
         assert task.schedule is not None

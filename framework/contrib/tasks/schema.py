@@ -14,7 +14,51 @@ from typing import Any
 
 from framework.exceptions import ImproperlyConfigured
 
-__all__ = ["drop_procrastinate", "execute_sql", "procrastinate_sql"]
+__all__ = ["apply_files", "drop_procrastinate", "execute_sql", "procrastinate_sql", "revert_files"]
+
+
+def apply_files(bind: Any, files: tuple[str, ...], tables: str) -> None:
+    """Run Procrastinate's *files* in order, then the framework's *tables* (PostgreSQL only)."""
+    if bind.dialect.name != "postgresql":
+        return
+    if _one_transaction():
+        # Every migration joins one outer transaction (db-migrate's and db-check's scratch
+        # schema), where an enum value added by one file cannot be used by the next: the
+        # first revision creates the release's whole schema at once, the others add nothing.
+        if files and files[0].startswith("00.00.00"):
+            execute_sql(bind, _release_schema())
+    else:
+        for name in files:
+            execute_sql(bind, procrastinate_sql(name))
+    if tables:
+        execute_sql(bind, tables)
+
+
+def _one_transaction() -> bool:
+    from alembic import op
+
+    return bool(getattr(op.get_context(), "_in_external_transaction", False))
+
+
+def _release_schema() -> str:
+    from framework.tasks.procrastinate.dependency import require_procrastinate
+
+    require_procrastinate("the framework.contrib.tasks migrations")
+    return (resources.files("procrastinate.sql") / "schema.sql").read_text(encoding="utf-8")
+
+
+def revert_files(bind: Any, files: tuple[str, ...], tables: str) -> None:
+    """Undo a revision: drop the framework's tables; the first revision drops everything.
+
+    Procrastinate's files have no inverse, so going below the last revision keeps its
+    functions until the first revision is reverted, which removes the whole job schema.
+    """
+    if bind.dialect.name != "postgresql":
+        return
+    if tables:
+        execute_sql(bind, "DROP TABLE IF EXISTS tasks_schedule_pause, tasks_result;")
+    if files and files[0].startswith("00.00.00"):
+        drop_procrastinate(bind)
 
 
 def procrastinate_sql(name: str) -> str:

@@ -113,7 +113,9 @@ class _Dispatcher:
             timer.cancel()
             logger.warning(
                 "Job %s of task %s was waiting for its run_after and is lost at shutdown "
-                "(the inprocess backend is not durable)", job.result.id, job.result.task_name,
+                "(the inprocess backend is not durable)",
+                job.result.id,
+                job.result.task_name,
             )
         self.timers.clear()
         timeout = float(settings.get("BACKGROUND_DRAIN", 30) or 0) or None

@@ -47,7 +47,7 @@ class MemoryJob:
         """Return the seconds until the job may run (0 when it is due)."""
         if self.result.run_after is None:
             return 0.0
-        return max((self.result.run_after - dt.datetime.now(dt.timezone.utc)).total_seconds(), 0)
+        return max((self.result.run_after - dt.datetime.now(dt.UTC)).total_seconds(), 0)
 
 
 def in_transaction() -> bool:
@@ -137,7 +137,10 @@ class MemoryBackend(BaseTaskBackend):
                 result.status = TaskStatus.QUEUED
                 logger.warning(
                     "Job %s of task %s failed (%s); retrying in %.3g s",
-                    result.id, result.task_name, result.error, delay,
+                    result.id,
+                    result.task_name,
+                    result.error,
+                    delay,
                 )
             return delay
         result._return_value = value

@@ -144,7 +144,11 @@ class ProcrastinateBackend(BaseTaskBackend):
         """Return the newest jobs first."""
         async with self.connection(join=False) as connection:
             return await jobs.list_jobs(
-                connection, self.alias, status=status, queue=queue, task_name=task_name,
+                connection,
+                self.alias,
+                status=status,
+                queue=queue,
+                task_name=task_name,
                 limit=limit,
             )
 

@@ -22,6 +22,6 @@ def require_procrastinate(feature: str) -> None:
     if installed != PROCRASTINATE_VERSION:
         raise ImproperlyConfigured(
             f"procrastinate {installed} is installed but the framework's job tables are those "
-            f"of procrastinate {PROCRASTINATE_VERSION}: pip install \"framework[tasks]\" "
+            f'of procrastinate {PROCRASTINATE_VERSION}: pip install "framework[tasks]" '
             f"(which pins procrastinate=={PROCRASTINATE_VERSION})."
         )

@@ -183,7 +183,8 @@ def to_result(row: Any, alias: str) -> TaskResult:
     """Turn a job row (with its result, if any) into a :class:`TaskResult`."""
     status = _STATUSES.get(row["status"], TaskStatus.QUEUED)
     payload = json.loads(row["args"]) if row["args"] else {}
-    ran = status in (TaskStatus.RUNNING, TaskStatus.SUCCEEDED, TaskStatus.FAILED)
+    # Procrastinate counts an attempt when it ends (finished or queued again).
+    running = row["status"] in ("doing", "aborting")
     value = row["return_value"]
     return TaskResult(
         id=str(row["id"]),
@@ -194,7 +195,7 @@ def to_result(row: Any, alias: str) -> TaskResult:
         queue=row["queue_name"],
         priority=row["priority"],
         run_after=row["scheduled_at"],
-        attempts=int(row["attempts"]) + (1 if ran else 0),
+        attempts=int(row["attempts"]) + (1 if running else 0),
         error=row["error"] if status is not TaskStatus.SUCCEEDED else None,
         backend=alias,
         _return_value=json.loads(value) if value is not None else None,

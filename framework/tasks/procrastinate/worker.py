@@ -90,7 +90,6 @@ class ProcrastinateWorker:
                 backoff = min(backoff * 2, _MAX_BACKOFF)
 
     async def _round(self) -> None:
-        import procrastinate
         import psycopg
 
         # Fail fast when the server is down, rather than inside the pool's retry loop.
@@ -201,8 +200,8 @@ class ProcrastinateWorker:
                             (job_id,),
                         )
                         logger.warning(
-                            "Job %s was running on a worker that stopped answering; queued "
-                            "again", job_id,
+                            "Job %s was running on a worker that stopped answering; queued again",
+                            job_id,
                         )
             await asyncio.sleep(self.backend.heartbeat)
 
