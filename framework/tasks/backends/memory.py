@@ -35,7 +35,7 @@ logger = logging.getLogger("framework.tasks")
 _ids = itertools.count(1)
 
 
-@dataclass
+@dataclass(eq=False)
 class MemoryJob:
     """A job held in memory: its task and the result object it keeps up to date."""
 
