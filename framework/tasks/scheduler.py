@@ -23,7 +23,8 @@ __all__ = ["run_schedules", "schedules_of"]
 
 logger = logging.getLogger("framework.tasks.scheduler")
 
-Enqueue = Callable[["Task[..., Any]", dt.datetime], Awaitable[None]]
+#: Enqueue a tick; return False when another worker had already enqueued it.
+Enqueue = Callable[["Task[..., Any]", dt.datetime], Awaitable[bool]]
 Paused = Callable[[], Awaitable[set[str]]]
 
 
@@ -63,8 +64,10 @@ async def run_schedules(
             if key in skipped:
                 logger.info("Periodic task %s is paused: tick %s skipped", key, tick.isoformat())
                 continue
-            await enqueue(by_name[key], tick)
-            logger.info("Periodic task %s enqueued for tick %s", key, tick.isoformat())
+            if await enqueue(by_name[key], tick):
+                logger.info("Periodic task %s enqueued for tick %s", key, tick.isoformat())
+            else:
+                logger.info("Periodic task %s: tick %s already enqueued", key, tick.isoformat())
 
 
 def _next(task: Task[..., Any], after: dt.datetime) -> dt.datetime:

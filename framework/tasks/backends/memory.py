@@ -180,5 +180,6 @@ class MemoryBackend(BaseTaskBackend):
         else:
             await options.stop.wait()
 
-    async def _enqueue_tick(self, task: Task[..., Any], tick: dt.datetime) -> None:
+    async def _enqueue_tick(self, task: Task[..., Any], tick: dt.datetime) -> bool:
         await task.using(backend=self.alias).aenqueue()
+        return True

@@ -85,6 +85,7 @@ class ProcrastinateWorker:
                 logger.warning(
                     "Database unavailable (%s); reconnecting in %.0f s", _first_line(exc), backoff
                 )
+                await _forget_connections()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.options.stop.wait(), timeout=backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF)
@@ -208,7 +209,7 @@ class ProcrastinateWorker:
     async def _schedules(self, app: procrastinate.App) -> None:
         from framework.tasks.scheduler import run_schedules
 
-        async def enqueue(task: Task[..., Any], tick: dt.datetime) -> None:
+        async def enqueue(task: Task[..., Any], tick: dt.datetime) -> bool:
             from procrastinate.jobs import Job
 
             timestamp = int(tick.timestamp())
@@ -221,9 +222,10 @@ class ProcrastinateWorker:
                 task_name=task.name,
                 task_kwargs={"args": [], "kwargs": {}, "timestamp": timestamp},
             )
-            await app.job_manager.defer_periodic_job(
+            job_id = await app.job_manager.defer_periodic_job(
                 job, periodic_id=task.name, defer_timestamp=timestamp
             )
+            return job_id is not None
 
         async def paused() -> set[str]:
             rows = await app.connector.execute_query_all_async(
@@ -244,6 +246,16 @@ def _retry_strategy(task: Task[..., Any]) -> Any:
             return None if delay is None else RetryDecision(retry_in={"seconds": delay})
 
     return TaskRetries()
+
+
+async def _forget_connections() -> None:
+    """Close the project's engines: their pooled connections died with the server."""
+    from framework.db import engines
+
+    try:
+        await engines.dispose()
+    except Exception:  # closing dead connections may fail; new ones are opened anyway
+        logger.debug("Closing the engines after an outage failed", exc_info=True)
 
 
 def _first_line(error: BaseException) -> str:
