@@ -61,7 +61,7 @@ def backend_settings(backend_name: str) -> dict[str, Any]:
     return {"default": {"BACKEND": backend_name, "OPTIONS": options}}
 
 
-async def _database_url(kind: str) -> str:
+async def database_url(kind: str) -> str:
     from framework.conf import settings
     from framework.testing.database import migrate_databases
 
@@ -113,16 +113,16 @@ async def migrated_task_database(backend_name: str) -> AsyncIterator[TaskDatabas
     from framework.runtime import run_cleanups
 
     kind = "postgres" if backend_name == "procrastinate" else "sqlite"
-    url = await _database_url(kind)
+    url = await database_url(kind)
     with settings.override(DATABASES={"default": url}, TASKS=backend_settings(backend_name)):
         try:
             yield TaskDatabase(url, backend_name)
         finally:
             await run_cleanups()  # drains in-process jobs, closes engines
-            await _empty(kind, url)
+            await empty_database(kind, url)
 
 
-async def _empty(kind: str, url: str) -> None:
+async def empty_database(kind: str, url: str) -> None:
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
 
