@@ -6,8 +6,8 @@ project is then set up once before tests are collected.
 
 Fixtures: ``settings`` (change settings for one test), ``app`` (the project's app),
 ``client`` (a :class:`~framework.testing.TestClient` with the lifespan running),
-``async_client`` (an :class:`~framework.testing.AsyncClient`, likewise) and ``live_server``
-(the base URL of the app on a real server).
+``async_client`` (an :class:`~framework.testing.AsyncClient`, likewise), ``live_server``
+(the base URL of the app on a real server) and ``task_queue`` (jobs held until run).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ __all__ = [
     "pytest_addoption",
     "pytest_configure",
     "settings",
+    "task_queue",
 ]
 
 
@@ -80,6 +81,19 @@ def settings() -> Iterator[Any]:
         yield fixture
     finally:
         fixture.restore()
+
+
+@pytest.fixture
+def task_queue() -> Iterator[Any]:
+    """Hold the jobs the test enqueues (every ``TASKS`` alias) until it runs them.
+
+    ``task_queue.jobs`` lists them; ``await task_queue.arun()`` (``.run()`` in sync tests)
+    runs them, and the jobs they enqueue, and returns the results.
+    """
+    from framework.testing.tasks import queued_tasks
+
+    with queued_tasks() as queue:
+        yield queue
 
 
 @pytest.fixture
