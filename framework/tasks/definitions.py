@@ -103,7 +103,7 @@ class Task(Generic[P, R]):
 
     def retry_delay(self, attempt: int) -> float:
         """Return the seconds to wait before retrying after failed attempt number *attempt*."""
-        return min(self.backoff * 2 ** max(attempt - 1, 0), MAX_BACKOFF)
+        return float(min(self.backoff * 2 ** max(attempt - 1, 0), MAX_BACKOFF))
 
     def options(self) -> EnqueueOptions:
         """Return the task's default enqueue options."""

@@ -34,9 +34,8 @@ def test_a_dotted_path_names_a_custom_backend() -> None:
         ({"other": {"BACKEND": "inprocess"}}, "TASKS must be a dict of alias -> {'BACKEND'"),
         (
             {"default": {"BACKEND": "inproces"}},
-            "TASKS['default']['BACKEND'] is 'inproces', which "
-            "is neither a built-in backend (immediate, inprocess, procrastinate) nor a dotted path. "
-            "Did you mean 'inprocess'?",
+            "TASKS['default']['BACKEND'] is 'inproces', which is neither a built-in backend "
+            "(immediate, inprocess, procrastinate) nor a dotted path. Did you mean 'inprocess'?",
         ),
         (
             {"default": {"BACKEND": "inprocess", "OPTION": {}}},

@@ -8,7 +8,7 @@ import pytest
 
 from framework.tasks.cron import Cron, CronError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(*parts: int) -> dt.datetime:

@@ -18,7 +18,7 @@ ticked = asyncio.Event()
 @periodic("* * * * * *")
 @task(backend="ticking")
 async def every_second() -> None:
-    ticks.append(dt.datetime.now(dt.timezone.utc))
+    ticks.append(dt.datetime.now(dt.UTC))
     if len(ticks) >= 2:
         ticked.set()
 

@@ -153,7 +153,7 @@ async def schedule(as_json: bool) -> None:
     backend = _backend()
     paused = await _call(backend.apaused())
     now = dt.datetime.now(dt.UTC)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for task in schedules_of(backend.alias):
         assert task.schedule is not None
         rows.append(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import os
 from typing import TYPE_CHECKING, Any
@@ -31,8 +32,6 @@ from framework.tasks.procrastinate.jobs import RESULTS_TABLE, SCHEDULE_PAUSE_TAB
 from framework.tasks.registry import registry
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     import procrastinate
 
     from framework.tasks.definitions import Task
@@ -243,7 +242,9 @@ def _retry_strategy(task: Task[..., Any]) -> Any:
     class TaskRetries(BaseRetryStrategy):
         def get_retry_decision(self, *, exception: BaseException, job: Any) -> Any:
             delay = should_retry(task, job.attempts + 1, exception)
-            return None if delay is None else RetryDecision(retry_in={"seconds": delay})
+            if delay is None:
+                return None
+            return RetryDecision(retry_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay))
 
     return TaskRetries()
 

@@ -71,7 +71,7 @@ def _sort_table_columns(lines: list[str]) -> list[str]:
     for line in lines:
         if columns is not None:
             if line == ");":
-                out += sorted(column.rstrip(",") for column in columns) + [line]
+                out += [*sorted(column.rstrip(",") for column in columns), line]
                 columns = None
             else:
                 columns.append(line)
@@ -85,8 +85,9 @@ def _sort_table_columns(lines: list[str]) -> list[str]:
 async def test_db_upgrade_creates_procrastinates_schema(
     make_settings_module, pg_databases: list[str]
 ) -> None:
-    import framework
     import procrastinate
+
+    import framework
 
     migrated, reference = pg_databases
     make_settings_module(PROJECT)
