@@ -136,3 +136,11 @@ def test_an_in_memory_backend_cannot_list_jobs(jobs: None) -> None:
         result = tasks("list")
     assert result.exit_code == 1
     assert "keeps its jobs in the memory of the process that enqueued them" in result.output
+
+
+def test_backend_picks_a_tasks_alias(jobs: None) -> None:
+    result = CliRunner().invoke(cli, ["tasks", "--backend", "jobs", "list"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: The task backend 'jobs' is not in TASKS (known: 'default')."
+    )

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.support.databases import acquire_postgres_database, postgres_url, scratch_folder
+from tests.support.projects import load_project
 
 PROJECT_SETTINGS = "tests.fixtures.taskproject.settings"
 _modules: dict[str, ModuleType] = {}
@@ -32,24 +33,14 @@ _PG_TABLES = (
 
 def load_taskproject(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load the project's settings, apps, models and tasks for one test."""
-    import framework
-    from framework.apps import apps
-    from framework.conf import ENVIRONMENT_VARIABLE, settings
-    from framework.migrations.locations import app_models
-
-    sys.modules.update(_modules)
-    monkeypatch.setenv(ENVIRONMENT_VARIABLE, PROJECT_SETTINGS)
-    settings.reset()
-    apps.reset()
-    framework.setup()
-    for label in apps.app_configs:
-        for model in app_models(label):
-            apps.register_model(label, model)
+    load_project(monkeypatch, PROJECT_SETTINGS, _modules, ("tests.fixtures.taskproject",))
     from tests.fixtures.taskproject.jobsite import tasks  # noqa: F401  (registers the tasks)
 
-    for name, module in sys.modules.items():
-        if name.startswith("tests.fixtures.taskproject"):
-            _modules[name] = module
+    _modules.update(
+        (name, module)
+        for name, module in sys.modules.items()
+        if name.startswith("tests.fixtures.taskproject")
+    )
 
 
 def backend_settings(backend_name: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ __all__ = ["tasks_command"]
 
 _STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"]
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+_BACKEND_KEY = "framework.tasks.backend"
 
 
 @click.group("tasks")
@@ -30,14 +31,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 @click.pass_context
 def tasks_command(ctx: click.Context, alias: str) -> None:
     """Inspect and manage jobs and periodic schedules."""
-    ctx.obj = alias
+    ctx.meta[_BACKEND_KEY] = alias
 
 
 def _backend() -> BaseTaskBackend:
     from framework.tasks import discover_tasks, task_backends
 
     discover_tasks()
-    return task_backends[click.get_current_context().find_root().obj or "default"]
+    return task_backends[click.get_current_context().meta.get(_BACKEND_KEY, "default")]
 
 
 async def _call(coroutine: Any) -> Any:

@@ -61,6 +61,30 @@ class BaseTaskBackend:
         """Return the current state of job *result_id* (``ResultNotFound`` if unknown)."""
         raise NotImplementedError
 
+    def queued_result(
+        self,
+        result_id: str,
+        task: Task[..., Any],
+        args: list[Any],
+        kwargs: dict[str, Any],
+        options: EnqueueOptions,
+    ) -> TaskResult:
+        """Return the result of a job just enqueued on this backend."""
+        from framework.tasks.results import TaskResult, TaskStatus
+
+        return TaskResult(
+            id=result_id,
+            task_name=task.name,
+            status=TaskStatus.QUEUED,
+            args=args,
+            kwargs=kwargs,
+            queue=options.queue,
+            priority=options.priority,
+            run_after=options.run_after,
+            backend=self.alias,
+            _backend=self,
+        )
+
     async def arun_worker(self, options: WorkerOptions) -> None:
         """Run jobs (and the periodic schedules) until the worker is asked to stop."""
         raise NotImplementedError

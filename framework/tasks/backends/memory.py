@@ -78,18 +78,7 @@ class MemoryBackend(BaseTaskBackend):
         options: EnqueueOptions,
     ) -> TaskResult:
         """Keep the job; hand it over now, or when the surrounding transaction commits."""
-        result = TaskResult(
-            id=f"{os.getpid()}-{next(_ids)}",
-            task_name=task.name,
-            status=TaskStatus.QUEUED,
-            args=args,
-            kwargs=kwargs,
-            queue=options.queue,
-            priority=options.priority,
-            run_after=options.run_after,
-            backend=self.alias,
-            _backend=self,
-        )
+        result = self.queued_result(f"{os.getpid()}-{next(_ids)}", task, args, kwargs, options)
         job = MemoryJob(task, result)
         if in_transaction():
             from framework.db import on_commit

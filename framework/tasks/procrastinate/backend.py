@@ -111,18 +111,7 @@ class ProcrastinateBackend(BaseTaskBackend):
                 kwargs=kwargs,
                 run_after=options.run_after,
             )
-        return TaskResult(
-            id=str(job_id),
-            task_name=task.name,
-            status=TaskStatus.QUEUED,
-            args=args,
-            kwargs=kwargs,
-            queue=options.queue,
-            priority=options.priority,
-            run_after=options.run_after,
-            backend=self.alias,
-            _backend=self,
-        )
+        return self.queued_result(str(job_id), task, args, kwargs, options)
 
     async def aget_result(self, result_id: str) -> TaskResult:
         """Read job *result_id* and its result (never through the caller's transaction)."""
