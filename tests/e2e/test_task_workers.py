@@ -325,3 +325,27 @@ async def test_a_worker_survives_postgres_restarting_under_it(
                 assert worker.process.poll() is None
     finally:
         cluster.stop()
+
+
+async def test_without_db_upgrade_the_worker_and_enqueue_say_what_to_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from framework.exceptions import ImproperlyConfigured
+    from tests.fixtures.taskproject.jobsite.tasks import record
+
+    name = await asyncio.to_thread(acquire_postgres_database)
+    url = postgres_url(name)
+    try:
+        result = await asyncio.to_thread(manage, url, "worker")
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines()[-1] == (
+            "Error: The job tables are missing from the database 'default': run manage.py "
+            "db-upgrade (the framework.contrib.tasks app's migrations create them)."
+        )
+        load_taskproject(monkeypatch)
+        with settings.override(DATABASES={"default": url}, TASKS=backend_settings("procrastinate")):
+            with pytest.raises(ImproperlyConfigured, match=r"run manage.py db-upgrade"):
+                await record.aenqueue("nowhere")
+            await engines.dispose()
+    finally:
+        await asyncio.to_thread(release_postgres_database, name)

@@ -18,8 +18,10 @@ import json
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from framework.exceptions import ImproperlyConfigured
 from framework.tasks.exceptions import ResultNotFound
 from framework.tasks.results import TaskResult, TaskStatus
 
@@ -82,16 +84,22 @@ async def defer_job(
 ) -> int:
     """Insert one job on *connection* (in its transaction) and return its id."""
     payload = json.dumps({"args": args, "kwargs": kwargs}, allow_nan=False)
-    row = await connection.execute(
-        _DEFER,
-        {
-            "queue": queue,
-            "task_name": task_name,
-            "priority": priority,
-            "args": payload,
-            "scheduled_at": run_after,
-        },
-    )
+    values = {
+        "queue": queue,
+        "task_name": task_name,
+        "priority": priority,
+        "args": payload,
+        "scheduled_at": run_after,
+    }
+    try:
+        row = await connection.execute(_DEFER, values)
+    except DBAPIError as exc:
+        if "procrastinate_defer_jobs_v1" in str(exc) or "procrastinate_job_to_defer" in str(exc):
+            raise ImproperlyConfigured(
+                "The job tables are missing from the task database: run manage.py "
+                "db-upgrade (the framework.contrib.tasks app's migrations create them)."
+            ) from exc
+        raise
     return int(row.scalar_one())
 
 

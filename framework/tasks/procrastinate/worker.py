@@ -26,6 +26,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
+from framework.exceptions import ImproperlyConfigured
 from framework.tasks.execution import describe_error, execute, should_retry
 from framework.tasks.procrastinate.connector import conninfo, is_connection_error
 from framework.tasks.procrastinate.jobs import RESULTS_TABLE, SCHEDULE_PAUSE_TABLE
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from framework.tasks.procrastinate.backend import ProcrastinateBackend
     from framework.tasks.workers import WorkerOptions
 
-__all__ = ["ProcrastinateWorker"]
+__all__ = ["MissingJobTables", "ProcrastinateWorker"]
 
 logger = logging.getLogger("framework.tasks.worker")
 
@@ -58,6 +59,16 @@ _STALLED = (
     "WHERE job.status = 'doing' AND (job.worker_id IS NULL OR w.last_heartbeat < "
     "now() - make_interval(secs => %(seconds)s)) FOR UPDATE OF job SKIP LOCKED"
 )
+
+
+class MissingJobTables(ImproperlyConfigured):
+    """The database has no job tables yet: the migrations were not applied."""
+
+    def __init__(self, alias: str) -> None:
+        super().__init__(
+            f"The job tables are missing from the database {alias!r}: run "
+            "manage.py db-upgrade (the framework.contrib.tasks app's migrations create them)."
+        )
 
 
 class ProcrastinateWorker:
@@ -94,7 +105,10 @@ class ProcrastinateWorker:
 
         # Fail fast when the server is down, rather than inside the pool's retry loop.
         probe = await psycopg.AsyncConnection.connect(self._conninfo(), connect_timeout=5)
-        await probe.close()
+        async with probe:
+            found = await probe.execute("SELECT to_regclass('procrastinate_jobs')")
+            if (await found.fetchone() or (None,))[0] is None:
+                raise MissingJobTables(self.backend.database)
         app = self._app()
         async with app.open_async():
             from procrastinate.worker import Worker
