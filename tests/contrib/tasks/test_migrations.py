@@ -60,7 +60,11 @@ def schema_dump(database: str) -> list[str]:
     lines = [
         line
         for line in dump.splitlines()
-        if line and not line.startswith(("--", "\\restrict", "\\unrestrict"))
+        # Comments, the dump's session guard, and the public schema itself (a pooled test
+        # database has it recreated, without the comment a new database starts with).
+        if line
+        and not line.startswith(("--", "\\restrict", "\\unrestrict"))
+        and "SCHEMA public" not in line
     ]
     return _sort_table_columns(lines)
 
