@@ -20,6 +20,10 @@ BUILTIN_CHECK_MODULES = (
     "framework.web.checks",
     "framework.files.checks",
     "framework.auth.checks",
+    "framework.mail.checks",
+    "framework.logging.checks",
+    "framework.auth.jwt",
+    "framework.tasks.checks",
 )
 
 

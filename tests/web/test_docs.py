@@ -21,6 +21,7 @@ GUIDES = [
     "broadcast.md",
     "templates-static.md",
     "background-tasks.md",
+    "tasks.md",
     "testing.md",
     "architecture.md",
 ]
