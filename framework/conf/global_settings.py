@@ -101,6 +101,29 @@ DATABASES = {"default": "sqlite+aiosqlite:///db.sqlite3"}
 #: Wrap each request in one transaction.
 ATOMIC_REQUESTS = False
 
+# -- caches, rate limits, shared security state ------------------------------------------------
+
+#: Alias → options. BACKEND: ``locmem`` (this process's memory: the zero-setup default),
+#: ``redis`` (LOCATION ``redis://host:6379/0``; shared by every process and host),
+#: ``database`` (a table of ``framework.contrib.cache`` on the default database), ``dummy``
+#: (keeps nothing), or a dotted path. Also TIMEOUT (seconds, None = forever), KEY_PREFIX,
+#: VERSION and OPTIONS.
+CACHES: dict[str, dict[str, object]] = {"default": {"BACKEND": "locmem"}}
+#: The cache alias where ``@ratelimit`` and LOGIN_THROTTLE count. With several processes or
+#: hosts it must be a shared one (redis, database), or each process counts on its own.
+RATELIMIT_CACHE = "default"
+#: Addresses of the reverse proxies in front of the app (IPs or CIDR networks). Only a
+#: request from one of them has its client address taken from ``X-Forwarded-For``.
+TRUSTED_PROXIES: list[str] = []
+#: Login attempts allowed per client IP and per username on every login path (form and JSON
+#: login, Basic, Digest, token issue), e.g. ``"5/minute"``; over it, 429 with Retry-After.
+#: An empty value turns throttling off. When the cache is down, logins are refused (503).
+LOGIN_THROTTLE = "5/minute"
+#: Former SECRET_KEYs, newest first: values they signed (sessions, remember-me cookies,
+#: Digest nonces, signed values, JWTs) are still accepted while new ones are signed with
+#: SECRET_KEY, so a key rotation logs nobody out. Drop a key once its values have expired.
+SECRET_KEY_FALLBACKS: list[str] = []
+
 # -- templates and static files -----------------------------------------------------------------
 
 #: Project template folders (relative to BASE_DIR), searched before the apps' templates/.
