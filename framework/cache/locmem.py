@@ -22,7 +22,7 @@ from framework.cache.base import DEFAULT, BaseCache
 from framework.cache.config import CacheConfig
 from framework.exceptions import ImproperlyConfigured
 
-__all__ = ["LocMemCache"]
+__all__ = ["LocMemCache", "clear_all_stores"]
 
 DEFAULT_MAX_ENTRIES = 10_000
 
@@ -42,6 +42,15 @@ _stores_lock = threading.Lock()
 def _store(name: str) -> _Store:
     with _stores_lock:
         return _stores.setdefault(name, _Store())
+
+
+def clear_all_stores() -> None:
+    """Empty every locmem store of this process (the test plugin calls it after each test)."""
+    with _stores_lock:
+        stores = list(_stores.values())
+    for store in stores:
+        with store.lock:
+            store.entries.clear()
 
 
 class LocMemCache(BaseCache):

@@ -13,6 +13,7 @@ Fixtures: ``settings`` (change settings for one test), ``app`` (the project's ap
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -64,6 +65,18 @@ def pytest_configure(config: pytest.Config) -> None:
     from framework.apps.bootstrap import setup
 
     setup()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_caches() -> Iterator[None]:
+    """Empty the in-process (``locmem``) caches after each test.
+
+    Cached pages, rate-limit counts and login throttling of one test never reach the next.
+    """
+    yield
+    locmem = sys.modules.get("framework.cache.locmem")
+    if locmem is not None:
+        locmem.clear_all_stores()
 
 
 @pytest.fixture

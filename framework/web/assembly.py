@@ -148,9 +148,11 @@ def _make_route(
             f"valid: {', '.join(sorted(_OPTIONS[decl.kind]))}."
         )
     _check_signature(func, bound, path_parameters(path, where), path, name, decl.kind)
+    spec = get_endpoint_spec(func)
+    if spec is not None:
+        spec.check_route_kind(decl.kind, name)
     if decl.kind == "websocket":
         return _socket_route(path, name, func, bound, decl, source, context)
-    spec = get_endpoint_spec(func)
     limits = context.limits
     if decl.options.get("max_body_size") is not None:
         limits = dataclasses.replace(

@@ -83,6 +83,25 @@ class EndpointSpec:
         """Add *step* around the steps added so far (call it from a decorator)."""
         self.steps.append(step)
 
+    def restrict_kinds(self, decorator: str, kinds: tuple[str, ...], reason: str) -> None:
+        """Refuse, when the app is built, a route of another kind than *kinds* (say *reason*).
+
+        A decorator whose step cannot work on some route kinds (``@cache_page`` on a
+        WebSocket) calls this, so a wrong declaration fails at build instead of being
+        ignored: ``check_route_kind`` raises ``ImproperlyConfigured`` naming the route.
+        """
+        self.meta.setdefault("route_kinds", {})[decorator] = (kinds, reason)
+
+    def check_route_kind(self, kind: str, route_name: str) -> None:
+        """Raise ``ImproperlyConfigured`` if a decorator on this handler refuses *kind*."""
+        for decorator, (kinds, reason) in self.meta.get("route_kinds", {}).items():
+            if kind not in kinds:
+                from framework.exceptions import ImproperlyConfigured
+
+                raise ImproperlyConfigured(
+                    f"@{decorator} cannot be used on {route_name} (a {kind} route): {reason}"
+                )
+
 
 def endpoint_spec(func: Callable[..., Any]) -> EndpointSpec:
     """Return the :class:`EndpointSpec` of *func*, creating it on first use."""
