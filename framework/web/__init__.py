@@ -9,6 +9,7 @@ from framework.web.exceptions import HTTPException, abort
 from framework.web.limits import Limits
 from framework.web.pipeline import EndpointSpec, RouteDecl, endpoint_spec, get_endpoint_spec
 from framework.web.project import get_asgi_application
+from framework.web.ratelimit import ratelimit
 from framework.web.requests import Request
 from framework.web.responses import (
     FileResponse,
@@ -72,6 +73,7 @@ __all__ = [
     "patch",
     "post",
     "put",
+    "ratelimit",
     "register_converter",
     "render",
     "route",

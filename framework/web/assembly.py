@@ -24,7 +24,9 @@ from framework.web.endpoints import AfterHook, BeforeHook, HTTPEndpoint, WebSock
 from framework.web.errors import ErrorHandlers
 from framework.web.limits import Limits
 from framework.web.pipeline import (
+    ClassStep,
     RouteDecl,
+    class_steps,
     compose,
     get_endpoint_spec,
     innermost_call,
@@ -127,7 +129,9 @@ def _controller_routes(
         path = join_paths(source.prefix, controller.path, decl.path)
         bound = func.__get__(instance, controller)
         name = controller.route_name(method_name, decl)
-        routes.append(_make_route(path, name, func, bound, decl, source, hooks))
+        routes.append(
+            _make_route(path, name, func, bound, decl, source, hooks, class_steps(controller))
+        )
     return routes
 
 
@@ -139,6 +143,7 @@ def _make_route(
     decl: RouteDecl,
     source: RouteSource,
     context: BuildContext,
+    outer: Sequence[ClassStep] = (),
 ) -> BaseRoute:
     where = f" of {name}"
     unknown = set(decl.options) - _OPTIONS[decl.kind]
@@ -151,6 +156,12 @@ def _make_route(
     spec = get_endpoint_spec(func)
     if spec is not None:
         spec.check_route_kind(decl.kind, name)
+    for declared in outer:
+        if decl.kind not in declared.kinds:
+            raise ImproperlyConfigured(
+                f"@{declared.decorator} on the class cannot apply to {name} (a {decl.kind} "
+                f"route): {declared.reason}"
+            )
     if decl.kind == "websocket":
         return _socket_route(path, name, func, bound, decl, source, context)
     limits = context.limits
@@ -162,10 +173,13 @@ def _make_route(
         call = compose(
             spec, _sse_call(func, bound, decl.options.get("keepalive", context.sse_keepalive))
         )
-    elif (spec is None or not spec.steps) and is_async_callable(bound):
+    elif (spec is None or not spec.steps) and not outer and is_async_callable(bound):
         call = None
     else:
         call = compose(spec, innermost_call(bound))
+    if call is not None:
+        for declared in outer:
+            call = declared.step(call)
     endpoint = HTTPEndpoint(
         bound, call, limits, context.runner, context.before, context.after, context.db
     )

@@ -43,9 +43,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Call",
+    "ClassStep",
     "EndpointSpec",
     "RouteDecl",
     "Step",
+    "add_class_step",
+    "class_steps",
     "compose",
     "endpoint_spec",
     "get_endpoint_spec",
@@ -101,6 +104,38 @@ class EndpointSpec:
                 raise ImproperlyConfigured(
                     f"@{decorator} cannot be used on {route_name} (a {kind} route): {reason}"
                 )
+
+
+@dataclass(frozen=True)
+class ClassStep:
+    """A step a decorator put on a whole Controller class: it wraps each of its routes."""
+
+    decorator: str
+    step: Step
+    kinds: tuple[str, ...]
+    #: Why other route kinds are refused (for the build error).
+    reason: str
+
+
+_CLASS_ATTRIBUTE = "__framework_class_steps__"
+
+
+def add_class_step(
+    cls: type, decorator: str, step: Step, kinds: tuple[str, ...], reason: str
+) -> None:
+    """Wrap every route of the Controller *cls* (and its subclasses) in *step*.
+
+    Class steps run outside the steps of the methods, a base class's outside its
+    subclass's; a route of a kind not in *kinds* makes the build fail, naming the route.
+    """
+    steps = list(cls.__dict__.get(_CLASS_ATTRIBUTE, ()))
+    steps.append(ClassStep(decorator, step, kinds, reason))
+    setattr(cls, _CLASS_ATTRIBUTE, tuple(steps))
+
+
+def class_steps(cls: type) -> list[ClassStep]:
+    """Return the class steps of *cls* and its bases, innermost (the subclass's) first."""
+    return [step for klass in cls.__mro__ for step in klass.__dict__.get(_CLASS_ATTRIBUTE, ())]
 
 
 def endpoint_spec(func: Callable[..., Any]) -> EndpointSpec:
