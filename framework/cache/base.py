@@ -275,6 +275,17 @@ class BaseCache:
         made = self.make_key(key, version)
         return await self._strict(self._hit(made, delta, timeout))
 
+    async def read_strict(self, key: str) -> tuple[Any, float | None]:
+        """Return ``(value or DEFAULT, seconds left or None)``; an outage raises (fail closed).
+
+        For security uses (throttles) that must not read a down cache as "nothing counted".
+        """
+        made = self.make_key(key)
+        data = await self._strict(self._get(made))
+        remaining = await self._strict(self._ttl(made))
+        value = DEFAULT if data is DEFAULT else self.serializer.loads(data)
+        return value, None if remaining is DEFAULT else float(remaining)
+
     async def aclear(self) -> None:
         """Delete every entry of this alias (only keys with its KEY_PREFIX, where shared)."""
         await self._strict(self._clear())

@@ -73,10 +73,11 @@ def _storage_class() -> type:
             return count
 
         async def get(self, key: str) -> int:
-            return int(await self.cache.aget(_safe_key(key), 0) or 0)
+            value, _ = await self.cache.read_strict(_safe_key(key))
+            return value if isinstance(value, int) else 0
 
         async def get_expiry(self, key: str) -> float:
-            remaining = await self.cache.attl(_safe_key(key))
+            _, remaining = await self.cache.read_strict(_safe_key(key))
             return time.time() + (remaining if remaining not in (None, math.inf) else 0)
 
         async def check(self) -> bool:
@@ -128,10 +129,20 @@ class Throttle:
         limiter = self._limiter()
         for item in self.items:
             if not await limiter.hit(item, self.scope, *identifiers, cost=cost):
-                stats = await limiter.get_window_stats(item, self.scope, *identifiers)
-                wait = max(1, math.ceil(stats.reset_time - time.time()))
-                return Verdict(False, wait, str(item))
+                return await self._refused(limiter, item, identifiers)
         return Verdict(True)
+
+    async def test(self, *identifiers: str) -> Verdict:
+        """Return whether one more request of *identifiers* would be allowed (counts none)."""
+        limiter = self._limiter()
+        for item in self.items:
+            if not await limiter.test(item, self.scope, *identifiers):
+                return await self._refused(limiter, item, identifiers)
+        return Verdict(True)
+
+    async def _refused(self, limiter: Any, item: Any, identifiers: tuple[str, ...]) -> Verdict:
+        stats = await limiter.get_window_stats(item, self.scope, *identifiers)
+        return Verdict(False, max(1, math.ceil(stats.reset_time - time.time())), str(item))
 
     async def refund(self, *identifiers: str, cost: int = 1) -> None:
         """Give back what :meth:`hit` counted (a login that succeeded)."""
