@@ -1,8 +1,9 @@
 """Signed-cookie sessions: ``request.session``, a dict the client keeps but cannot forge.
 
 The cookie holds the session id and data as base64 JSON, signed (HMAC-SHA256, SECRET_KEY)
-with a timestamp; cookies signed with a key of SECRET_KEY_FALLBACKS are still read. It is HttpOnly, SameSite=Lax, Secure unless DEBUG (SESSION_COOKIE_*), and
-responses that read the session say ``Vary: Cookie``. A cookie that is tampered with, signed
+with a timestamp; cookies signed with a key of SECRET_KEY_FALLBACKS are still read. It is
+HttpOnly, SameSite=Lax, Secure unless DEBUG (SESSION_COOKIE_*), and responses that read the
+session say ``Vary: Cookie``. A cookie that is tampered with, signed
 with another key, expired (older than SESSION_COOKIE_AGE since its last change), not base64,
 not JSON or larger than 4096 bytes gives an empty session and is cleared — never an error.
 
