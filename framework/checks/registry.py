@@ -19,6 +19,7 @@ BUILTIN_CHECK_MODULES = (
     "framework.conf.security",
     "framework.web.checks",
     "framework.auth.checks",
+    "framework.cache.checks",
 )
 
 

@@ -68,7 +68,11 @@ def serve(
     from framework.cli.commands.check import run_system_checks
     from framework.cli.server import asgi_target
 
+    # Workers inherit WEB_CONCURRENCY; the checks read it (caches.W001: locmem per worker).
+    os.environ["WEB_CONCURRENCY"] = str(workers)
     run_system_checks(quiet_ok=True)
+    if workers > 1:
+        run_system_checks(deploy=True, tags=("caches",), quiet_ok=True)
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the
     # previous handler; a handler that does nothing makes that a clean exit with status 0.
     signal.signal(signal.SIGTERM, _ignore)
