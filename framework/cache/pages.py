@@ -18,7 +18,8 @@ nor stored in the cache — unless the route names that header in ``vary=`` (``"
 Responses carry ``Cache-Control: max-age=<seconds left>``; one served from the cache also
 carries ``Age``. When the cache is unreachable the route simply runs (fail open, logged).
 Like Django's, the key is computed in two steps: the URL's entry lists the header names to
-vary on; the response's key adds those headers' values.
+vary on; the response's key adds those headers' values (a page that varies on no header is
+read in one round trip).
 """
 
 from __future__ import annotations
@@ -103,13 +104,23 @@ class PagePolicy:
             return False
         return not (_session_was_read(request) and "cookie" not in self.vary + varies)
 
-    async def lookup(self, request: Any) -> StarletteResponse | None:
+    def url_key(self, request: Any) -> str:
+        """Return the key of the header list stored for *request*'s URL."""
+        return _url_key(self.key_prefix, request)
+
+    async def lookup(self, request: Any, url_key: str) -> StarletteResponse | None:
         """Return the stored response for *request*, or None."""
-        backend, url_key = self.backend(), _url_key(self.key_prefix, request)
-        names = await backend.aget(url_key, DEFAULT)
+        backend = self.backend()
+        # One round trip for the usual page that varies on no header: its entry's key is
+        # known without the header list, so both are fetched together.
+        plain_key = _response_key(url_key, request, [])
+        found = await backend.aget_many([url_key, plain_key])
+        names = found.get(url_key, DEFAULT)
         if names is DEFAULT:
             return None
-        entry = await backend.aget(_response_key(url_key, request, names), DEFAULT)
+        entry = found.get(plain_key, DEFAULT) if not names else DEFAULT
+        if names:
+            entry = await backend.aget(_response_key(url_key, request, names), DEFAULT)
         if entry is DEFAULT:
             return None
         status, headers, body, stored_at, expires = entry
@@ -120,15 +131,15 @@ class PagePolicy:
         response.headers["cache-control"] = f"max-age={max(0, math.ceil(expires - now))}"
         return response
 
-    async def store(self, request: Any, response: StarletteResponse) -> None:
+    async def store(self, request: Any, response: StarletteResponse, url_key: str) -> None:
         """Store *response* for the requests that share its URL and varying headers."""
-        backend, url_key = self.backend(), _url_key(self.key_prefix, request)
+        backend = self.backend()
         names = _header_names([*self.vary, *response.headers.getlist("vary")])
         headers = [(k, v) for k, v in response.raw_headers if k not in _DROPPED_HEADERS]
         now = time.time()
         entry = (response.status_code, headers, response.body, now, now + self.seconds)
-        await backend.aset(url_key, names, self.seconds)
-        await backend.aset(_response_key(url_key, request, names), entry, self.seconds)
+        response_key = _response_key(url_key, request, names)
+        await backend.aset_many({url_key: names, response_key: entry}, self.seconds)
 
 
 def cache_page(
@@ -150,13 +161,14 @@ def cache_page(
         async def run(request: Any, kwargs: dict[str, Any]) -> Any:
             if policy.bypasses(request):
                 return await call(request, kwargs)
-            cached = await policy.lookup(request)
+            url_key = policy.url_key(request)
+            cached = await policy.lookup(request, url_key)
             if cached is not None:
                 return cached
             response = to_response(await call(request, kwargs))
             if policy.storable(request, response):
                 response.headers.setdefault("cache-control", f"max-age={math.ceil(seconds)}")
-                await policy.store(request, response)
+                await policy.store(request, response, url_key)
             return response
 
         return run
