@@ -35,7 +35,7 @@ from starlette.responses import Response as StarletteResponse
 
 from framework.cache.base import DEFAULT, BaseCache
 from framework.cache.config import DEFAULT_ALIAS
-from framework.web.pipeline import Call, endpoint_spec
+from framework.web.pipeline import Call, handler_decorator
 from framework.web.responses import to_response
 
 __all__ = ["cache_page"]
@@ -43,7 +43,11 @@ __all__ = ["cache_page"]
 F = TypeVar("F", bound=Callable[..., Any])
 _UNCACHEABLE = ("private", "no-store", "no-cache")
 _DROPPED_HEADERS = {b"set-cookie", b"age", b"date"}
-_PRIVATE_HEADERS = {"authorization", "cookie"}
+CACHE_PAGE = handler_decorator(
+    "@cache_page",
+    kinds=("http",),
+    why_not="only whole responses are cached, not WebSocket or event streams",
+)
 
 
 def _header_names(values: Iterable[str]) -> list[str]:
@@ -151,6 +155,8 @@ def cache_page(
 ) -> Callable[[F], F]:
     """Cache the route's 200 answers to GET/HEAD for *seconds* (see the module docstring).
 
+    On a Controller class it applies to every route of the class and its subclasses.
+
     *cache* names the alias; *vary* adds request headers to the key (``"Accept-Language"``;
     ``"Cookie"`` or ``"Authorization"`` to allow per-user entries); *key_prefix* separates
     routes that share URLs (rarely needed).
@@ -173,15 +179,8 @@ def cache_page(
 
         return run
 
-    def decorator(func: F) -> F:
-        spec = endpoint_spec(func)
-        spec.add_step(step)
-        spec.restrict_kinds(
-            "cache_page",
-            ("http",),
-            "only whole responses can be cached, not WebSocket or Server-Sent Events streams.",
-        )
-        spec.meta["cache_page"] = policy
-        return func
+    def decorator(target: F) -> F:
+        CACHE_PAGE.apply(target, step).meta["cache_page"] = policy
+        return target
 
     return decorator

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
-from framework.web.controllers import Controller, error_handler
+from framework.web.controllers import Controller
 from framework.web.exceptions import HTTPException, abort
+from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.limits import Limits
-from framework.web.pipeline import EndpointSpec, RouteDecl, endpoint_spec, get_endpoint_spec
+from framework.web.pipeline import (
+    EndpointSpec,
+    HandlerDecorator,
+    RouteDecl,
+    endpoint_spec,
+    get_endpoint_spec,
+    handler_decorator,
+    handler_decorators,
+)
 from framework.web.project import get_asgi_application
 from framework.web.ratelimit import ratelimit
 from framework.web.requests import Request
@@ -48,6 +57,7 @@ __all__ = [
     "FileResponse",
     "HTMLResponse",
     "HTTPException",
+    "HandlerDecorator",
     "JSONResponse",
     "Limits",
     "PlainTextResponse",
@@ -63,6 +73,8 @@ __all__ = [
     "WebSocket",
     "WebSocketDisconnect",
     "abort",
+    "after_request",
+    "before_request",
     "current_app",
     "delete",
     "endpoint_spec",
@@ -70,6 +82,8 @@ __all__ = [
     "get",
     "get_asgi_application",
     "get_endpoint_spec",
+    "handler_decorator",
+    "handler_decorators",
     "patch",
     "post",
     "put",

@@ -16,7 +16,8 @@
 ``"user"`` (``request.state.user``, set by the auth decorators — put ``@ratelimit`` below
 them; anonymous requests count by IP), or a function ``key(request) -> str`` (may be
 async). Over the limit the answer is 429 with ``Retry-After`` (seconds) and the usual error
-body; the handler does not run. Counts live in the cache ``RATELIMIT_CACHE`` names (or
+body, and the handler does not run; a WebSocket handshake is closed with 1008 instead. Counts
+live in the cache ``RATELIMIT_CACHE`` names (or
 *cache*), so every process and host sharing it shares the limit. When that cache is down the
 route answers 503 (fail closed): a limit that cannot be counted is not lifted.
 """
@@ -31,16 +32,15 @@ from typing import Any
 from framework.cache.base import CacheUnavailableError
 from framework.cache.throttles import Throttle
 from framework.web.clientip import client_ip
-from framework.web.controllers import Controller
 from framework.web.exceptions import HTTPException
-from framework.web.pipeline import Call, add_class_step, endpoint_spec
+from framework.web.pipeline import Call, handler_decorator
 
-__all__ = ["RATELIMIT_UNAVAILABLE", "enforce", "ratelimit", "too_many_requests"]
+__all__ = ["RATELIMIT", "RATELIMIT_UNAVAILABLE", "enforce", "ratelimit", "too_many_requests"]
 
 logger = logging.getLogger("framework.web")
 RATELIMIT_UNAVAILABLE = "Rate limiting is unavailable right now; try again shortly."
-_KINDS = ("http", "sse")
-_WHY_NOT = "WebSocket handshakes cannot be rate-limited yet; limit the page or API that opens it."
+#: Every route kind: a refused WebSocket handshake is closed with 1008 before it is accepted.
+RATELIMIT = handler_decorator("@ratelimit")
 
 Key = str | Callable[[Any], Any]
 
@@ -105,7 +105,8 @@ def ratelimit(
     def make_step(budget: Throttle) -> Callable[[Call], Call]:
         def step(call: Call) -> Call:
             async def run(request: Any, kwargs: dict[str, Any]) -> Any:
-                if counted is None or request.method in counted:
+                # A WebSocket handshake has no method: it counts as a GET.
+                if counted is None or getattr(request, "method", "GET") in counted:
                     await enforce(budget, await identity(request))
                 return await call(request, kwargs)
 
@@ -116,15 +117,7 @@ def ratelimit(
     def decorator(target: Any) -> Any:
         name = scope or f"{target.__module__}.{target.__qualname__}"
         budget = Throttle(rate, scope=name, alias=cache, setting="ratelimit rate")
-        if isinstance(target, type):
-            if not issubclass(target, Controller):
-                raise TypeError(f"@ratelimit goes on a handler or a Controller; got {target!r}.")
-            add_class_step(target, "ratelimit", make_step(budget), _KINDS, _WHY_NOT)
-            return target
-        spec = endpoint_spec(target)
-        spec.add_step(make_step(budget))
-        spec.restrict_kinds("ratelimit", _KINDS, _WHY_NOT)
-        spec.meta.setdefault("ratelimits", []).append(rate)
+        RATELIMIT.apply(target, make_step(budget)).meta.setdefault("ratelimits", []).append(rate)
         return target
 
     return decorator

@@ -215,7 +215,9 @@ def test_refused_at_build_on_streams(kind: str) -> None:
 
     app = App()
     app.include(Live)
-    with pytest.raises(ImproperlyConfigured, match=r"@cache_page cannot be used on Live\.\w+ "):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"@cache_page cannot apply to the .* route Live\.\w+ "
+    ):
         app.build()
 
 

@@ -22,6 +22,7 @@ RANKS = {
     "checks": 0,
     "conf": 1,
     "apps": 2,
+    "logging": 2,
     "db": 3,
     "web": 3,
     # Caches sit beside the database: the web layer's @ratelimit reads them, and
@@ -29,6 +30,7 @@ RANKS = {
     # layer's pipeline; the database backend is framework.contrib.cache.
     "cache": 3,
     "io": 4,
+    "mail": 4,
     "openapi": 5,
     "migrations": 5,
     "auth": 5,

@@ -10,7 +10,16 @@ from framework.auth import BasicAuth, authenticate
 from framework.conf import settings
 from framework.exceptions import ImproperlyConfigured
 from framework.testing import TestClient
-from framework.web import App, Controller, get, post, ratelimit, sse, websocket
+from framework.web import (
+    App,
+    Controller,
+    WebSocketDisconnect,
+    get,
+    post,
+    ratelimit,
+    sse,
+    websocket,
+)
 
 SECRET = "ratelimit-tests-secret-key-0123456789abcdef"
 
@@ -180,34 +189,26 @@ def test_on_an_sse_route_the_stream_is_refused_before_it_starts() -> None:
         assert client.get("/live/ticks").status_code == 429
 
 
-def test_refused_at_build_on_a_websocket_method() -> None:
+def test_a_websocket_handshake_over_the_limit_is_closed_with_1008() -> None:
     class Sockets(Controller):
         path = "/ws"
 
         @websocket("/echo")
         @ratelimit("1/minute")
-        async def echo(self, ws: Any) -> None: ...
+        async def echo(self, ws: Any) -> None:
+            await ws.accept()
+            await ws.send_text("hello")
+            await ws.close()
 
     app = App()
     app.include(Sockets)
-    with pytest.raises(ImproperlyConfigured, match=r"@ratelimit cannot be used on Sockets\.echo"):
-        app.build()
-
-
-def test_refused_at_build_on_a_controller_with_a_websocket() -> None:
-    @ratelimit("1/minute")
-    class Sockets(Controller):
-        path = "/ws"
-
-        @websocket("/echo")
-        async def echo(self, ws: Any) -> None: ...
-
-    app = App()
-    app.include(Sockets)
-    with pytest.raises(
-        ImproperlyConfigured, match=r"@ratelimit on the class cannot apply to Sockets\.echo"
-    ):
-        app.build()
+    with make_client(app) as client:
+        with client.websocket_connect("/ws/echo") as ws:
+            assert ws.receive_text() == "hello"
+        with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/ws/echo"):
+            pass
+    assert refused.value.code == 1008
+    assert refused.value.reason.startswith("Too many requests: the limit is 1 per 1 minute.")
 
 
 def test_an_unreachable_cache_refuses_with_503() -> None:

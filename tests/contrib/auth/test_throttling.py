@@ -112,3 +112,15 @@ def test_a_key_rotation_with_fallbacks_logs_nobody_out(client) -> None:
     with settings.override(SECRET_KEY=new):  # the old key dropped: its cookies are void
         assert _dashboard(session_only) == 401
         assert _dashboard(remembered) == 401
+
+
+def test_token_issue_is_throttled_too(client) -> None:
+    make_user("alice")
+    issue = "/api/jwt-login"
+    ok = client.post(issue, json={"username": "alice", "password": PASSWORD})
+    assert ok.status_code == 200 and ok.json()["token_type"] == "bearer"
+    wrong = [
+        client.post(issue, json={"username": "alice", "password": "nope"}).status_code
+        for _ in range(6)
+    ]
+    assert wrong == [401] * 5 + [429]
