@@ -30,7 +30,7 @@ def check_cache_settings(app_configs: Any = None) -> list[CheckMessage]:
     """Refuse a broken CACHES, an unknown RATELIMIT_CACHE or LOGIN_THROTTLE, a database
     cache without its app."""
     from framework.cache.config import BACKENDS, load_cache_configs
-    from framework.cache.throttles import parse_rate
+    from framework.cache.throttles import is_rate
     from framework.conf import settings
 
     try:
@@ -58,11 +58,15 @@ def check_cache_settings(app_configs: Any = None) -> list[CheckMessage]:
                 "caches.E003",
             )
         )
-    if settings.LOGIN_THROTTLE:
-        try:
-            parse_rate(settings.LOGIN_THROTTLE, setting="LOGIN_THROTTLE")
-        except ImproperlyConfigured as exc:
-            messages.append(Error(str(exc), "Set LOGIN_THROTTLE = '5/minute'.", "caches.E004"))
+    throttle = settings.LOGIN_THROTTLE
+    if throttle and not is_rate(throttle):  # checked on every command: no import of limits
+        messages.append(
+            Error(
+                f"LOGIN_THROTTLE {throttle!r} is not a rate.",
+                "Write '5/minute', '10 per 2 hours' or several separated by ';'.",
+                "caches.E004",
+            )
+        )
     return messages
 
 

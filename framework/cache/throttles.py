@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +23,20 @@ from typing import Any
 from framework.cache.base import BaseCache, CacheUnavailableError
 from framework.exceptions import ImproperlyConfigured
 
-__all__ = ["Throttle", "Verdict", "cache_storage", "parse_rate"]
+__all__ = ["Throttle", "Verdict", "cache_storage", "is_rate", "parse_rate"]
 
 _MAX_KEY = 200
+# The rate grammar of ``limits`` (its parse_many), so the system checks can validate a rate
+# without importing the library: "10/minute", "5 per 2 hours", several joined by , ; or |.
+_ONE_RATE = (
+    r"\s*[0-9]+\s*(?:/|\s*per\s*)\s*(?:[0-9]+)?\s*(?:second|minute|hour|day|month|year)s?\s*"
+)
+_RATES = re.compile(rf"^{_ONE_RATE}(?:[,;|]{_ONE_RATE})*$", re.IGNORECASE)
+
+
+def is_rate(text: Any) -> bool:
+    """Return whether *text* is a rate ``limits`` accepts, without importing it."""
+    return isinstance(text, str) and _RATES.match(text) is not None
 
 
 def parse_rate(rate: Any, *, setting: str = "rate") -> list[Any]:

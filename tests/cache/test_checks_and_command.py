@@ -113,3 +113,31 @@ def test_cache_clear_of_an_unknown_alias_is_one_line() -> None:
     assert "The cache alias 'defualt' is not in CACHES (known: 'default'). Did you mean" in (
         result.output
     )
+
+
+@pytest.mark.parametrize(
+    "rate",
+    [
+        "5/minute",
+        "10 per 2 hours",
+        "10/minute;100/hour",
+        "3 per second|1/day",
+        "1/Seconds",
+        "5/fortnight",
+        "often",
+        "",
+        "5",
+        "/minute",
+        "5/minute;",
+    ],
+)
+def test_the_checks_accept_exactly_the_rates_limits_parses(rate: str) -> None:
+    from limits import parse_many
+
+    from framework.cache.throttles import is_rate
+
+    try:
+        parsed = bool(parse_many(rate))
+    except ValueError:
+        parsed = False
+    assert is_rate(rate) is parsed
