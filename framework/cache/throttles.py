@@ -122,6 +122,7 @@ class Throttle:
         self.items = parse_rate(rate, setting=setting)
         self.scope = scope
         self.alias = alias
+        self._limiters: dict[int, tuple[BaseCache, Any]] = {}
 
     def _limiter(self) -> Any:
         from limits.aio.strategies import FixedWindowRateLimiter
@@ -134,7 +135,12 @@ class Throttle:
             alias = str(settings.RATELIMIT_CACHE)
         else:
             alias = self.alias
-        return FixedWindowRateLimiter(cache_storage(caches[alias]))
+        backend = caches[alias]
+        cached = self._limiters.get(id(backend))
+        if cached is None or cached[0] is not backend:  # built once per cache backend
+            cached = (backend, FixedWindowRateLimiter(cache_storage(backend)))
+            self._limiters = {id(backend): cached}
+        return cached[1]
 
     async def hit(self, *identifiers: str, cost: int = 1) -> Verdict:
         """Count one request of *identifiers* in every window; refuse when one is full."""
