@@ -14,7 +14,12 @@ from typing import Any
 from framework.checks import CheckMessage, Error, Warning, register
 from framework.exceptions import ImproperlyConfigured
 
-__all__ = ["check_cache_settings", "check_local_caches", "worker_count"]
+__all__ = [
+    "check_cache_settings",
+    "check_local_caches",
+    "local_cache_warnings",
+    "worker_count",
+]
 
 
 def worker_count() -> int:
@@ -72,11 +77,15 @@ def check_cache_settings(app_configs: Any = None) -> list[CheckMessage]:
 
 @register("caches", deploy=True)
 def check_local_caches(app_configs: Any = None) -> list[CheckMessage]:
-    """Warn about each ``locmem`` cache when several worker processes will serve."""
+    """Warn about each ``locmem`` cache when WEB_CONCURRENCY announces several workers."""
+    return local_cache_warnings(worker_count())
+
+
+def local_cache_warnings(workers: int) -> list[CheckMessage]:
+    """Return ``caches.W001`` for each ``locmem`` cache when *workers* processes serve."""
     from framework.cache.config import BACKENDS, load_cache_configs
     from framework.conf import settings
 
-    workers = worker_count()
     if workers < 2:
         return []
     try:

@@ -128,6 +128,16 @@ TRUSTED_PROXIES: list[str] = []
 #: login, Basic, Digest, token issue), e.g. ``"5/minute"``; over it, 429 with Retry-After.
 #: An empty value turns throttling off. When the cache is down, logins are refused (503).
 LOGIN_THROTTLE = "5/minute"
+
+# -- tasks ----------------------------------------------------------------------------------------
+
+#: Task backends by alias: ``{"BACKEND": name or dotted path, "OPTIONS": {...}}``. Built-ins:
+#: ``inprocess`` (jobs in the memory of the process that enqueued them: zero setup, not
+#: durable), ``immediate`` (run at enqueue: tests) and ``procrastinate`` (durable jobs in
+#: PostgreSQL, ``pip install "framework[tasks]"``; OPTIONS ``database``: the alias, default
+#: ``"default"``).
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "inprocess"}}
+
 # -- templates and static files -----------------------------------------------------------------
 
 #: Project template folders (relative to BASE_DIR), searched before the apps' templates/.

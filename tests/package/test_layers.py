@@ -1,4 +1,4 @@
-"""Imports point one way: cli → contrib/auth/openapi/migrations → io → db/web/cache → apps → conf.
+"""Imports point one way: cli → contrib/auth/openapi → io/tasks → db/web/cache → apps → conf.
 
 A lower layer never imports a higher one, at module level or inside a function.
 """
@@ -31,6 +31,7 @@ RANKS = {
     "cache": 3,
     "io": 4,
     "mail": 4,
+    "tasks": 4,
     "openapi": 5,
     "migrations": 5,
     "auth": 5,

@@ -15,6 +15,20 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     """Handle the SIGTERM uvicorn re-raises after its graceful shutdown: nothing left to do."""
 
 
+def _warn_in_memory_state(workers: int) -> None:
+    """Print ``tasks.W001`` and ``caches.W001``: jobs and caches kept in one process's memory
+    while several processes serve."""
+    from rich.markup import escape
+
+    from framework.cache.checks import local_cache_warnings
+    from framework.console import get_console
+    from framework.tasks.checks import multiprocess_warnings
+
+    console = get_console(stderr=True)
+    for message in [*multiprocess_warnings(workers), *local_cache_warnings(workers)]:
+        console.print(f"[yellow]{message.level_name}[/] {escape(str(message))}", markup=True)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -71,11 +85,9 @@ def serve(
     from framework.conf import settings
     from framework.logging import logging_config
 
-    # Workers inherit WEB_CONCURRENCY; the checks read it (caches.W001: locmem per worker).
-    os.environ["WEB_CONCURRENCY"] = str(workers)
     run_system_checks(quiet_ok=True)
     if workers > 1:
-        run_system_checks(deploy=True, tags=("caches",), quiet_ok=True)
+        _warn_in_memory_state(workers)
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the
     # previous handler; a handler that does nothing makes that a clean exit with status 0.
     signal.signal(signal.SIGTERM, _ignore)
