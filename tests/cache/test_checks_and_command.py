@@ -141,3 +141,19 @@ def test_the_checks_accept_exactly_the_rates_limits_parses(rate: str) -> None:
     except ValueError:
         parsed = False
     assert is_rate(rate) is parsed
+
+
+def test_serve_with_several_workers_warns_about_locmem(
+    make_settings_module: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    make_settings_module('SECRET_KEY = "serve-cache-tests-key-0123456789abcdefghijk"\n')
+    started: list[int] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.append(kw["workers"]))
+    result = CliRunner().invoke(cli, ["serve", "--workers", "3"])
+    assert result.exit_code == 0, result.output
+    assert started == [3]
+    output = " ".join(result.output.split())
+    assert "(caches.W001) CACHES['default'] is 'locmem' with 3 worker processes" in output
