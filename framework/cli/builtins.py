@@ -28,6 +28,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "startapp": _anywhere("framework.cli.commands.startapp:startapp"),
     "version": _anywhere("framework.cli.commands.version:version"),
     # Project commands: settings are loaded and apps populated before they run.
+    "cache": _project("framework.cli.commands.cache:cache"),
     "check": _project("framework.cli.commands.check:check"),
     "collectstatic": _project("framework.cli.commands.collectstatic:collectstatic"),
     "db-check": _project("framework.cli.commands.db_schema:db_check"),

@@ -15,15 +15,17 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     """Handle the SIGTERM uvicorn re-raises after its graceful shutdown: nothing left to do."""
 
 
-def _warn_in_memory_tasks(workers: int) -> None:
-    """Print ``tasks.W001``: jobs kept in one process's memory while several processes serve."""
+def _warn_in_memory_state(workers: int) -> None:
+    """Print ``tasks.W001`` and ``caches.W001``: jobs and caches kept in one process's memory
+    while several processes serve."""
     from rich.markup import escape
 
+    from framework.cache.checks import local_cache_warnings
     from framework.console import get_console
     from framework.tasks.checks import multiprocess_warnings
 
     console = get_console(stderr=True)
-    for message in multiprocess_warnings(workers):
+    for message in [*multiprocess_warnings(workers), *local_cache_warnings(workers)]:
         console.print(f"[yellow]{message.level_name}[/] {escape(str(message))}", markup=True)
 
 
@@ -85,7 +87,7 @@ def serve(
 
     run_system_checks(quiet_ok=True)
     if workers > 1:
-        _warn_in_memory_tasks(workers)
+        _warn_in_memory_state(workers)
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the
     # previous handler; a handler that does nothing makes that a clean exit with status 0.
     signal.signal(signal.SIGTERM, _ignore)
