@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
+from framework.db.expiry import reload_expired, rollback_and_reload
 from framework.db.sessions import SessionScope, TransactionManagementError, current_scope
 
 __all__ = ["Atomic", "transaction"]
@@ -65,8 +66,15 @@ class Atomic:
         elif frame is _JOINED:
             if exc is not None:
                 scope.needs_rollback = True
-        elif isinstance(frame, AsyncSessionTransaction) and frame.is_active:
-            await (frame.commit() if exc is None else frame.rollback())
+        elif isinstance(frame, AsyncSessionTransaction):
+            if exc is None:
+                if frame.is_active:
+                    await frame.commit()
+                return
+            if frame.is_active:
+                await frame.rollback()
+            # The savepoint's rollback expired what it changed: reload it in the outer block.
+            await reload_expired(scope.session, in_outer_transaction=True)
 
     def __call__(self, function: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         """Decorate *function* so each call runs inside its own ``transaction()`` block."""
@@ -85,7 +93,7 @@ async def _end_outermost(scope: SessionScope, *, failed: bool) -> None:
     doomed = scope.needs_rollback
     scope.needs_rollback = False
     if failed or doomed:
-        await session.rollback()
+        await rollback_and_reload(session, in_outer_transaction=False)
         if doomed and not failed:
             raise TransactionManagementError(
                 "An error inside a transaction(savepoint=False) block was caught, so the "
@@ -95,7 +103,7 @@ async def _end_outermost(scope: SessionScope, *, failed: bool) -> None:
     try:
         await session.commit()
     except BaseException:
-        await session.rollback()
+        await rollback_and_reload(session, in_outer_transaction=False)
         raise
 
 

@@ -33,6 +33,7 @@ from framework.web.assembly import BuildContext, RouteSource, build_routes
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
+from framework.web.limits import HeaderSizeMiddleware
 from framework.web.middleware.loading import build_middleware
 from framework.web.pipeline import ensure_async
 from framework.web.routes import Dispatcher, describe_routes, reverse
@@ -141,6 +142,7 @@ class App(Starlette):
             for source in self._sources
             if source.prefix and source.error_handlers
         ]
+        header_limit = int(self.settings.MAX_HEADER_SIZE or 0)
         stack = [
             Middleware(
                 ServerErrorMiddleware,
@@ -148,6 +150,8 @@ class App(Starlette):
                 debug=self.debug,
                 prefixed=prefixed,
             ),
+            # Whatever the server: headers over MAX_HEADER_SIZE never reach MIDDLEWARE.
+            *([Middleware(HeaderSizeMiddleware, limit=header_limit)] if header_limit else []),
             *build_middleware(entries, self.settings),
             Middleware(
                 ExceptionMiddleware,
