@@ -132,3 +132,54 @@ async def test_lone_reads_skip_begin_but_transactions_and_writes_do_not(
             assert statements == ["BEGIN", "INSERT", "SELECT"]
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_sessions_begin_immediate_and_core_connections_deferred(
+    migrated: dict[str, str], models
+) -> None:
+    from sqlalchemy import event, text
+
+    from framework.db import request_scope, session, transaction
+
+    begins: list[str] = []
+    engine = engines.get().sync_engine
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        async with session():
+            await models.Post.create(title="autocommit write")
+            async with transaction():
+                await models.Post.query().count()
+        async with request_scope(atomic=True):
+            await models.Post.find(title="read, then write")  # waits for the lock, not fails
+        async with engines.get().connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert begins == ["BEGIN IMMEDIATE", "BEGIN IMMEDIATE", "BEGIN IMMEDIATE", "BEGIN"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_transaction_mode_comes_from_the_options(migrated: dict[str, str], models) -> None:
+    from sqlalchemy import event
+
+    from framework.db import session
+
+    entry = {"URL": migrated["default"], "OPTIONS": {"transaction_mode": "EXCLUSIVE"}}
+    begins: list[str] = []
+    with settings.override(DATABASES={**migrated, "default": entry}):
+        engine = engines.get().sync_engine
+
+        def record(conn, cursor, statement, parameters, context, executemany) -> None:
+            if statement.startswith("BEGIN"):
+                begins.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        async with session():
+            await models.Post.create(title="exclusive")
+    assert begins == ["BEGIN EXCLUSIVE"]
