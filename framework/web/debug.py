@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from framework.conf.masking import MASK, cleanse, is_sensitive_name
@@ -66,12 +67,18 @@ def is_user_file(filename: str) -> bool:
     return "site-packages" not in parts and "dist-packages" not in parts
 
 
-def _shown(name: str | bytes, value: Any) -> str:
-    """Return *value* as the page shows it: masked if *name* is sensitive, else a short repr."""
+def _shown(name: str | bytes, value: Any, *, text: bool = True) -> str:
+    """Return *value* as the page shows it: masked if *name* is sensitive, else short.
+
+    Request data (*text*) shows strings as they are; local variables show a repr.
+    """
     if is_sensitive_name(name):
         return MASK
-    if isinstance(value, str):
-        return str(cleanse(value))
+    if isinstance(value, HTTPConnection):  # a mapping over the scope: query string, cookies…
+        return f"<{type(value).__name__} {value.scope.get('method', 'WS')} {value.url.path}>"
+    if text and isinstance(value, str):
+        text = str(cleanse(value))
+        return text if len(text) <= _REPR.maxstring else text[: _REPR.maxstring] + "…"
     return _REPR.repr(cleanse(value))
 
 
@@ -100,7 +107,7 @@ def _frame_html(frame: FrameType, lineno: int, *, user: bool) -> str:
     source = _source(code.co_filename, lineno)
     if not user:
         return f'<details class="frame"><summary class="where">{where}</summary>{source}</details>'
-    local_rows = [(name, _shown(name, value)) for name, value in frame.f_locals.items()]
+    local_rows = [(name, _shown(name, value, text=False)) for name, value in frame.f_locals.items()]
     return (
         f'<div class="frame"><div class="where">{where}</div>{source}'
         f"<h4>Local variables</h4>{_table(local_rows)}</div>"
@@ -141,9 +148,13 @@ def _request_html(request: Request) -> str:
     return "".join(f"<h2>{title}</h2>{table}" for title, table in sections)
 
 
-def _settings_html() -> str:
-    from framework.conf import settings
+def _settings_html(request: Request) -> str:
+    """Return the settings the app runs with (its own, overrides included), masked."""
+    settings: Any = getattr(request.scope.get("app"), "settings", None)
+    if settings is None:
+        from framework.conf import settings as project_settings
 
+        settings = project_settings
     rows = [(item.key, _shown(item.key, item.value)) for item in settings.items()]
     return _folded("Settings", _table(rows), opened=False)
 
@@ -169,7 +180,7 @@ def debug_response(request: Request, exc: BaseException) -> Response:
         f"<title>{html.escape(summary)}</title><style>{_STYLE}</style></head><body>"
         f"<header><h1>{html.escape(summary)}</h1>"
         f"<div>{html.escape(request.method)} {html.escape(request.url.path)}</div></header><main>"
-        f"{_traceback_html(exc)}{_request_html(request)}{_settings_html()}"
+        f"{_traceback_html(exc)}{_request_html(request)}{_settings_html(request)}"
         "<p>You see this page because DEBUG is on. In production a generic error page is "
         "shown and the error goes to the server log.</p></main></body></html>"
     )

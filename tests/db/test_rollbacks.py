@@ -1,4 +1,4 @@
-"""After a rollback, loaded objects stay usable: reloaded, or a clear error, never MissingGreenlet."""
+"""After a rollback, loaded objects stay usable: reloaded, or an error saying what to do."""
 
 from __future__ import annotations
 
