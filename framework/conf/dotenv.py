@@ -32,5 +32,8 @@ def read_dotenv_lines(path: Path) -> tuple[dict[str, str], dict[str, int]]:
             if binding.key is None or binding.value is None:
                 continue
             values[binding.key] = binding.value
-            lines[binding.key] = binding.original.line
+            # The parser starts a binding at the blank lines before it: count them out.
+            text = binding.original.string
+            blank = text[: len(text) - len(text.lstrip())].count("\n")
+            lines[binding.key] = binding.original.line + blank
     return values, lines
