@@ -76,9 +76,9 @@ def _shown(name: str | bytes, value: Any, *, text: bool = True) -> str:
         return MASK
     if isinstance(value, HTTPConnection):  # a mapping over the scope: query string, cookies…
         return f"<{type(value).__name__} {value.scope.get('method', 'WS')} {value.url.path}>"
-    if text and isinstance(value, str):
-        text = str(cleanse(value))
-        return text if len(text) <= _REPR.maxstring else text[: _REPR.maxstring] + "…"
+    if text and isinstance(value, str):  # headers, query and form values: the text itself
+        shown = str(cleanse(value))
+        return shown if len(shown) <= _REPR.maxstring else shown[: _REPR.maxstring] + "…"
     return _REPR.repr(cleanse(value))
 
 
