@@ -209,6 +209,30 @@ class _Prefixes:
         return None
 
 
+async def handled_response(
+    request: Request, exc: Exception, handler: ErrorHandler | None
+) -> StarletteResponse | None:
+    """Return the answer to *exc* by its *handler* or its status; None for a server error."""
+    if isinstance(exc, StarletteHTTPException):
+        if handler is not None:
+            response = await _call_handler(handler, request, exc, exc.status_code)
+            if response is not None:
+                return response
+        return render_error(
+            request,
+            exc.status_code,
+            str(exc.detail),
+            getattr(exc, "errors", ()),
+            dict(exc.headers or {}) or None,
+        )
+    if handler is not None:
+        return await _call_handler(handler, request, exc, 500)
+    known = _client_database_error(exc)
+    if known is not None:
+        return render_error(request, *known)
+    return None
+
+
 class ExceptionMiddleware:
     """Answer ``HTTPException`` and handled exception classes raised by routes and hooks."""
 
@@ -255,23 +279,12 @@ class ExceptionMiddleware:
                 response = await _call_handler(handler, request, exc, exc.status_code)
                 if response is not None:
                     return response
+                handler = None
             if self._debug_not_found(scope, request, exc):
                 from framework.web.debug import not_found_page
 
                 return not_found_page(request, self.describe_routes())  # type: ignore[misc]
-            return render_error(
-                request,
-                exc.status_code,
-                str(exc.detail),
-                getattr(exc, "errors", ()),
-                dict(exc.headers or {}) or None,
-            )
-        if handler is not None:
-            return await _call_handler(handler, request, exc, 500)
-        known = _client_database_error(exc)
-        if known is not None:
-            return render_error(request, *known)
-        return None
+        return await handled_response(request, exc, handler)
 
     def _debug_not_found(self, scope: Scope, request: Request, exc: Exception) -> bool:
         return (
@@ -302,7 +315,12 @@ def _client_database_error(exc: Exception) -> tuple[int, str] | None:
 
 
 class ServerErrorMiddleware:
-    """Turn unhandled exceptions into a 500 (traceback page in DEBUG) and re-raise them."""
+    """Turn unhandled exceptions into a 500 (traceback page in DEBUG) and re-raise them.
+
+    An exception raised by a middleware (outside the routes) first goes to the handler
+    registered for its class or status, as a route's would; an ``HTTPException`` answers
+    with its status. Only what no handler answers is a server error.
+    """
 
     def __init__(
         self,
@@ -324,25 +342,33 @@ class ServerErrorMiddleware:
         try:
             await self.app(scope, receive, _Tracker(send, progress))
         except Exception as exc:
-            if not progress.started:
-                await self._answer(scope, receive, _Tracker(send, progress), exc)
+            if progress.started:
+                raise
+            if await self._answer(scope, receive, _Tracker(send, progress), exc):
+                return  # raised by a middleware, answered by its handler
             # Re-raised so the server logs it and test clients can surface it.
             raise
 
-    async def _answer(self, scope: Scope, receive: Receive, send: _Tracker, exc: Exception) -> None:
-        """Send the 500 response for *exc*; if that fails before it starts, the plain one.
+    async def _answer(self, scope: Scope, receive: Receive, send: _Tracker, exc: Exception) -> bool:
+        """Send the answer to *exc*; return whether a handler answered it (not a 500).
 
-        A 500 handler or the DEBUG page that fails in turn must not leave the client without
-        an answer: the stable error body goes out instead.
+        An exception raised by a middleware goes to its handler first; otherwise it is a
+        500 (its handler, or the DEBUG page). A handler or page that fails in turn must not
+        leave the client without an answer: the stable error body goes out instead.
         """
         try:
-            response = await self._response(scope, receive, exc)
+            local = self.prefixes.for_scope(scope)
+            handler = (local.lookup(exc) if local else None) or self.handlers.lookup(exc)
+            handled = await handled_response(Request(scope, receive), exc, handler)
+            response = handled or await self._response(scope, receive, exc)
             await response(scope, receive, send)
+            return handled is not None
         except Exception:
             logger.exception("The error response for %s failed", type(exc).__name__)
             if not send.progress.started:
                 fallback = render_error(Request(scope, receive), 500, status_phrase(500))
                 await fallback(scope, receive, send)
+            return False
 
     async def _response(self, scope: Scope, receive: Receive, exc: Exception) -> Any:
         request = Request(scope, receive)
