@@ -110,7 +110,10 @@ def parse_query(query_string: bytes, max_fields: int) -> list[tuple[str, str]]:
 
 def header_size(raw_headers: list[tuple[bytes, bytes]]) -> int:
     """Return the size of *raw_headers* as sent: each name and value plus ``": "`` and CRLF."""
-    return sum(len(name) + len(value) + 4 for name, value in raw_headers)
+    size = 4 * len(raw_headers)
+    for name, value in raw_headers:  # a plain loop: the cheapest form, on every request
+        size += len(name) + len(value)
+    return size
 
 
 class HeaderSizeMiddleware:
