@@ -234,9 +234,15 @@ class RequestSessions:
         #: Whether each request is one transaction (``ATOMIC_REQUESTS``).
         self.atomic = atomic
 
-    def enter(self) -> tuple[SessionScope, contextvars.Token[SessionScope | None]]:
-        """Make a fresh lazy scope current; return what :meth:`exit` needs."""
-        scope = SessionScope(atomic=self.atomic)
+    def enter(
+        self, *, atomic: bool | None = None
+    ) -> tuple[SessionScope, contextvars.Token[SessionScope | None]]:
+        """Make a fresh lazy scope current; return what :meth:`exit` needs.
+
+        *atomic* overrides ``ATOMIC_REQUESTS`` for this scope: a WebSocket connection, which
+        may stay open for hours, autocommits rather than holding one transaction open.
+        """
+        scope = SessionScope(atomic=self.atomic if atomic is None else atomic)
         return scope, _current.set(scope)
 
     async def commit(

@@ -182,7 +182,8 @@ class WebSocketEndpoint:
             await websocket.close(code=1008, reason="Cross-site WebSocket refused.")
             return
         db = self.db
-        state = scope[DB_SCOPE_KEY] = db.enter() if db is not None else None
+        # A WebSocket may stay open for hours: it autocommits, never one long transaction.
+        state = scope[DB_SCOPE_KEY] = db.enter(atomic=False) if db is not None else None
         error: BaseException | None = None
         try:
             await self.serve(websocket, scope)

@@ -17,6 +17,7 @@ from sqlalchemy import event, text
 from framework import db
 from framework.conf import settings
 from framework.db.sessions import RoutingSession
+from framework.testing import TestClient
 from framework.web import App, Request, StreamingResponse
 from tests.web.raw import call_asgi
 
@@ -171,3 +172,23 @@ async def test_a_write_refused_by_a_constraint_is_409_without_atomic_requests_to
         b'{"detail":"Conflict with existing data: name is already taken by another row.",'
         b'"errors":[]}',
     )
+
+
+def test_a_websocket_autocommits_instead_of_holding_one_transaction(migrated, models) -> None:
+    # A socket may stay open for hours: under ATOMIC_REQUESTS it must not keep one
+    # transaction (on SQLite, the write lock) for its whole life.
+    app = atomic_app(models)
+    seen: list[list[str]] = []
+
+    @app.websocket("/ws")
+    async def socket(ws: Any) -> None:
+        await ws.accept()
+        await models.Category.create(name="from-the-socket")
+        seen.append(await stored_names(models))
+        await ws.send_text("written")
+        await ws.receive_text()
+
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        assert ws.receive_text() == "written"
+        ws.send_text("bye")
+    assert seen == [["from-the-socket"]]
