@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["MASK", "cleanse", "is_secret_key", "is_sensitive_name", "mask_setting"]
+__all__ = ["MASK", "cleanse", "is_secret_key", "is_sensitive_name", "mask_setting", "mask_url"]
 
 MASK = "********"
 _SECRET_NAME = re.compile(r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|CREDENTIAL|PRIVATE|AUTH", re.I)
@@ -42,7 +42,8 @@ def is_sensitive_name(name: str | bytes) -> bool:
     return bool(_SENSITIVE_NAME.search(name))
 
 
-def _mask_url(text: str) -> str:
+def mask_url(text: str) -> str:
+    """Return *text* with the password of a URL in it masked (other text as it is)."""
     if "://" not in text or "@" not in text:
         return text
     try:
@@ -62,7 +63,7 @@ def mask_setting(key: str, value: Any) -> Any:
     if is_secret_key(key):
         return MASK if value not in (None, "") else value
     if isinstance(value, str):
-        return _mask_url(value)
+        return mask_url(value)
     if isinstance(value, Mapping):
         return {k: mask_setting(str(k), v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -77,7 +78,7 @@ def cleanse(value: Any, depth: int = 3) -> Any:
     *depth* levels and their first items only; other objects are returned as they are.
     """
     if isinstance(value, str):
-        return _mask_url(value)
+        return mask_url(value)
     if depth <= 0:
         return value
     if isinstance(value, Mapping):

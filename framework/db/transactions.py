@@ -70,9 +70,11 @@ class Atomic:
             if exc is None:
                 if frame.is_active:
                     await frame.commit()
+                    scope.keep_hooks(at=scope.atomic_depth)
                 return
             if frame.is_active:
                 await frame.rollback()
+            scope.discard_hooks(above=scope.atomic_depth)
             # The savepoint's rollback expired what it changed: reload it in the outer block.
             await reload_expired(scope.session, in_outer_transaction=True)
 
@@ -93,6 +95,7 @@ async def _end_outermost(scope: SessionScope, *, failed: bool) -> None:
     doomed = scope.needs_rollback
     scope.needs_rollback = False
     if failed or doomed:
+        scope.discard_hooks()
         await rollback_and_reload(session, in_outer_transaction=False)
         if doomed and not failed:
             raise TransactionManagementError(
@@ -103,8 +106,10 @@ async def _end_outermost(scope: SessionScope, *, failed: bool) -> None:
     try:
         await session.commit()
     except BaseException:
+        scope.discard_hooks()
         await rollback_and_reload(session, in_outer_transaction=False)
         raise
+    await scope.run_commit_hooks()
 
 
 @overload

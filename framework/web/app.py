@@ -35,6 +35,7 @@ from framework.web.controllers import Controller
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
 from framework.web.limits import HeaderSizeMiddleware
 from framework.web.middleware.loading import build_middleware
+from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.pipeline import ensure_async
 from framework.web.routes import Dispatcher, describe_routes, reverse
 from framework.web.routing import Router
@@ -129,7 +130,7 @@ class App(Starlette):
             self.build()
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Return the ASGI stack: error pages, MIDDLEWARE in order, handled exceptions, routes."""
+        """Return the ASGI stack: request ids, error pages, MIDDLEWARE, handled errors, routes."""
         if not self._built:
             self.build()
         entries = (
@@ -164,7 +165,7 @@ class App(Starlette):
         app: ASGIApp = self.router
         for cls, args, kwargs in reversed(stack):
             app = cls(app, *args, **kwargs)
-        return app
+        return RequestIdMiddleware(app)
 
     def _template_dirs(self) -> list[Path]:
         base = Path(self.settings.BASE_DIR or ".")
