@@ -48,6 +48,10 @@ MIDDLEWARE: list[str] = [
 #: Largest request body in bytes (413 above it); 0 disables the limit. Routes may override
 #: it with ``max_body_size=``.
 MAX_BODY_SIZE = 10 * 1024 * 1024
+#: Largest total size of a request's headers in bytes (each header counts its name, its value
+#: and 4 bytes for ": " and the line end); over it HTTP requests and WebSocket handshakes get
+#: 431, whatever the server. 0 disables the limit.
+MAX_HEADER_SIZE = 64 * 1024
 #: Most fields in a form (urlencoded or multipart) and in a query string (400 above).
 FORM_MAX_FIELDS = 1000
 QUERY_MAX_FIELDS = 1000
