@@ -54,7 +54,7 @@ class ReloadFilter(DefaultFilter):
 
 
 def _child(target: str, host: str, port: int) -> None:
-    from framework.cli.commands.runserver import serve_forever
+    from framework.cli.server import serve_forever
 
     # Leave the terminal's process group: Ctrl-C then reaches only the reloader, which stops
     # this server with exactly one SIGINT. Two (terminal + reloader) would make uvicorn skip

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from framework.cli.commands.db_apply import database_option
+from framework.cli.options import database_option
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from framework.cli.commands.db_apply import database_option
+from framework.cli.options import database_option
 
 if TYPE_CHECKING:
     from framework.migrations.writer import MigrationPlan

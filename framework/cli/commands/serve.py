@@ -65,10 +65,8 @@ def serve(
     """Serve the project for production with uvicorn (no reload, no debug page)."""
     import uvicorn
 
-    from framework.cli.commands.check import run_system_checks
     from framework.cli.server import asgi_target
 
-    run_system_checks(quiet_ok=True)
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the
     # previous handler; a handler that does nothing makes that a clean exit with status 0.
     signal.signal(signal.SIGTERM, _ignore)
