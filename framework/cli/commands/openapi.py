@@ -22,7 +22,7 @@ __all__ = ["openapi"]
     "-o",
     "--output",
     "output_path",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of printing.",
 )
 def openapi(output_format: str, output_path: Path | None) -> None:
@@ -42,5 +42,7 @@ def openapi(output_format: str, output_path: Path | None) -> None:
     if output_path is None:
         click.echo(text, nl=False)
         return
-    output_path.write_text(text, encoding="utf-8")
+    from framework.cli.files import write_text
+
+    write_text(output_path, text)
     click.echo(f"Wrote the OpenAPI document to {output_path}.", err=True)
