@@ -31,7 +31,7 @@ test: install
 ## Chromium for browser tests and wrk/ab/hyperfine for the benchmark smoke run
 ## (scripts/system_packages.py)
 pytest: install
-	$(PY) scripts/system_packages.py chromium wrk apache2-utils hyperfine
+	$(PY) scripts/system_packages.py chromium wrk apache2-utils hyperfine sqlite3
 	$(PY) scripts/pgcluster.py run -- $(PY) scripts/redisserver.py run -- $(PY) -m pytest
 
 lint: install

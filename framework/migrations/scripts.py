@@ -7,7 +7,8 @@ one app, an app whose first migration does not carry its label.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -134,6 +135,16 @@ class MigrationScripts:
         if not isinstance(script, Script):
             raise MigrationError(f"No migration {revision!r} on database {self.alias!r}.")
         return script
+
+    @contextlib.contextmanager
+    def translate_errors(self) -> Iterator[None]:
+        """Turn Alembic's errors about revisions into a one-line ``MigrationError``."""
+        from alembic.util import CommandError as AlembicCommandError
+
+        try:
+            yield
+        except (RevisionError, AlembicCommandError) as exc:
+            raise MigrationError(f"Database {self.alias!r}: {exc}") from None
 
     def knows(self, revision: str) -> bool:
         """Return whether *revision* (a full or unique partial id) is one of these files."""

@@ -32,6 +32,7 @@ RANKS = {
     "testing": 6,
     "cli": 7,
     "__init__": 8,
+    "__main__": 8,
 }
 
 

@@ -63,15 +63,33 @@ async def db_stamp(revision: str, database: str | None, lock_timeout: float) -> 
 
 @click.command("db-sql")
 @click.argument("target", required=False, default="heads")
+@click.option(
+    "--from",
+    "start",
+    metavar="REVISION",
+    help="Start here ('base' for every migration) instead of where the database stands.",
+)
 @database_option
-async def db_sql(target: str, database: str | None) -> None:
-    """Print the SQL of the migrations up to TARGET ('FROM:TO' for a range); changes nothing."""
+async def db_sql(target: str, start: str | None, database: str | None) -> None:
+    """Print the SQL db-upgrade would run up to TARGET (pending migrations only); changes nothing.
+
+    'FROM:TO' as TARGET, or --from, sets the start; '--from base' prints every migration.
+    """
     from framework.db import engines
-    from framework.migrations import aliases_for_target, load_scripts
+    from framework.migrations import aliases_for_target, load_scripts, plan
+    from framework.migrations.database import current_revisions
     from framework.migrations.sql import migration_sql
 
-    start, _, end = target.rpartition(":")
+    given, _, end = target.rpartition(":")
+    start = start or given or None
     for alias in aliases_for_target(end, database):
-        sql = await migration_sql(engines.config(alias), load_scripts(alias), end, start or None)
+        scripts = load_scripts(alias)
         click.echo(f"-- Database '{alias}'")
-        click.echo(sql, nl=False)
+        if start is None:
+            if not await plan(alias, end):
+                click.echo("-- nothing to apply")
+                continue
+            origin: str | tuple[str, ...] | None = await current_revisions(alias) or None
+        else:
+            origin = None if start == "base" else start
+        click.echo(await migration_sql(engines.config(alias), scripts, end, origin), nl=False)
