@@ -69,9 +69,12 @@ def test_postgres_password_goes_through_the_environment(dbproject: None) -> None
 
 
 def test_in_memory_sqlite_is_refused(dbproject: None) -> None:
-    with settings.override(DATABASES={"default": "sqlite+aiosqlite:///:memory:"}):
-        with pytest.raises(CommandError, match="in-memory SQLite database: no shell can open it"):
-            client_command("default")
+    memory = {"default": "sqlite+aiosqlite:///:memory:"}
+    with (
+        settings.override(DATABASES=memory),
+        pytest.raises(CommandError, match="in-memory SQLite database: no shell can open it"),
+    ):
+        client_command("default")
 
 
 def test_a_missing_client_is_one_line(dbproject: None, monkeypatch: pytest.MonkeyPatch) -> None:

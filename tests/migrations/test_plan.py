@@ -79,9 +79,11 @@ def test_downgrade_of_a_missing_sqlite_file_is_refused(
 ) -> None:
     missing = tmp_path / "typo.sqlite3"
     urls = {**databases, "default": f"sqlite+aiosqlite:///{missing}"}
-    with settings.override(DATABASES=urls):
-        with pytest.raises(MigrationError, match="typo.sqlite3', which does not exist"):
-            call_command("db-downgrade", "base", database="default")
+    with (
+        settings.override(DATABASES=urls),
+        pytest.raises(MigrationError, match=r"typo\.sqlite3', which does not exist"),
+    ):
+        call_command("db-downgrade", "base", database="default")
     assert not missing.exists()
 
 
