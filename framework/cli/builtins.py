@@ -56,6 +56,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "dbshell": _project("framework.cli.commands.dbshell:dbshell"),
     "dumpdata": _project("framework.cli.commands.fixtures:dumpdata"),
     "flush": _project("framework.cli.commands.fixtures:flush"),
+    "inspectdb": _project("framework.cli.commands.inspectdb:inspectdb"),
     "loaddata": _project("framework.cli.commands.fixtures:loaddata"),
     "openapi": _project("framework.cli.commands.openapi:openapi"),
     "routes": _project("framework.cli.commands.routes:routes"),
