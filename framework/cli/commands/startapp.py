@@ -28,15 +28,24 @@ def _project_root() -> Path | None:
     help="Create a reusable, pip-installable app (own pyproject.toml and tests).",
 )
 @click.option(
+    "--api",
+    is_flag=True,
+    help="A JSON API app: model, schemas, a CRUD controller, its migration and tests.",
+)
+@click.option(
     "--template",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A cookiecutter template folder to use instead of the built-in one.",
 )
-def startapp(name: str, directory: Path | None, package: bool, template: Path | None) -> None:
+def startapp(
+    name: str, directory: Path | None, package: bool, api: bool, template: Path | None
+) -> None:
     """Create app NAME (in the project root, or DIRECTORY) and register it in INSTALLED_APPS."""
     from framework.cli.scaffold import check_name, ensure_empty, find_template, render_template
     from framework.console import get_console
 
+    if api and (package or template):
+        raise click.UsageError("--api cannot be combined with --package or --template.")
     check_name(name, "app")
     project_root = _project_root()
     base = project_root or Path.cwd()
@@ -53,7 +62,8 @@ def startapp(name: str, directory: Path | None, package: bool, template: Path | 
         console.print(f"  pip install -e {_shown(target)}")
         console.print(f'  add "{name}" to INSTALLED_APPS')
         return
-    render_template(app_template, context, target, directory=None if template else "app")
+    flavour = "api" if api else "app"
+    render_template(app_template, context, target, directory=None if template else flavour)
     console.print(f"[green]Created app[/] [bold]{name}[/] in {target}")
     if project_root is None:
         console.print(f'Add "{name}" to INSTALLED_APPS in your settings module.')
