@@ -52,6 +52,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "db-show": _project("framework.cli.commands.db_inspect:db_show"),
     "db-sql": _project("framework.cli.commands.db_apply:db_sql"),
     "db-stamp": _project("framework.cli.commands.db_apply:db_stamp"),
+    "db-squash": _project("framework.cli.commands.db_schema:db_squash"),
     "db-upgrade": _checked("framework.cli.commands.db_apply:db_upgrade"),
     "dbshell": _project("framework.cli.commands.dbshell:dbshell"),
     "dumpdata": _project("framework.cli.commands.fixtures:dumpdata"),

@@ -228,7 +228,7 @@ async def current_revisions(alias: str) -> tuple[str, ...]:
 async def current(alias: str) -> list[AppState]:
     """Return, for every app with migrations on *alias*, its applied revision and head."""
     scripts = load_scripts(alias)
-    heads = await current_revisions(alias)
+    heads = scripts.database_heads(await current_revisions(alias))
     scripts.check_database_heads(heads)
     applied = scripts.applied_by_app(heads)
     states = []
@@ -242,7 +242,7 @@ async def current(alias: str) -> list[AppState]:
 async def pending(alias: str) -> list[tuple[str, Script]]:
     """Return ``(app, migration)`` for each migration of *alias* not applied yet, oldest first."""
     scripts = load_scripts(alias)
-    heads = await current_revisions(alias)
+    heads = scripts.database_heads(await current_revisions(alias))
     scripts.check_database_heads(heads)
     done = scripts.applied(heads)
     todo = [
@@ -256,7 +256,7 @@ async def pending(alias: str) -> list[tuple[str, Script]]:
 async def plan(alias: str, target: str = "heads") -> list[tuple[str, Script]]:
     """Return ``(app, migration)`` in the order ``upgrade(alias, target)`` would apply them."""
     scripts = load_scripts(alias)
-    heads = await current_revisions(alias)
+    heads = scripts.database_heads(await current_revisions(alias))
     scripts.check_database_heads(heads)
     with scripts.translate_errors():
         steps = scripts.directory._upgrade_revs(target, heads)  # type: ignore[arg-type]

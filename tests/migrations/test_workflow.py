@@ -59,6 +59,11 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 @pytest.fixture
 def project(tmp_path: Path, backend: str, database_urls: dict[str, str]) -> Project:
+    return generate_project(tmp_path, backend, database_urls)
+
+
+def generate_project(tmp_path: Path, backend: str, database_urls: dict[str, str]) -> Project:
+    """Run ``framework startproject mysite`` in *tmp_path*, on *backend*'s database."""
     env = _clean_env()
     subprocess.run(
         [sys.executable, "-c", "from framework.cli import main; main()", "startproject", "mysite"],

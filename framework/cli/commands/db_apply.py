@@ -89,7 +89,8 @@ async def db_sql(target: str, start: str | None, database: str | None) -> None:
             if not await plan(alias, end):
                 click.echo("-- nothing to apply")
                 continue
-            origin: str | tuple[str, ...] | None = await current_revisions(alias) or None
+            applied = scripts.database_heads(await current_revisions(alias))
+            origin: str | tuple[str, ...] | None = applied or None
         else:
             origin = None if start == "base" else start
         click.echo(await migration_sql(engines.config(alias), scripts, end, origin), nl=False)

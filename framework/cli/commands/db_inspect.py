@@ -94,7 +94,7 @@ async def db_history(database: str | None) -> None:
     table = _table("Migrations", *shown, "App", "Revision", "Revises", "Message", "Applied")
     for alias in aliases:
         scripts = load_scripts(alias, check_heads=False)
-        heads = await current_revisions(alias)
+        heads = scripts.database_heads(await current_revisions(alias))
         scripts.check_database_heads(heads)
         applied = scripts.applied(heads)
         for script in scripts.revisions():

@@ -11,7 +11,7 @@ from framework.cli.options import database_option
 if TYPE_CHECKING:
     from framework.migrations.writer import MigrationPlan
 
-__all__ = ["db_check", "db_merge", "db_migrate"]
+__all__ = ["db_check", "db_merge", "db_migrate", "db_squash"]
 
 
 def _checked_labels(labels: tuple[str, ...]) -> list[str]:
@@ -160,3 +160,39 @@ async def db_check(database: str | None) -> None:
             "'python manage.py db-migrate' to create the missing migration(s)."
         )
     console.print("No changes: the models match the migrations.")
+
+
+@click.command("db-squash")
+@click.argument("app")
+@click.argument("revisions", nargs=-1, required=True, metavar="[FROM] TO")
+@click.option("--message", "-m", help="What the squashed migration does (names the file).")
+@database_option
+def db_squash(
+    app: str, revisions: tuple[str, ...], message: str | None, database: str | None
+) -> None:
+    """Replace APP's migrations FROM (default: its first) to TO with one migration.
+
+    Works whether or not the range is applied: a database that ran it all is recognised.
+    """
+    from framework.console import get_console
+    from framework.exceptions import CommandError
+    from framework.migrations import load_scripts
+    from framework.migrations.squash import squash_migrations
+    from framework.migrations.writer import MigrationPlan
+
+    if len(revisions) > 2:
+        raise click.UsageError("Give at most two revisions: [FROM] TO.")
+    start, end = (None, revisions[0]) if len(revisions) == 1 else revisions
+    labels = _checked_labels((app,))
+    aliases = _aliases_for(labels, database)
+    if len(aliases) > 1:
+        raise CommandError(
+            f"App {app!r} has migrations on several databases ({', '.join(aliases)}); "
+            "choose one with --database."
+        )
+    written = squash_migrations(load_scripts(aliases[0]), app, start, end, message)
+    _print_plan(MigrationPlan(aliases[0], [written]))
+    get_console().print(
+        "The replaced files were removed. Databases that applied them all are moved onto the "
+        "new migration by the next db-upgrade; new databases run it."
+    )
