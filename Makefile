@@ -21,9 +21,10 @@ run: install
 	$(PY) scripts/prepare_demo.py $(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: install dev dependencies, run every test, lint and type-check
+## test: install dev dependencies, run every test, lint and type-check; all three run even
+## when one fails, a summary says how each went, and the exit status is non-zero if any failed
 test: install
-	$(MAKE) pytest lint typecheck
+	$(PY) scripts/run_targets.py lint typecheck pytest
 
 ## pytest: every test, on SQLite and on a private PostgreSQL server, with a private Redis
 ## server (each installed with apt-get when missing, started on a free port, stopped at the
