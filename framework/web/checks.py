@@ -1,12 +1,39 @@
-"""Deployment checks on the web middleware: the host check and the security headers."""
+"""Checks on the web middleware: entries that import, the host check and security headers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from framework.checks import CheckMessage, Warning, register
+from framework.checks import CheckMessage, Error, Warning, register
 
-__all__ = ["check_security_middleware"]
+__all__ = ["check_middleware_imports", "check_security_middleware"]
+
+
+@register("middleware")
+def check_middleware_imports(app_configs: Any = None) -> list[CheckMessage]:
+    """Report MIDDLEWARE entries that do not import or are not middleware, naming each."""
+    from starlette.middleware import Middleware
+
+    from framework.conf import settings
+    from framework.exceptions import ImproperlyConfigured
+    from framework.web.middleware.loading import resolve_entry
+
+    messages: list[CheckMessage] = []
+    for entry in settings.MIDDLEWARE:
+        if isinstance(entry, Middleware):
+            continue
+        try:
+            resolve_entry(entry)
+        except ImproperlyConfigured as exc:
+            messages.append(
+                Error(
+                    str(exc),
+                    hint="Fix or remove this MIDDLEWARE entry.",
+                    id="web.E001",
+                    obj=entry,
+                )
+            )
+    return messages
 
 
 @register("security", deploy=True)

@@ -6,25 +6,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from framework.cli.lookups import checked_labels
 from framework.cli.options import database_option
 
 if TYPE_CHECKING:
     from framework.migrations.writer import MigrationPlan
 
 __all__ = ["db_check", "db_merge", "db_migrate", "db_squash"]
-
-
-def _checked_labels(labels: tuple[str, ...]) -> list[str]:
-    """Return *labels*, each the label of an installed app (else "did you mean")."""
-    from framework.apps import apps
-    from framework.exceptions import CommandError
-
-    for label in labels:
-        try:
-            apps.get_app_config(label)
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
-    return list(labels)
 
 
 def _aliases_for(labels: list[str], database: str | None) -> list[str]:
@@ -96,7 +84,7 @@ async def db_migrate(
     from framework.migrations import load_scripts
     from framework.migrations.writer import make_migrations, write_empty
 
-    labels = _checked_labels(apps)
+    labels = checked_labels(apps)
     written = 0
     for alias in _aliases_for(labels, database):
         scripts = load_scripts(alias)
@@ -122,7 +110,7 @@ def db_merge(apps: tuple[str, ...], message: str, database: str | None) -> None:
     from framework.migrations import load_scripts
     from framework.migrations.writer import merge_heads
 
-    labels = _checked_labels(apps)
+    labels = checked_labels(apps)
     written = 0
     for alias in _aliases_for(labels, database):
         scripts = load_scripts(alias, check_heads=False)
@@ -183,7 +171,7 @@ def db_squash(
     if len(revisions) > 2:
         raise click.UsageError("Give at most two revisions: [FROM] TO.")
     start, end = (None, revisions[0]) if len(revisions) == 1 else revisions
-    labels = _checked_labels((app,))
+    labels = checked_labels((app,))
     aliases = _aliases_for(labels, database)
     if len(aliases) > 1:
         raise CommandError(

@@ -29,9 +29,9 @@ def routes(as_json: bool, app_label: str | None) -> None:
     app = load_project_app("its routes cannot be listed")
     rows = list(app.describe_routes())
     if app_label:
-        from framework.apps import apps
+        from framework.cli.lookups import app_config
 
-        apps.get_app_config(app_label)  # an unknown label fails with "did you mean"
+        app_config(app_label)  # an unknown label fails with "did you mean"
         rows = [row for row in rows if row["app"] == app_label]
     if as_json:
         click.echo(json.dumps(rows, indent=2))

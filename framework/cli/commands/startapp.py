@@ -41,13 +41,21 @@ def startapp(
     name: str, directory: Path | None, package: bool, api: bool, template: Path | None
 ) -> None:
     """Create app NAME (in the project root, or DIRECTORY) and register it in INSTALLED_APPS."""
-    from framework.cli.scaffold import check_name, ensure_empty, find_template, render_template
+    from framework.cli.scaffold import (
+        check_name,
+        ensure_empty,
+        find_template,
+        refuse_installed_label,
+        render_template,
+    )
     from framework.console import get_console
 
     if api and (package or template):
         raise click.UsageError("--api cannot be combined with --package or --template.")
     check_name(name, "app")
     project_root = _project_root()
+    if project_root is not None:
+        refuse_installed_label(name)
     base = project_root or Path.cwd()
     target = (directory or base / name).resolve()
     ensure_empty(target)
@@ -72,16 +80,14 @@ def startapp(
 
 
 def _register(name: str, target: Path, project_root: Path) -> None:
+    from framework.cli.scaffold import placement_problem
     from framework.cli.settings_edit import add_installed_app
     from framework.conf import settings
     from framework.console import get_console, print_warning
 
     console = get_console()
     if target.parent != project_root:
-        print_warning(
-            f"{target} is outside the project root; make sure it is importable, then add "
-            f'"{name}" to INSTALLED_APPS.'
-        )
+        print_warning(placement_problem(name, target, project_root))
         return
     module = settings.wrapped.module_name
     settings_file = _module_file(module) if module else None
