@@ -200,4 +200,14 @@ def _run(function: Callable[[], Any], show_traceback: bool) -> int:
             traceback.print_exc()
         print_error(str(exc))
         return getattr(exc, "returncode", 1)
+    except Exception as exc:
+        from framework.cli.database_errors import unreachable_database
+
+        message = unreachable_database(exc)
+        if message is None:
+            raise
+        if show_traceback:
+            traceback.print_exc()
+        print_error(message)
+        return 1
     return 0

@@ -65,8 +65,10 @@ def serve(
     """Serve the project for production with uvicorn (no reload, no debug page)."""
     import uvicorn
 
-    from framework.cli.server import asgi_target
+    from framework.cli.server import asgi_target, check_port_free
 
+    if uds is None:
+        check_port_free(host, port)  # one line now, not uvicorn's log after start-up
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the
     # previous handler; a handler that does nothing makes that a clean exit with status 0.
     signal.signal(signal.SIGTERM, _ignore)
