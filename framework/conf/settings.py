@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from framework.conf import global_settings
-from framework.conf.casting import cast_like, cast_to
+from framework.conf.casting import cast_like, cast_to, check_cast_name
 from framework.conf.dotenv import read_dotenv
 from framework.exceptions import ImproperlyConfigured
 
@@ -50,6 +50,11 @@ def _upper_names(namespace: ModuleType | Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in items if key.isupper() and not key.startswith("_")}
 
 
+#: Where the settings module's name came from, named in messages: the environment variable,
+#: or ``--settings`` when the command line gave it (the CLI records that here).
+NAME_ORIGIN = {"origin": "FRAMEWORK_SETTINGS_MODULE"}
+
+
 def import_settings_module(name: str) -> ModuleType:
     """Import the settings module *name*, explaining a failure in one sentence."""
     try:
@@ -57,7 +62,7 @@ def import_settings_module(name: str) -> ModuleType:
     except ImportError as exc:
         if isinstance(exc, ModuleNotFoundError) and exc.name and name.startswith(exc.name):
             raise ImproperlyConfigured(
-                f"Settings module {name!r} cannot be found (FRAMEWORK_SETTINGS_MODULE). "
+                f"Settings module {name!r} cannot be found ({NAME_ORIGIN['origin']}). "
                 "Run commands through the project's manage.py, from the project directory."
             ) from exc
         raise ImproperlyConfigured(
@@ -142,12 +147,15 @@ class Settings:
             setting = Setting(key, self._defaults[key], "default")
         else:
             setting = Setting(key, None, "default")
+        # Text from .env or the environment takes the type of the framework's default when
+        # there is one: a wrong type in the settings module must not change how they read.
+        like = self._defaults.get(key) if self._defaults.get(key) is not None else setting.value
         if key in self._dotenv:
             raw = self._dotenv[key]
-            setting = Setting(key, cast_like(raw, setting.value, key, ".env"), ".env")
+            setting = Setting(key, cast_like(raw, like, key, ".env"), ".env")
         if key in self._environ:
             raw = self._environ[key]
-            setting = Setting(key, cast_like(raw, setting.value, key, "the environment"), "env")
+            setting = Setting(key, cast_like(raw, like, key, "the environment"), "env")
         return setting
 
     def _apply_database_url(self) -> None:
@@ -196,8 +204,11 @@ class Settings:
     def get(self, key: str, default: Any = None, cast: Any = None) -> Any:
         """Return *key*'s value, or *default* when no layer defines it.
 
-        *cast* (a type such as ``int``/``bool``/``list`` or any callable) converts string values.
+        *cast* (a type such as ``int``/``bool``/``list``, any callable, or a name: ``"url"``,
+        ``"path"``, ``"list"``…) converts string values; an unknown name is refused at once.
         """
+        if isinstance(cast, str):
+            check_cast_name(cast, key)
         setting = self.lookup(key)
         if setting is None:
             return default

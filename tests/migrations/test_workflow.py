@@ -204,6 +204,13 @@ def test_a_reusable_app_ships_its_migrations(project: Project, tmp_path: Path) -
     )
     shipped = sorted(path.name for path in (site / "notes" / "migrations").glob("*.py"))
     assert shipped == ["__init__.py", "notes_0001_initial.py"]
+    check = project.manage("db-check", check=False)
+    assert check.returncode == 1
+    assert check.stderr == (
+        "Error: Models and migrations of an installed package differ (notes: add column "
+        "'notes_note.pinned'): its migrations come with it, so upgrade the package (pip "
+        "install -U ...) rather than running db-migrate.\n"
+    )
 
 
 def _manage_test_project(env: dict[str, str]) -> subprocess.Popen[str]:

@@ -135,17 +135,27 @@ async def db_check(database: str | None) -> None:
 
     console = get_console()
     differences: list[str] = []
+    packaged: list[str] = []
     for alias in database_aliases(database):
         scripts = load_scripts(alias)
         found = await compare(engines.config(alias), scripts, owned_tables(alias, scripts.entries))
         for label, changes in found.items():
-            differences.extend(f"{label}: {change}" for change in changes.changes)
+            local = scripts.by_label[label].local if label in scripts.by_label else True
+            (differences if local else packaged).extend(
+                f"{label}: {change}" for change in changes.changes
+            )
             for change in changes.changes:
                 console.print(f"[red]{alias}[/] {label}: {change}", markup=True)
     if differences:
         raise CommandError(
             f"Models and migrations differ ({'; '.join(differences)}): run "
             "'python manage.py db-migrate' to create the missing migration(s)."
+        )
+    if packaged:
+        raise CommandError(
+            f"Models and migrations of an installed package differ ({'; '.join(packaged)}): "
+            "its migrations come with it, so upgrade the package (pip install -U ...) rather "
+            "than running db-migrate."
         )
     console.print("No changes: the models match the migrations.")
 
