@@ -35,8 +35,9 @@ def test_cast_url_reads_a_url_and_refuses_anything_else(make_settings_module, mo
     assert settings.get("API_URL", cast="url") == "https://api.example.com/v1"
     monkeypatch.setenv("API_URL", "api.example.com")
     settings.reset()
-    with pytest.raises(ImproperlyConfigured, match=r"from env cannot be read as url: 'api\.example\.com'"):
+    with pytest.raises(ImproperlyConfigured) as caught:
         settings.get("API_URL", cast="url")
+    assert "from env cannot be read as url: 'api.example.com' is not a URL" in str(caught.value)
 
 
 def test_an_unknown_cast_name_is_refused_at_the_call(make_settings_module) -> None:
