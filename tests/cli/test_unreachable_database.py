@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from framework.apps import apps
+from framework.cli.app import cli
 from tests.e2e.conftest import clean_environ, free_port
 from tests.support.databases import postgres_url
 
@@ -51,17 +54,34 @@ def manage(project: Path, url: str, *args: str) -> subprocess.CompletedProcess[s
     )
 
 
+REFUSED = (
+    "Check DATABASES (or DATABASE_URL) and that the database server is running and reachable.\n"
+)
+
+
 @pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(args) for args in COMMANDS])
-def test_a_refused_connection_is_one_line(project: Path, args: list[str]) -> None:
+def test_a_refused_connection_is_one_line(make_settings_module, args: list[str]) -> None:
     url = f"postgresql+asyncpg://someone:secret@127.0.0.1:{free_port()}/shop"
-    result = manage(project, url, *args)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("Error: Cannot connect to the database: ConnectionRefused")
-    assert result.stderr.endswith(
-        "Check DATABASES (or DATABASE_URL) and that the database server is running and reachable.\n"
+    make_settings_module(
+        'SECRET_KEY = "unreachable-test-key-0123456789-abcdefghijklmnopqrstuvwxyz"\n'
+        'INSTALLED_APPS = ["framework.contrib.auth"]\n'
+        f"DATABASES = {{'default': {url!r}}}\n"
     )
+    apps.reset()
+    result = CliRunner().invoke(cli, args, prog_name="manage.py")
+    apps.reset()
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: Cannot connect to the database: ConnectionRefused")
+    assert result.stderr.endswith(REFUSED)
     assert result.stderr.count("\n") == 1
+
+
+def test_in_a_subprocess_too(project: Path) -> None:
+    url = f"postgresql+asyncpg://someone:secret@127.0.0.1:{free_port()}/shop"
+    result = manage(project, url, "db-upgrade")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: Cannot connect to the database: ConnectionRefused")
+    assert result.stderr.endswith(REFUSED) and "Traceback" not in result.stderr
 
 
 @pytest.mark.postgres
