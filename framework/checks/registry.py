@@ -19,6 +19,9 @@ BUILTIN_CHECK_MODULES = (
     "framework.conf.security",
     "framework.web.checks",
     "framework.auth.checks",
+    "framework.mail.checks",
+    "framework.logging.checks",
+    "framework.auth.jwt",
 )
 
 

@@ -62,6 +62,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "openapi": _project("framework.cli.commands.openapi:openapi"),
     "routes": _project("framework.cli.commands.routes:routes"),
     "runserver": _checked("framework.cli.commands.runserver:runserver"),
+    "sendtestemail": _project("framework.cli.commands.sendtestemail:sendtestemail"),
     "serve": _checked("framework.cli.commands.serve:serve"),
     "settings": _project("framework.cli.commands.settings:settings_command"),
     "shell": _project("framework.cli.commands.shell:shell"),

@@ -22,9 +22,11 @@ RANKS = {
     "checks": 0,
     "conf": 1,
     "apps": 2,
+    "logging": 2,
     "db": 3,
     "web": 3,
     "io": 4,
+    "mail": 4,
     "openapi": 5,
     "migrations": 5,
     "auth": 5,
@@ -146,8 +148,8 @@ def circles(graph: dict[str, set[str]]) -> list[tuple[str, ...]]:
 
 #: Circles that exist today and are due to be cut; a circle not listed here fails the test.
 KNOWN_CIRCLES = {
-    ("framework.auth.decorators", "framework.auth.login"),
     ("framework.conf", "framework.conf.lazy", "framework.conf.settings"),
+    ("framework.mail.backends.base", "framework.mail.connections"),
     (
         "framework.io.marshmallow.adapter",
         "framework.io.outputs",
@@ -158,8 +160,13 @@ KNOWN_CIRCLES = {
 
 
 def test_no_new_import_circles() -> None:
-    new = [circle for circle in circles(import_graph()) if circle not in KNOWN_CIRCLES]
+    found = circles(import_graph())
+    new = [circle for circle in found if circle not in KNOWN_CIRCLES]
     assert not new, f"import circle(s): {new}"
+    # A circle that was cut leaves this list too, so the list only ever shrinks.
+    assert not KNOWN_CIRCLES - set(found), (
+        f"cut, remove from KNOWN_CIRCLES: {KNOWN_CIRCLES - set(found)}"
+    )
 
 
 def test_circles_finds_a_circle() -> None:

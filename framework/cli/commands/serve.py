@@ -42,8 +42,9 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
 @click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
-    default="info",
-    show_default=True,
+    default=None,
+    show_default="LOG_LEVEL",
+    help="Level of the server's loggers (access lines are INFO).",
 )
 @click.option(
     "--graceful-timeout",
@@ -59,13 +60,15 @@ def serve(
     proxy_headers: bool,
     forwarded_allow_ips: str,
     root_path: str,
-    log_level: str,
+    log_level: str | None,
     graceful_timeout: int,
 ) -> None:
     """Serve the project for production with uvicorn (no reload, no debug page)."""
     import uvicorn
 
     from framework.cli.server import asgi_target, check_port_free
+    from framework.conf import settings
+    from framework.logging import logging_config
 
     if uds is None:
         check_port_free(host, port)  # one line now, not uvicorn's log after start-up
@@ -81,7 +84,8 @@ def serve(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         root_path=root_path,
-        log_level=log_level,
+        log_config=logging_config(),
+        log_level=log_level or str(settings.LOG_LEVEL).lower(),
         lifespan="on",
         server_header=False,
         timeout_graceful_shutdown=graceful_timeout,

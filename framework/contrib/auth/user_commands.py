@@ -283,3 +283,28 @@ async def token_revoke(username: str, name: str | None, key: str | None, as_json
     count = await _with_user(username, lambda user: revoke_tokens(user, name, key=key))
     data = {"username": username, "revoked": count}
     _report(as_json, data, f"Revoked {count} token(s) of {username!r}.")
+
+
+@users.command("jwt")
+@click.argument("username")
+@click.option(
+    "--lifetime",
+    type=click.IntRange(min=1),
+    help="Seconds the token is valid (default: JWT_LIFETIME).",
+)
+@json_option
+async def jwt_token(username: str, lifetime: int | None, as_json: bool) -> None:
+    """Print a JSON Web Token for USERNAME (for UserJWTAuth; needs framework[jwt])."""
+    from framework.contrib.auth.jwt import issue_jwt
+    from framework.exceptions import CommandError, ImproperlyConfigured, MissingDependencyError
+
+    async def action(user: Any) -> str:
+        if not user.is_active:
+            raise CommandError(f"User {username!r} is inactive: no token issued.")
+        return issue_jwt(user, lifetime)
+
+    try:
+        token = await _with_user(username, action)
+    except (ImproperlyConfigured, MissingDependencyError) as exc:
+        raise CommandError(str(exc)) from exc
+    _report(as_json, {"username": username, "token": token}, token)
