@@ -17,7 +17,7 @@ def _use_settings(ctx: click.Context, param: click.Parameter, value: str | None)
         from framework.conf.settings import NAME_ORIGIN
 
         os.environ["FRAMEWORK_SETTINGS_MODULE"] = value
-        NAME_ORIGIN["origin"] = f"--settings {value}"
+        NAME_ORIGIN[value] = f"--settings {value}"
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

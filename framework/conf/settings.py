@@ -50,9 +50,9 @@ def _upper_names(namespace: ModuleType | Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in items if key.isupper() and not key.startswith("_")}
 
 
-#: Where the settings module's name came from, named in messages: the environment variable,
-#: or ``--settings`` when the command line gave it (the CLI records that here).
-NAME_ORIGIN = {"origin": "FRAMEWORK_SETTINGS_MODULE"}
+#: Settings module names that did not come from FRAMEWORK_SETTINGS_MODULE, with where they
+#: came from (``--settings x.settings``, recorded by the CLI), for messages.
+NAME_ORIGIN: dict[str, str] = {}
 
 
 def import_settings_module(name: str) -> ModuleType:
@@ -62,7 +62,8 @@ def import_settings_module(name: str) -> ModuleType:
     except ImportError as exc:
         if isinstance(exc, ModuleNotFoundError) and exc.name and name.startswith(exc.name):
             raise ImproperlyConfigured(
-                f"Settings module {name!r} cannot be found ({NAME_ORIGIN['origin']}). "
+                f"Settings module {name!r} cannot be found "
+                f"({NAME_ORIGIN.get(name, 'FRAMEWORK_SETTINGS_MODULE')}). "
                 "Run commands through the project's manage.py, from the project directory."
             ) from exc
         raise ImproperlyConfigured(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from click.testing import CliRunner
 
@@ -9,7 +11,6 @@ import framework
 from framework.checks import run_checks
 from framework.cli.app import cli
 from framework.conf import settings
-from framework.conf.settings import NAME_ORIGIN
 from framework.exceptions import ImproperlyConfigured
 
 KEY = 'SECRET_KEY = "culprits-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"\n'
@@ -51,7 +52,8 @@ def test_an_unknown_cast_name_is_refused_at_the_call(make_settings_module) -> No
 
 
 def test_settings_option_is_named_as_the_source(monkeypatch) -> None:
-    monkeypatch.setitem(NAME_ORIGIN, "origin", NAME_ORIGIN["origin"])
+    # The module (framework.conf.settings, as an attribute, is the lazy settings object).
+    monkeypatch.setattr(sys.modules["framework.conf.settings"], "NAME_ORIGIN", {})
     # Set, so that the value --settings writes is undone after the test.
     monkeypatch.setenv("FRAMEWORK_SETTINGS_MODULE", "placeholder.settings")
     settings.reset()
