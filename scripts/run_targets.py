@@ -2,9 +2,10 @@
 
     python scripts/run_targets.py lint typecheck pytest
 
-``make test`` uses it so that a failing test still shows the lint and type-check results;
-the exit status is non-zero when any target failed, and a summary then names each target's
-outcome. When all pass nothing is added, so the last line stays the test runner's own. Extra make arguments go before the
+``make test`` uses it so that a failing test still shows the lint and type-check
+results; the exit status is non-zero when any target failed, and a summary then names
+each target's outcome. When all pass nothing is added: the last line stays the test
+runner's own. Extra make arguments go before the
 targets (``-C DIR``, ``VAR=value``).
 """
 
