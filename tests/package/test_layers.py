@@ -1,4 +1,4 @@
-"""Imports point one way: cli → contrib/auth/openapi/migrations → io/db/web → apps → conf.
+"""Imports point one way: cli → contrib/auth/openapi/migrations → io/tasks → db/web → apps → conf.
 
 A lower layer never imports a higher one, at module level or inside a function.
 """
@@ -27,6 +27,7 @@ RANKS = {
     "web": 3,
     "io": 4,
     "mail": 4,
+    "tasks": 4,
     "openapi": 5,
     "migrations": 5,
     "auth": 5,
@@ -150,6 +151,7 @@ def circles(graph: dict[str, set[str]]) -> list[tuple[str, ...]]:
 KNOWN_CIRCLES = {
     ("framework.conf", "framework.conf.lazy", "framework.conf.settings"),
     ("framework.mail.backends.base", "framework.mail.connections"),
+    ("framework.tasks.backends.base", "framework.tasks.config", "framework.tasks.results"),
     (
         "framework.io.marshmallow.adapter",
         "framework.io.outputs",
