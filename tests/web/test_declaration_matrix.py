@@ -41,6 +41,7 @@ from framework.web import (
     App,
     Controller,
     HTTPException,
+    JSONResponse,
     Router,
     WebSocketDisconnect,
     endpoint_spec,
@@ -55,6 +56,7 @@ from framework.web.pipeline import ROUTE_KINDS
 PACKAGE = Path(__file__).resolve().parents[2] / "framework"
 SECRET = "declaration-matrix-secret-key-0123456789abcdef"
 TOKEN = {"Authorization": "Bearer good"}
+ADMIN_TOKEN = {"Authorization": "Bearer boss"}
 
 # -- credentials ---------------------------------------------------------------------------------
 
@@ -63,7 +65,12 @@ tokens = TokenAuth()
 
 @tokens.verify_token
 def verify_token(token: str) -> Any:
-    return {"id": "1", "name": "ann"} if token == "good" else None
+    return {"good": {"id": "1", "name": "ann"}, "boss": {"id": "2", "name": "bo"}}.get(token)
+
+
+@tokens.get_user_roles
+def token_roles(user: Any) -> list[str]:
+    return ["admin"] if user["id"] == "2" else []
 
 
 MANAGER = LoginManager()
@@ -71,12 +78,21 @@ MANAGER = LoginManager()
 
 @MANAGER.user_loader
 def load_user(user_id: str) -> Any:
-    return {"id": user_id} if user_id == "1" else None
+    return {"id": user_id} if user_id in ("1", "2") else None
 
 
-async def login(request: Any) -> dict[str, bool]:
-    await MANAGER.login(request, {"id": "1"})
-    return {"logged_in": True}
+@MANAGER.get_user_roles
+def session_roles(user: Any) -> list[str]:
+    return ["admin"] if user["id"] == "2" else []
+
+
+async def login(request: Any) -> Any:
+    """Log user 1 in (``?as=2``: the admin); ``?remember=1`` also sets the remember-me cookie."""
+    response = JSONResponse({"logged_in": True})
+    remember = request.query_params.get("remember") == "1"
+    user = {"id": request.query_params.get("as", "1")}
+    await MANAGER.login(request, user, response if remember else None, remember=remember)
+    return response
 
 
 def custom_step(func: Any) -> Any:
@@ -222,6 +238,57 @@ def probe_login(place: Place, app: App) -> None:
             assert client.get("/x").status_code == 200
 
 
+def refused(kind: str, client: TestClient, status: int, headers: Any = None) -> None:
+    """The request is refused with *status* (a WebSocket: closed with 1008 at the handshake)."""
+    if kind == "websocket":
+        with (
+            pytest.raises(WebSocketDisconnect) as closed,
+            client.websocket_connect("/x", headers=headers),
+        ):
+            pass
+        assert closed.value.code == 1008
+        return
+    response = client.get("/x", headers=headers)
+    assert response.status_code == status, response.text
+
+
+def admitted(kind: str, client: TestClient, headers: Any = None) -> None:
+    if kind == "websocket":
+        with client.websocket_connect("/x", headers=headers) as ws:
+            assert ws.receive_text() == "ok"
+        return
+    assert client.get("/x", headers=headers).status_code == 200
+
+
+def probe_token_role(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        refused(place.kind, client, 401)
+        refused(place.kind, client, 403, TOKEN)  # authenticated, without the role
+        admitted(place.kind, client, ADMIN_TOKEN)
+
+
+def probe_login_role(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        refused(place.kind, client, 401)
+        assert client.post("/login").status_code == 200
+        refused(place.kind, client, 403)  # logged in, without the role
+    with TestClient(app) as admin:
+        assert admin.post("/login?as=2").status_code == 200
+        admitted(place.kind, admin)
+
+
+def probe_login_fresh(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        refused(place.kind, client, 401)
+        assert client.post("/login?remember=1").status_code == 200
+        admitted(place.kind, client)  # a password login is fresh
+        client.cookies.delete("session")  # back later: logged in again by the remember cookie
+        refused(place.kind, client, 401)  # not fresh
+        if place.kind != "websocket":  # not fresh, rather than not logged in
+            detail = client.get("/x", headers={"Accept": "application/json"}).json()["detail"]
+            assert detail == "Please log in again to continue."
+
+
 def probe_custom(place: Place, app: App) -> None:
     with TestClient(app) as client:
         refused_and_admitted(place.kind, client, {"x-pass": "yes"})
@@ -315,7 +382,16 @@ class Row:
 
 ROWS = {
     "authenticate": Row("@authenticate", lambda: authenticate(tokens), probe_token),
+    "authenticate(role)": Row(
+        "@authenticate", lambda: authenticate(tokens, role="admin"), probe_token_role
+    ),
     "login_required": Row("@login_required", lambda: login_required, probe_login),
+    "login_required(role)": Row(
+        "@login_required", lambda: login_required(role="admin"), probe_login_role
+    ),
+    "login_required(fresh)": Row(
+        "@login_required", lambda: login_required(fresh=True), probe_login_fresh
+    ),
     "LoginManager.login_required": Row(
         "@login_required", lambda: MANAGER.login_required(), probe_login
     ),
