@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from sqladmin import Secret
 from starlette.requests import Request
-from wtforms import Form, PasswordField, ValidationError, validators
+from wtforms import Form, PasswordField, ValidationError
 
 from framework.contrib.admin.forms import current_request
 from framework.contrib.admin.options import ModelAdmin, action
@@ -99,7 +99,7 @@ class UserAdmin(ModelAdmin, AdminView):
         """Add the two password fields and contrib.auth's checks to the model's form."""
         form = await super().scaffold_form(rules)
         creating = "pk" not in current_request().path_params
-        kwargs = {"validators": [validators.Optional()], "render_kw": {"class": "form-control"}}
+        kwargs: dict[str, Any] = {"render_kw": {"class": "form-control"}}
         fields = {
             "creating": creating,
             "new_password": PasswordField(

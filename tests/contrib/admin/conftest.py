@@ -164,9 +164,30 @@ def app(admin_db: dict[str, str]) -> Any:
 
 
 @pytest.fixture
-def admin_client(app: Any) -> Iterator[AdminClient]:
-    """Return a client of the project (not logged in)."""
+def clients(app: Any) -> Iterator[Any]:
+    """Return ``new()``: another client of the project (each closed at the end of the test)."""
+    from contextlib import ExitStack
+
     from framework.testing import TestClient
 
-    with TestClient(app) as client:
-        yield AdminClient(client)
+    with ExitStack() as stack:
+        yield lambda: AdminClient(stack.enter_context(TestClient(app)))
+
+
+@pytest.fixture
+def admin_client(clients: Any) -> AdminClient:
+    """Return a client of the project (not logged in)."""
+    return clients()
+
+
+@pytest.fixture
+def logged_in(clients: Any) -> Any:
+    """Return ``login(username, **options)``: a client logged in as a new user."""
+
+    def login(username: str, **options: Any) -> AdminClient:
+        make_user(username, **options)
+        client = clients()
+        assert client.login(username).status_code == 303
+        return client
+
+    return login
