@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from .conftest import PASSWORD, AdminClient, csrf_of, make_user, run
+from .conftest import PASSWORD, csrf_of, make_user, run
 
 pytestmark = pytest.mark.usefixtures("admin_db")
 
