@@ -168,6 +168,8 @@ class APITokenAdmin(ModelAdmin, AdminView):
     view_roles = add_roles = change_roles = delete_roles = []
     actions = ["revoke"]
     can_edit = False
+    name = "API token"
+    name_plural = "API tokens"
     icon = "fa-solid fa-key"
 
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:

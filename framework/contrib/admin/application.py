@@ -28,7 +28,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from framework.contrib.admin.authentication import AdminAuthentication
@@ -41,6 +42,7 @@ from framework.contrib.admin.views import AdminView
 __all__ = ["AdminApp", "SiteAdmin", "build_admin"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+ASSETS = Path(__file__).resolve().parent / "assets"
 #: Most rows one action may be asked to run on (a list page shows at most 100).
 MAX_ACTION_ROWS = 1000
 RECENT_ACTIONS = 10
@@ -70,6 +72,8 @@ class SiteAdmin(Admin):
             title=site.site_header,
         )
         self.authentication_backend = AdminAuthentication(self.templates)
+        assets = Mount("/assets", app=StaticFiles(directory=ASSETS), name="assets")
+        self.admin.router.routes.insert(0, assets)
         for route in self.admin.router.routes:
             if isinstance(route, Route) and route.name == "logout":
                 route.methods = {"GET", "HEAD", "POST"}

@@ -12,13 +12,21 @@ import contextvars
 from typing import Any
 
 from markupsafe import Markup
+from sqladmin.forms import ModelConverter, converts
 from starlette.requests import Request
-from wtforms import Form, validators
+from wtforms import FloatField, Form, validators
 from wtforms.fields.core import UnboundField
 
 from framework.auth.csrf import csrf_input
 
-__all__ = ["AdminForm", "current_request", "done_serving", "mark_read_only", "serving"]
+__all__ = [
+    "AdminConverter",
+    "AdminForm",
+    "current_request",
+    "done_serving",
+    "mark_read_only",
+    "serving",
+]
 
 _request: contextvars.ContextVar[Request | None] = contextvars.ContextVar(
     "framework_admin_request", default=None
@@ -55,6 +63,20 @@ class AdminForm(Form):
             Markup(field()) for field in self if getattr(field.widget, "input_type", "") == "hidden"
         ]
         return Markup("").join(parts)
+
+
+class AdminConverter(ModelConverter):
+    """sqladmin's column-to-field converter, with floating-point columns.
+
+    In SQLAlchemy 2.1 ``Float`` and ``Double`` (what ``Mapped[float]`` makes) no longer
+    derive from ``Numeric``, which sqladmin 0.32 converts; without this, the form of a model
+    with a float column fails to build.
+    """
+
+    @converts("Float", "Double", "REAL", "DOUBLE", "DOUBLE_PRECISION")
+    def conv_float(self, model: type, prop: Any, kwargs: dict[str, Any]) -> UnboundField:
+        """Return a float input."""
+        return FloatField(**kwargs)
 
 
 def _ignore_input(self: Any, valuelist: list[Any]) -> None:

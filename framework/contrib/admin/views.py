@@ -30,7 +30,7 @@ from starlette.requests import Request
 from wtforms import Form
 
 from framework.contrib.admin.filters import fits_column
-from framework.contrib.admin.forms import AdminForm, mark_read_only
+from framework.contrib.admin.forms import AdminConverter, AdminForm, mark_read_only
 from framework.contrib.admin.options import ActionSpec
 from framework.contrib.admin.persistence import (
     changed_fields,
@@ -58,6 +58,7 @@ class AdminView(ModelView):
     """What every generated view shares (see the module docstring)."""
 
     form_base_class = AdminForm
+    form_converter = AdminConverter
     can_import = False
     page_size_options: ClassVar[Sequence[int]] = [10, 25, 50, 100]
     #: ``<app label>.<Model>``: how the admin log names the model.

@@ -235,11 +235,12 @@ def test_export_csv_of_the_listed_rows(root) -> None:
 
 def test_a_model_on_another_database_alias(root) -> None:
     fields = {"borrower": "Genly Ai", "book_title": "The Left Hand of Darkness", "save": "Save"}
-    created = root.post_form("/admin/loan/create", fields)
+    created = root.post_form("/admin/loan/create", {**fields, "fee": "2.5"})
     assert created.status_code == 302, created.text
     assert "The Left Hand of Darkness" in root.get("/admin/loan/list?search=genly").text
     entry = log_entries()[-1]
     assert (entry.model, entry.action) == ("lending.Loan", "create")
+    assert entry.changed_fields["fee"] == [None, 2.5]  # a float column (SQLAlchemy's Double)
 
     from sqlalchemy import inspect
 
