@@ -33,7 +33,7 @@ __all__ = ["APITokenAdmin", "RoleAdmin", "UserAdmin"]
 _PASSWORD_HELP = "Leave both empty to keep the current password."
 
 
-class _UserForm(Form):
+class _UserForm(Form):  # type: ignore[misc, unused-ignore]  # WTForms: no hints
     """The checks contrib.auth applies to accounts, as form errors."""
 
     creating: ClassVar[bool] = True

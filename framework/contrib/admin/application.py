@@ -86,8 +86,8 @@ class SiteAdmin(Admin):
         from framework.conf import settings
 
         templates = super().init_templating_engine()
-        loader = templates.env.loader
-        templates.env.loader = ChoiceLoader([FileSystemLoader(self.template_dirs), loader])
+        loaders = [FileSystemLoader(self.template_dirs), templates.env.loader]
+        templates.env.loader = ChoiceLoader([loader for loader in loaders if loader is not None])
         templates.env.globals["csrf_input"] = pass_context(
             lambda context: csrf_input(context["request"], settings.CSRF_FIELD_NAME)
         )
@@ -197,7 +197,7 @@ def build_admin(site: AdminSite, base_url: str) -> SiteAdmin:
     base = Path(settings.BASE_DIR or ".")
     admin = SiteAdmin(site, base_url, [base / folder for folder in settings.TEMPLATES_DIRS])
     for model, admin_class in entries:
-        label = model.__app_label__
+        label = str(getattr(model, "__app_label__", ""))
         slug = slugify_class_name(model.__name__)
         identity = slug if slugs[slug] == 1 else f"{label}-{slug}"
         config = installed[label]
@@ -224,7 +224,7 @@ class AdminApp:
             return
         from framework.db import request_scope
 
-        state = scope.get("session")
+        state: Any = scope.get("session")
         if hasattr(state, "load"):  # the project's lazy session: sqladmin wants the dict
             scope["session"] = state.load()
         token = serving(Request(scope, receive))

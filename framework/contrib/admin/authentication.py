@@ -92,7 +92,8 @@ class AdminAuthentication(AuthenticationBackend):
     async def logout(self, request: Request) -> Response | bool:
         """Log out on POST (the session and every other session of the user end)."""
         if request.method != "POST":
-            return await self.templates.TemplateResponse(request, "sqladmin/logout.html")
+            page: Response = await self.templates.TemplateResponse(request, "sqladmin/logout.html")
+            return page
         response = RedirectResponse(str(request.url_for("admin:login")), status_code=303)
         await get_login_manager().logout(request, response)
         return response

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqladmin.filters import BooleanFilter
 from sqlalchemy import BigInteger, Boolean, Integer, SmallInteger, false, inspect, select
-from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.orm import Mapper, RelationshipProperty
 from sqlalchemy.sql.expression import Select
 from starlette.exceptions import HTTPException
 
@@ -41,7 +41,7 @@ def fits_column(column: Any, value: Any) -> bool:
         if isinstance(column.type, SmallInteger)
         else 32
     )
-    return -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)
+    return bool(-(2 ** (bits - 1)) <= value < 2 ** (bits - 1))
 
 
 def _label(name: str) -> str:
@@ -141,7 +141,7 @@ def make_filter(model: type, entry: Any) -> Any:
     """Return the sqladmin filter for the ``list_filter`` *entry* of *model*."""
     if not isinstance(entry, str):
         return entry
-    mapper = inspect(model)
+    mapper: Mapper[Any] = inspect(model)
     if entry in mapper.relationships:
         return RelatedFilter(mapper.relationships[entry])
     column = mapper.columns[entry]

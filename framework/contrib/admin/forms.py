@@ -51,7 +51,7 @@ def current_request() -> Request:
     return request
 
 
-class AdminForm(Form):
+class AdminForm(Form):  # type: ignore[misc, unused-ignore]  # WTForms: no hints
     """A WTForms form whose hidden part includes the CSRF token of the current session."""
 
     def hidden_tag(self) -> Markup:

@@ -75,8 +75,9 @@ class _Checker:
             )
         model, hops = self.model, []
         parts = name.split(".")
+        mapper: Mapper[Any]
         for part in parts[:-1]:
-            mapper: Mapper[Any] = inspect(model)
+            mapper = inspect(model)
             if part not in mapper.relationships:
                 self._fail(option, name, model, mapper.relationships.keys())
             hops.append(part)
@@ -100,7 +101,7 @@ def _loads(model: type, names: Sequence[str], checker: _Checker) -> tuple[Any, .
     options, seen = [], set()
     for name in names:
         hops = checker.path("list_display", name, properties=True)
-        mapper = inspect(model)
+        mapper: Mapper[Any] = inspect(model)
         if len(name.split(".")) == 1 and name in mapper.relationships:
             hops = [name]
         if not hops or tuple(hops) in seen:
@@ -128,7 +129,7 @@ def _sortable(model: type, names: Sequence[str]) -> list[str]:
 
 
 def _list_options(admin: type[ModelAdmin], model: type, check: _Checker) -> dict[str, Any]:
-    mapper = inspect(model)
+    mapper: Mapper[Any] = inspect(model)
     display = list(admin.list_display) or [
         prop.key for prop in mapper.column_attrs if prop.key not in check.sensitive
     ]
@@ -139,7 +140,7 @@ def _list_options(admin: type[ModelAdmin], model: type, check: _Checker) -> dict
     )
     check.names("ordering", [name.lstrip("-") for name in admin.ordering])
     default_sort = [(name.lstrip("-"), name.startswith("-")) for name in admin.ordering] or [
-        (column.key, True) for column in mapper.primary_key
+        (mapper.get_property_by_column(column).key, True) for column in mapper.primary_key
     ]
     search = tuple(
         (name[0] if name[:1] in ("=", "^") else "", name.lstrip("=^"))
@@ -168,7 +169,7 @@ def _list_options(admin: type[ModelAdmin], model: type, check: _Checker) -> dict
 
 
 def _form_options(admin: type[ModelAdmin], model: type, check: _Checker) -> dict[str, Any]:
-    mapper = inspect(model)
+    mapper: Mapper[Any] = inspect(model)
     hidden = [name for name in check.sensitive if name in mapper.attrs]
     exclude = check.names("exclude", list(admin.exclude)) + hidden
     read_only = check.names("readonly_fields", list(admin.readonly_fields))
@@ -227,6 +228,8 @@ def make_view(
             f"{admin_class.__qualname__}.form_base_class must subclass "
             "framework.contrib.admin.forms.AdminForm (it carries the CSRF token)."
         )
-    view = type(f"{admin_class.__name__}View", (admin_class, AdminView), attrs, model=model)
+    view: type[AdminView] = type(
+        f"{admin_class.__name__}View", (admin_class, AdminView), attrs, model=model
+    )
     view.identity = identity
     return view

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, overload
 
 from framework.auth.roles import RoleRequirement, RoleSpec, normalize_roles, roles_satisfied
 
@@ -58,6 +58,19 @@ class ActionSpec:
     description: str
     permissions: tuple[str, ...]
     confirmation: str | None
+
+
+@overload
+def action(function: F) -> F: ...
+
+
+@overload
+def action(
+    *,
+    description: str | None = None,
+    permissions: Sequence[str] = ("change",),
+    confirmation: str | None = None,
+) -> Callable[[F], F]: ...
 
 
 def action(

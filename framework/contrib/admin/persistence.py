@@ -136,7 +136,7 @@ async def load_objects(
     conditions = [stmt.whereclause for stmt in statements if stmt.whereclause is not None]
     if not conditions:
         return []
-    stmt = select(model).where(or_(*conditions))
+    stmt: Select[Any] = select(model).where(or_(*conditions))
     for relation in relations:
         stmt = stmt.options(selectinload(relation))
     return list((await session.execute(stmt)).scalars().unique().all())

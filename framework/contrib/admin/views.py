@@ -63,6 +63,8 @@ class AdminView(ModelView):
     page_size_options: ClassVar[Sequence[int]] = [10, 25, 50, 100]
     #: ``<app label>.<Model>``: how the admin log names the model.
     model_label: ClassVar[str] = ""
+    #: The ModelAdmin's (which comes first in a generated view's bases).
+    sensitive_fields: ClassVar[Sequence[str]] = ()
     _read_only: ClassVar[frozenset[str]] = frozenset()
     _list_loads: ClassVar[tuple[Any, ...]] = ()
     _search: ClassVar[tuple[tuple[str, str], ...]] = ()
