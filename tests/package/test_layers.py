@@ -1,4 +1,4 @@
-"""Imports point one way: cli → contrib/auth/openapi/migrations → io/db/web → apps → conf.
+"""Imports point one way: cli → contrib/auth/openapi/migrations → io/tasks → db/web → apps → conf.
 
 A lower layer never imports a higher one, at module level or inside a function.
 """
@@ -22,9 +22,12 @@ RANKS = {
     "checks": 0,
     "conf": 1,
     "apps": 2,
+    "logging": 2,
     "db": 3,
     "web": 3,
     "io": 4,
+    "mail": 4,
+    "tasks": 4,
     "openapi": 5,
     "migrations": 5,
     "auth": 5,
