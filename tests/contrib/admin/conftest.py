@@ -8,7 +8,6 @@ test client into the admin through its login form, CSRF token included.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -22,6 +21,7 @@ from tests.support.databases import (
     scratch_folder,
 )
 from tests.support.fixtures import backend, close_engines
+from tests.support.projects import load_project
 
 __all__ = [
     "PASSWORD",
@@ -46,23 +46,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def adminproject(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load the admin test project (its modules are imported once per test session)."""
-    import framework
-    from framework.apps import apps
-    from framework.conf import ENVIRONMENT_VARIABLE, settings
-    from framework.migrations.locations import app_models
-
-    sys.modules.update(_modules)
-    monkeypatch.setenv(ENVIRONMENT_VARIABLE, PROJECT_SETTINGS)
-    settings.reset()
-    apps.reset()
-    framework.setup()
-    # The registry forgets models on reset; hand back the ones SQLAlchemy already knows.
-    for label in apps.app_configs:
-        for model in app_models(label):
-            apps.register_model(label, model)
-    for name, module in sys.modules.items():
-        if name.startswith("tests.fixtures.adminproject"):
-            _modules[name] = module
+    load_project(monkeypatch, PROJECT_SETTINGS, _modules, ("tests.fixtures.adminproject",))
 
 
 def _urls(backend: str) -> dict[str, str]:
