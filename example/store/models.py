@@ -34,7 +34,7 @@ class Review(CRUDMixin, Model):
     rating: Mapped[int]
     comment: Mapped[str] = mapped_column(Text, default="")
     #: The product, for the admin's lists and forms (the API sends product_id).
-    product: Mapped[Product] = relationship()
+    product: Mapped[Product] = relationship(Product)
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.comment[:40]}"

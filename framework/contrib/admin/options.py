@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, overload
 
 from framework.auth.roles import RoleRequirement, RoleSpec, normalize_roles, roles_satisfied
+from framework.exceptions import ImproperlyConfigured
 
 __all__ = ["ActionSpec", "ModelAdmin", "action", "admin_user", "roles_allow"]
 
@@ -185,7 +186,10 @@ class ModelAdmin:
             func = getattr(cls, entry, None) if isinstance(entry, str) else entry
             spec = getattr(func, "admin_action", None)
             if func is None or not callable(func):
-                raise TypeError(f"{cls.__qualname__}.actions names {entry!r}, which it lacks.")
+                raise ImproperlyConfigured(
+                    f"{cls.__qualname__}.actions names {entry!r}, which is not a method of "
+                    "it nor a function."
+                )
             if spec is None:
                 name = getattr(func, "__name__", repr(func))
                 spec = ActionSpec(name, name.replace("_", " ").capitalize(), ("change",), None)

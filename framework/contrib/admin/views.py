@@ -115,13 +115,6 @@ class AdminView(ModelView):
             stmt = stmt.where(or_(*matches))
         return stmt.distinct() if joined else stmt
 
-    async def list(self, request: Request) -> Any:
-        """Return the page of rows; a filter or page value the database refuses is a 400."""
-        try:
-            return await super().list(request)
-        except OverflowError as exc:
-            raise HTTPException(400, "A filter or page value is out of range.") from exc
-
     def _stmt_by_identifier(self, identifier: str) -> Select[Any]:
         """Select the object *identifier* names; 404 for one no row can have."""
         missing = HTTPException(404, f"No {self.name} has the id {identifier!r}.")

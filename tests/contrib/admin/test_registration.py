@@ -118,7 +118,7 @@ def test_defaults_list_every_column_newest_first() -> None:
             "mean 'name'?",
         ),
         ({"ordering": ["-yaer"]}, "BadAdmin.ordering names 'yaer', which Book does not have."),
-        ({"list_filter": ["title.x"]}, "BadAdmin.list_filter names 'title.x'"),
+        ({"list_filter": ["author.name"]}, "BadAdmin.list_filter takes attributes of Book itself"),
         ({"fields": ["title", "body"]}, "BadAdmin.fields names 'body', which Book does not have."),
         (
             {"readonly_fields": ["password"], "sensitive_fields": ("password",)},
@@ -129,12 +129,7 @@ def test_defaults_list_every_column_newest_first() -> None:
     ],
 )
 def test_a_wrong_name_is_refused_naming_the_option(options: dict[str, Any], message: str) -> None:
-    bad = type("BadAdmin", (ModelAdmin,), options)
-    try:
-        found = refusal(bad)
-    except TypeError as exc:  # actions are read when the view is made
-        found = str(exc)
-    assert found.startswith(message) or message in found
+    assert refusal(type("BadAdmin", (ModelAdmin,), options)).startswith(message)
 
 
 def test_a_sensitive_field_is_never_listed_shown_or_in_a_form() -> None:
