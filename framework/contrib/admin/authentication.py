@@ -5,7 +5,8 @@ session cookie, its rotation at login and its revocation at logout or password c
 the site's own; the password is checked by contrib.auth's ``authenticate_user`` (the
 project's PASSWORD_SCHEMES, upgraded hashes, the same cost for unknown users). Superusers and
 users holding ADMIN_ROLE may enter; any other login is refused with the same message as a
-wrong password, so the form does not tell which accounts exist or are staff. The login form
+wrong password, so the form does not tell which accounts exist or are staff. Attempts count
+against LOGIN_THROTTLE, per client and per username, like the site's own login. The form
 carries the CSRF token (checked here too, since a browser without a session cookie is not
 checked by the middleware); logging out is a POST.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqladmin.authentication import AuthenticationBackend
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -83,7 +85,13 @@ class AdminAuthentication(AuthenticationBackend):
             user = await _check_credentials(request, username, password)
         except PasswordTooLongError as exc:
             return await self.login_page(request, str(exc), 400, username, next_url)
-        if not may_enter(user):
+        except HTTPException as refused:  # LOGIN_THROTTLE: too many attempts, or no cache
+            page = await self.login_page(
+                request, str(refused.detail), refused.status_code, username, next_url
+            )
+            page.headers.update(refused.headers or {})
+            return page
+        if user is None:
             return await self.login_page(request, INVALID_LOGIN, 400, username, next_url)
         await get_login_manager().login(request, user)
         index = str(request.url_for("admin:index"))
@@ -115,11 +123,21 @@ class AdminAuthentication(AuthenticationBackend):
 
 
 async def _check_credentials(request: Request, username: str, password: str) -> Any:
+    """Return the admin user these credentials log in, or None; LOGIN_THROTTLE counts them.
+
+    A right password of a user who may not enter counts as a failed attempt.
+    """
+    from framework.auth.throttling import login_throttle
     from framework.contrib.auth.users import authenticate_user
 
     if not username or not password:
         return None
-    return await authenticate_user(username, password)
+    attempt = await login_throttle.reserve(request, username)  # 429 over LOGIN_THROTTLE
+    user = await authenticate_user(username, password)
+    if not may_enter(user):
+        return None
+    await attempt.succeeded()
+    return user
 
 
 def _text(value: Any) -> str:

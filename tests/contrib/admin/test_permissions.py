@@ -171,3 +171,17 @@ def test_logout_is_a_post_and_ends_every_session_of_the_user(logged_in, clients)
     assert out.status_code == 303 and out.headers["location"].endswith("/admin/login")
     assert root.get("/admin/", follow_redirects=False).status_code == 303
     assert second.get("/admin/", follow_redirects=False).status_code == 303
+
+
+def test_admin_logins_count_against_the_login_throttle(admin_client, settings) -> None:
+    settings.LOGIN_THROTTLE = "3/minute"
+    make_user("root", is_superuser=True)
+    make_user("bob")
+    # A wrong password, and a right one of a user who may not enter, are failed attempts.
+    codes = [admin_client.login("root", "wrong").status_code for _ in range(2)]
+    assert codes + [admin_client.login("bob").status_code] == [400, 400, 400]
+    refused = admin_client.login("root")
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert "Too many login attempts: the limit is 3 per 1 minute." in refused.text
+    assert admin_client.get("/admin/", follow_redirects=False).status_code == 303
