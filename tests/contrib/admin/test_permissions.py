@@ -179,7 +179,7 @@ def test_admin_logins_count_against_the_login_throttle(admin_client, settings) -
     make_user("bob")
     # A wrong password, and a right one of a user who may not enter, are failed attempts.
     codes = [admin_client.login("root", "wrong").status_code for _ in range(2)]
-    assert codes + [admin_client.login("bob").status_code] == [400, 400, 400]
+    assert [*codes, admin_client.login("bob").status_code] == [400, 400, 400]
     refused = admin_client.login("root")
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["retry-after"]) <= 60
