@@ -19,7 +19,7 @@ __all__ = ["graphql_schema"]
 def graphql_schema(output: Path | None) -> None:
     """Print the GraphQL schema the project serves, in the schema definition language."""
     from framework.conf import settings
-    from framework.console import console
+    from framework.console import get_console
     from framework.graphql.extras import require_graphql
 
     require_graphql()
@@ -30,4 +30,4 @@ def graphql_schema(output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    console.print(f"Wrote the GraphQL schema to {output}.")
+    get_console().print(f"Wrote the GraphQL schema to {output}.")
