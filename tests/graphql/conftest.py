@@ -28,7 +28,7 @@ from tests.support.databases import (
 )
 from tests.support.fixtures import backend, close_engines
 
-__all__ = ["Live", "backend", "close_engines", "gql_db", "gqlproject", "live", "run"]
+__all__ = ["Live", "backend", "calls", "close_engines", "gql_db", "gqlproject", "live", "run"]
 
 PROJECT_SETTINGS = "tests.fixtures.graphqlproject.settings"
 REPO = Path(__file__).resolve().parents[2]
@@ -55,9 +55,15 @@ def gqlproject(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, module in sys.modules.items():
         if name.startswith("tests.fixtures.graphqlproject"):
             _modules[name] = module
+
+
+@pytest.fixture
+def calls(gqlproject: None) -> list[str]:
+    """Return the list of resolvers the project ran (empty at the start of the test)."""
     from tests.fixtures.graphqlproject.library.graphql import CALLS
 
     CALLS.clear()
+    return CALLS
 
 
 def database_url(backend: str) -> tuple[str, str | None]:
