@@ -9,9 +9,15 @@ handshake (refused without credentials and accepted with them, validated, serial
 documented), or sees the build refuse it with ``ImproperlyConfigured`` naming the route (or
 class) and the decorator.
 
-A new handler decorator needs a row in ``ROWS``, a new route kind an entry in ``KINDS``: the
-first two tests fail until they have one. WebSocket places also run against a real uvicorn
-with the ``websockets`` client.
+GraphQL resolvers are a place too (``ROUTE_KINDS["graphql"]``): a decorator on a Strawberry
+resolver method, on a resolver function given to ``strawberry.field``, on the Strawberry type,
+or on a base type of the served one either guards the field on a real query (a GraphQL error
+with ``extensions.code`` without credentials, the data with them) or makes the schema build
+refuse it, naming the field and the decorator.
+
+A new handler decorator needs a row in ``ROWS``, a new route kind an entry in ``KINDS`` (or
+``GRAPHQL_SITES``): the first two tests fail until they have one. WebSocket places also run
+against a real uvicorn with the ``websockets`` client.
 """
 
 from __future__ import annotations
@@ -118,8 +124,13 @@ class Place:
         return "webhook" if self.webhook else f"{self.kind}-{self.site.replace(' ', '-')}"
 
 
-PLACES = [Place(kind, site) for kind, site in itertools.product(ROUTE_KINDS, SITES)] + [
-    Place("http", "method", webhook=True)
+#: Where a decorator can be written on a GraphQL resolver.
+GRAPHQL_SITES = ("resolver method", "resolver function", "type", "base type")
+
+PLACES = [
+    *(Place(kind, site) for kind, site in itertools.product(KINDS, SITES)),
+    Place("http", "method", webhook=True),
+    *(Place("graphql", site) for site in GRAPHQL_SITES),
 ]
 
 
@@ -151,9 +162,48 @@ def build(place: Place, decorate: Callable[[Any], Any]) -> App:
     with settings.override(SECRET_KEY=SECRET):
         app = App()
     app.post("/login")(login)
-    declare_at(app, place, decorate)
+    if place.kind == "graphql":
+        app.include(graphql_controller(place.site, decorate))
+    else:
+        declare_at(app, place, decorate)
     app.build()
     return app
+
+
+def graphql_controller(site: str, decorate: Callable[[Any], Any]) -> type:
+    """Return a GraphQL controller at ``/graphql`` whose field ``matrix`` is declared at *site*."""
+    import strawberry
+
+    from framework.graphql import GraphQLController
+
+    def matrix(root: Any = None) -> str:
+        return "ok"
+
+    if site == "resolver method":
+        namespace = {"matrix": strawberry.field(decorate(matrix))}
+        query = strawberry.type(type("MatrixQuery", (), namespace), name="Query")
+    elif site == "resolver function":
+        query = strawberry.type(
+            type("MatrixQuery", (), {"matrix": strawberry.field(resolver=decorate(matrix))}),
+            name="Query",
+        )
+    else:
+        base = strawberry.type(type("MatrixBase", (), {"matrix": strawberry.field(matrix)}))
+        if site == "type":
+            query = decorate(strawberry.type(type("MatrixQuery", (base,), {}), name="Query"))
+        else:
+            query = strawberry.type(type("MatrixQuery", (decorate(base),), {}), name="Query")
+    schema = strawberry.Schema(query)
+    return type("MatrixGraphQL", (GraphQLController,), {"schema": schema})
+
+
+def graphql_refused_and_admitted(client: TestClient, credentials: dict[str, str]) -> None:
+    """Without credentials the field is a GraphQL error; with them, its data."""
+    refused = client.get("/graphql", params={"query": "{ matrix }"}).json()
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] in ("UNAUTHENTICATED", "FORBIDDEN")
+    admitted = client.get("/graphql", params={"query": "{ matrix }"}, headers=credentials)
+    assert admitted.json() == {"data": {"matrix": "ok"}}
 
 
 def declare_at(app: App, place: Place, decorate: Callable[[Any], Any], prefix: str = "") -> None:
@@ -187,6 +237,9 @@ def declare_at(app: App, place: Place, decorate: Callable[[Any], Any], prefix: s
 
 def refused_and_admitted(kind: str, client: TestClient, credentials: dict[str, str]) -> None:
     """Without credentials the request is refused; with them it is served."""
+    if kind == "graphql":
+        graphql_refused_and_admitted(client, credentials)
+        return
     if kind == "websocket":
         with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/x"):
             pass
@@ -206,6 +259,13 @@ def probe_token(place: Place, app: App) -> None:
 
 def probe_login(place: Place, app: App) -> None:
     with TestClient(app) as client:
+        if place.kind == "graphql":
+            refused = client.get("/graphql", params={"query": "{ matrix }"}).json()
+            assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            assert client.post("/login").status_code == 200
+            admitted = client.get("/graphql", params={"query": "{ matrix }"})
+            assert admitted.json() == {"data": {"matrix": "ok"}}
+            return
         if place.kind == "websocket":
             with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/x"):
                 pass
@@ -268,9 +328,9 @@ def probe_webhook(place: Place, app: App) -> None:
 
 # -- rows: every handler decorator ---------------------------------------------------------------
 
-CLASS_SITES = frozenset({"class", "base class"})
-WEBSOCKET = frozenset({"websocket"})
-NOT_HTTP = frozenset({"sse", "websocket"})
+CLASS_SITES = frozenset({"class", "base class", "type", "base type"})
+NO_BODY = frozenset({"websocket", "graphql"})  # no request body, no API document entry
+NOT_HTTP = frozenset({"sse", "websocket", "graphql"})
 
 
 def refused_on(
@@ -300,7 +360,7 @@ ROWS = {
         "@input",
         lambda: input(Query, location="query"),
         probe_input,
-        refused_on(WEBSOCKET, CLASS_SITES),
+        refused_on(NO_BODY, CLASS_SITES),
     ),
     "output": Row(
         "@output",
@@ -309,9 +369,9 @@ ROWS = {
         refused_on(NOT_HTTP, CLASS_SITES),
     ),
     "expect": Row(
-        "@expect", lambda: expect({418: "Matrix teapot"}), probe_expect, refused_on(WEBSOCKET)
+        "@expect", lambda: expect({418: "Matrix teapot"}), probe_expect, refused_on(NO_BODY)
     ),
-    "doc": Row("@doc", lambda: doc(summary="Matrix summary"), probe_doc, refused_on(WEBSOCKET)),
+    "doc": Row("@doc", lambda: doc(summary="Matrix summary"), probe_doc, refused_on(NO_BODY)),
     "webhook": Row(
         "@webhook",
         lambda: webhook(name="matrix"),
@@ -319,7 +379,7 @@ ROWS = {
         refused_on(NOT_HTTP, CLASS_SITES),
     ),
     "custom step": Row(
-        "a custom pipeline step", lambda: custom_step, probe_custom, refused_on(WEBSOCKET)
+        "a custom pipeline step", lambda: custom_step, probe_custom, refused_on(NO_BODY)
     ),
 }
 
@@ -343,7 +403,7 @@ def test_every_handler_decorator_has_a_row() -> None:
 
 
 def test_every_route_kind_has_a_place() -> None:
-    assert set(KINDS) == set(ROUTE_KINDS)
+    assert {place.kind for place in PLACES} == set(ROUTE_KINDS)
 
 
 def registered_in_source() -> set[str]:
