@@ -106,7 +106,7 @@ class Engine:
     strawberry_schema: Any = None
 
     async def execute(
-        self, operation: Operation, context: Any, allowed: frozenset[str], debug: bool
+        self, operation: Operation, context: Any, allowed: frozenset[str]
     ) -> dict[str, Any]:
         """Run *operation* and return the response (``data``, ``errors``)."""
         raise NotImplementedError
@@ -123,8 +123,14 @@ class StrawberryEngine(Engine):
 
     kind = "strawberry"
 
-    def __init__(self, schema: Any, rules: list[type[ValidationRule]]) -> None:
+    def __init__(self, schema: Any, rules: list[type[ValidationRule]], debug: bool) -> None:
         from strawberry.extensions import AddValidationRules
+
+        def process_errors(errors: list[GraphQLError], execution_context: Any = None) -> None:
+            mask_errors(errors, debug)  # instead of logging every client error with a traceback
+
+        # Strawberry's hook for errors, on every path (HTTP, WebSocket, subscriptions).
+        schema.process_errors = process_errors
 
         def limits() -> Any:
             return AddValidationRules(rules)
@@ -141,7 +147,7 @@ class StrawberryEngine(Engine):
         return str(self.strawberry_schema.as_str())
 
     async def execute(
-        self, operation: Operation, context: Any, allowed: frozenset[str], debug: bool
+        self, operation: Operation, context: Any, allowed: frozenset[str]
     ) -> dict[str, Any]:
         """Run *operation* with ``schema.execute`` (Strawberry's extensions apply)."""
         from strawberry.exceptions import MissingQueryError
@@ -167,20 +173,22 @@ class StrawberryEngine(Engine):
             raise OperationRefused(400, exc.as_http_error_reason()) from exc
         except InvalidOperationTypeError as exc:
             raise _refuse_type(exc.operation_type.value, allowed) from exc
-        mask_errors(result.errors, debug)
         return dict(process_result(result))
 
 
 class CoreEngine(Engine):
     """Operations on a graphql-core schema (a Graphene schema's, or one built by hand)."""
 
-    def __init__(self, schema: GraphQLSchema, rules: list[type[ValidationRule]], kind: str) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, rules: list[type[ValidationRule]], kind: str, debug: bool
+    ) -> None:
         self.graphql_schema = schema
         self.rules = rules
         self.kind = kind
+        self.debug = debug
 
     async def execute(
-        self, operation: Operation, context: Any, allowed: frozenset[str], debug: bool
+        self, operation: Operation, context: Any, allowed: frozenset[str]
     ) -> dict[str, Any]:
         """Parse, validate (with the limits), check the operation type, execute."""
         from graphql import execute, get_operation_ast, parse, specified_rules, validate
@@ -210,7 +218,7 @@ class CoreEngine(Engine):
         )
         if isawaitable(result):
             result = await result
-        mask_errors(result.errors, debug)
+        mask_errors(result.errors, self.debug)
         response: dict[str, Any] = {"data": result.data}
         if result.errors:
             response["errors"] = [error.formatted for error in result.errors]

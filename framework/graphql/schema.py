@@ -51,31 +51,33 @@ def build_engine(settings: Any, schema: Any = None) -> Engine:
     from framework.graphql.guards import install_guards
 
     rules = limit_rules(Limits.from_settings(settings), introspection_enabled(settings))
+    debug = bool(settings.DEBUG)
     if schema is None and settings.GRAPHQL_SCHEMA:
         from framework.module_loading import import_string
 
         schema = import_string(str(settings.GRAPHQL_SCHEMA), setting="GRAPHQL_SCHEMA")
-        engine = _engine_for(schema, rules, f"GRAPHQL_SCHEMA {settings.GRAPHQL_SCHEMA!r}")
+        where = f"GRAPHQL_SCHEMA {settings.GRAPHQL_SCHEMA!r}"
+        engine = _engine_for(schema, rules, debug, where)
     elif schema is not None:
-        engine = _engine_for(schema, rules, f"the schema {schema!r}")
+        engine = _engine_for(schema, rules, debug, f"the schema {schema!r}")
     else:
-        engine = StrawberryEngine(merged_schema(), rules)
+        engine = StrawberryEngine(merged_schema(), rules, debug)
     install_guards(engine)
     return engine
 
 
-def _engine_for(schema: Any, rules: list[Any], where: str) -> Engine:
+def _engine_for(schema: Any, rules: list[Any], debug: bool, where: str) -> Engine:
     """Wrap *schema* in the engine of its library (checked by type, never by name)."""
     strawberry = sys.modules.get("strawberry.schema.schema")
     if strawberry is not None and isinstance(schema, strawberry.Schema):
-        return StrawberryEngine(schema, rules)
+        return StrawberryEngine(schema, rules, debug)
     graphene = sys.modules.get("graphene")
     if graphene is not None and isinstance(schema, graphene.Schema):
-        return CoreEngine(schema.graphql_schema, rules, "graphene")
+        return CoreEngine(schema.graphql_schema, rules, "graphene", debug)
     from graphql import GraphQLSchema
 
     if isinstance(schema, GraphQLSchema):
-        return CoreEngine(schema, rules, "graphql-core")
+        return CoreEngine(schema, rules, "graphql-core", debug)
     raise ImproperlyConfigured(
         f"{where} is a {type(schema).__name__}, not a schema: name a strawberry.Schema, a "
         "graphene.Schema or a graphql.GraphQLSchema."

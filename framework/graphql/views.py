@@ -95,9 +95,7 @@ class GraphQLController(Controller):
         await context.authenticate()
         allowed = frozenset({"query"} if request.method == "GET" else {"query", "mutation"})
         try:
-            result = await self.engine(settings).execute(
-                operation, context, allowed, bool(settings.DEBUG)
-            )
+            result = await self.engine(settings).execute(operation, context, allowed)
         except OperationRefused as refused:
             headers = {"Allow": refused.allow} if refused.allow else None
             raise HTTPException(refused.status_code, refused.detail, headers=headers) from None
