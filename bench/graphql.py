@@ -102,7 +102,12 @@ def servers() -> dict[str, Server]:
 CELLS = [
     ("REST `GET /books` (framework)", "framework", "/books", False),
     ("GraphQL `POST /graphql` (framework)", "framework", "/graphql", True),
-    ("GraphQL `POST /graphql` (Strawberry's ASGI app on Starlette)", "strawberry", "/graphql", True),
+    (
+        "GraphQL `POST /graphql` (Strawberry's ASGI app on Starlette)",
+        "strawberry",
+        "/graphql",
+        True,
+    ),
 ]
 
 

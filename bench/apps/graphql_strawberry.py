@@ -83,5 +83,8 @@ async def hello(request: Any) -> Any:
 
 
 app = Starlette(
-    routes=[Route("/hello", hello), Route("/graphql", App(strawberry.Schema(Query), graphql_ide=None), methods=["GET", "POST"])]
+    routes=[
+        Route("/hello", hello),
+        Route("/graphql", App(strawberry.Schema(Query), graphql_ide=None), methods=["GET", "POST"]),
+    ]
 )

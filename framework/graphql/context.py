@@ -45,7 +45,9 @@ class GraphQLContext:
         """Look the user up once, before execution (see the module's documentation)."""
         self._user = await resolve_user(self.request)
 
-    def loader(self, batch: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> DataLoader[Any, Any]:
+    def loader(
+        self, batch: Callable[[list[Any]], Awaitable[Sequence[Any]]]
+    ) -> DataLoader[Any, Any]:
         """Return this request's :class:`DataLoader` for the batch function *batch*."""
         found = self._loaders.get(batch)
         if found is None:

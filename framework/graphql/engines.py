@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSchema, ValidationRule
+from graphql import ASTValidationRule, GraphQLError, GraphQLSchema
 
 from framework.web.exceptions import HTTPException
 
@@ -79,7 +79,10 @@ def mask_errors(errors: Iterable[GraphQLError] | None, debug: bool) -> None:
             continue
         if isinstance(original, HTTPException):
             error.message = str(original.detail)
-            error.extensions = {**(error.extensions or {}), "code": error_code(original.status_code)}
+            error.extensions = {
+                **(error.extensions or {}),
+                "code": error_code(original.status_code),
+            }
             continue
         logger.error("GraphQL resolver error at %s", error.path, exc_info=original)
         if not debug:
@@ -91,7 +94,9 @@ def _refuse_type(kind: str, allowed: frozenset[str]) -> OperationRefused:
     if kind == "subscription":
         return OperationRefused(400, "Subscriptions run over a WebSocket at this URL.")
     return OperationRefused(
-        405, f"A {kind} needs POST; GET runs queries only.", allow="POST" if "query" in allowed else ""
+        405,
+        f"A {kind} needs POST; GET runs queries only.",
+        allow="POST" if "query" in allowed else "",
     )
 
 
@@ -123,7 +128,7 @@ class StrawberryEngine(Engine):
 
     kind = "strawberry"
 
-    def __init__(self, schema: Any, rules: list[type[ValidationRule]], debug: bool) -> None:
+    def __init__(self, schema: Any, rules: list[type[ASTValidationRule]], debug: bool) -> None:
         from strawberry.extensions import AddValidationRules
 
         def process_errors(errors: list[GraphQLError], execution_context: Any = None) -> None:
@@ -137,7 +142,9 @@ class StrawberryEngine(Engine):
 
         setattr(limits, _OURS, True)
         # Built again (other settings), the schema keeps only the newest limits.
-        others = [extension for extension in schema.extensions if not getattr(extension, _OURS, False)]
+        others = [
+            extension for extension in schema.extensions if not getattr(extension, _OURS, False)
+        ]
         schema.extensions = (*others, limits) if rules else tuple(others)
         self.strawberry_schema = schema
         self.graphql_schema = schema._schema
@@ -180,7 +187,7 @@ class CoreEngine(Engine):
     """Operations on a graphql-core schema (a Graphene schema's, or one built by hand)."""
 
     def __init__(
-        self, schema: GraphQLSchema, rules: list[type[ValidationRule]], kind: str, debug: bool
+        self, schema: GraphQLSchema, rules: list[type[ASTValidationRule]], kind: str, debug: bool
     ) -> None:
         self.graphql_schema = schema
         self.rules = rules

@@ -59,7 +59,9 @@ def page(request: Any) -> HTMLResponse:
     files = url.rstrip("/") + "/ide"
     styles = f'<link rel="stylesheet" href="{html.escape(files)}/graphiql.min.css">'
     scripts = "".join(
-        f'<script src="{html.escape(files)}/{name}"></script>' for name in ASSETS if name.endswith(".js")
+        f'<script src="{html.escape(files)}/{name}"></script>'
+        for name in ASSETS
+        if name.endswith(".js")
     )
     body = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>GraphiQL</title>'

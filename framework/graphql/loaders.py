@@ -96,7 +96,7 @@ def column_of(target: Any) -> Any:
     from sqlalchemy import inspect as inspect_sqlalchemy
 
     if isinstance(target, type):
-        mapper = inspect_sqlalchemy(target, raiseerr=False)
+        mapper: Any = inspect_sqlalchemy(target, raiseerr=False)
         if mapper is None or len(mapper.primary_key) != 1:
             raise TypeError(
                 f"load() needs a model with a one-column primary key or a model attribute "

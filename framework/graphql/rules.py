@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -28,7 +30,7 @@ from graphql import (
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
-__all__ = ["Limits", "QueryLimitsRule", "Measure", "limit_rules", "measure_operation"]
+__all__ = ["Limits", "Measure", "QueryLimitsRule", "limit_rules", "measure_operation"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class QueryLimitsRule(ValidationRule):
         fragments = {
             definition.name.value: definition
             for definition in document.definitions
-            if getattr(definition, "kind", "") == "fragment_definition"
+            if isinstance(definition, FragmentDefinitionNode)
         }
         measure = measure_operation(node, fragments)
         name = f"Operation {node.name.value!r}" if node.name else "The operation"
@@ -128,12 +130,14 @@ class QueryLimitsRule(ValidationRule):
         for limit, value, what, setting in checks:
             if limit and value > limit:
                 message = f"{name} {what.format(value)}; the limit is {limit} ({setting})."
-                self.report_error(GraphQLError(message, node, extensions={"code": "QUERY_TOO_COMPLEX"}))
+                self.report_error(
+                    GraphQLError(message, node, extensions={"code": "QUERY_TOO_COMPLEX"})
+                )
 
 
-def limit_rules(limits: Limits, introspection: bool) -> list[type[ValidationRule]]:
+def limit_rules(limits: Limits, introspection: bool) -> list[type[ASTValidationRule]]:
     """Return the rules enforcing *limits*, and refusing introspection unless allowed."""
-    rules: list[type[ValidationRule]] = []
+    rules: list[type[ASTValidationRule]] = []
     if limits.max_depth or limits.max_aliases or limits.max_cost:
         rules.append(type("QueryLimitsRule", (QueryLimitsRule,), {"limits": limits}))
     if not introspection:

@@ -23,7 +23,14 @@ from framework.graphql.engines import CoreEngine, Engine, StrawberryEngine
 from framework.graphql.extras import introspection_enabled, require_strawberry
 from framework.graphql.rules import Limits, limit_rules
 
-__all__ = ["ROOT_TYPES", "app_root_types", "build_engine", "engine_for_settings", "merge_root", "merged_schema"]
+__all__ = [
+    "ROOT_TYPES",
+    "app_root_types",
+    "build_engine",
+    "engine_for_settings",
+    "merge_root",
+    "merged_schema",
+]
 
 #: The names an app's ``graphql`` module defines root types under.
 ROOT_TYPES = ("Query", "Mutation", "Subscription")

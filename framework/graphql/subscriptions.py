@@ -83,7 +83,8 @@ def _adapter_class() -> type:
 
         async def send_json(self, message: Mapping[str, object]) -> None:
             try:
-                await self.ws.send_text(self.view.encode_json(message))
+                encoded = self.view.encode_json(message)
+                await self.ws.send_text(encoded if isinstance(encoded, str) else encoded.decode())
             except (WebSocketDisconnect, RuntimeError) as exc:
                 raise WebSocketDisconnected from exc
 

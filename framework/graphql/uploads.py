@@ -35,7 +35,9 @@ async def multipart_operation(request: Any) -> Any:
     try:
         return replace_placeholders_with_files(operations, files_map, files)
     except (KeyError, IndexError, TypeError, ValueError):
-        raise _refused("map", "The 'map' part names a file or a variable that is missing.") from None
+        raise _refused(
+            "map", "The 'map' part names a file or a variable that is missing."
+        ) from None
 
 
 def _json_part(form: Any, name: str) -> Any:
@@ -49,4 +51,6 @@ def _json_part(form: Any, name: str) -> Any:
 
 
 def _refused(part: str, message: str) -> HTTPException:
-    return HTTPException(400, message, errors=[{"loc": ["body", part], "msg": message, "type": "graphql_upload"}])
+    return HTTPException(
+        400, message, errors=[{"loc": ["body", part], "msg": message, "type": "graphql_upload"}]
+    )

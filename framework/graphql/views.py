@@ -26,6 +26,8 @@ import json
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from starlette.responses import Response as StarletteResponse
+
 from framework.exceptions import ImproperlyConfigured
 from framework.graphql import ide
 from framework.graphql.extras import require_graphql
@@ -33,7 +35,7 @@ from framework.web.controllers import Controller
 from framework.web.exceptions import HTTPException
 from framework.web.pipeline import RouteDecl
 from framework.web.requests import DB_SCOPE_KEY, Request
-from framework.web.responses import JSONResponse, Response
+from framework.web.responses import JSONResponse
 from framework.web.routing import get, route, websocket
 from framework.web.websockets import WebSocket
 
@@ -49,6 +51,8 @@ class GraphQLController(Controller):
     #: A schema to serve instead of GRAPHQL_SCHEMA and the apps' types (Strawberry,
     #: Graphene or graphql-core).
     schema: ClassVar[Any] = None
+    #: The engine built for :attr:`schema`, with the settings it was built under.
+    _engine: ClassVar[tuple[Any, Any] | None] = None
 
     @classmethod
     def routes(cls) -> Iterator[tuple[str, Any, RouteDecl]]:
@@ -81,7 +85,7 @@ class GraphQLController(Controller):
         return cached[1]
 
     @route("/", methods=["GET", "POST"], name="graphql", **_OPTIONS)
-    async def endpoint(self, request: Request) -> Response:
+    async def endpoint(self, request: Request) -> StarletteResponse:
         """Run one operation; GraphiQL for a browser's GET when GRAPHQL_IDE is on."""
         from framework.graphql.context import GraphQLContext
         from framework.graphql.engines import OperationRefused
@@ -102,7 +106,7 @@ class GraphQLController(Controller):
         return JSONResponse(result)
 
     @get("/ide/{name}", name="graphql-ide", **_OPTIONS)
-    async def ide_asset(self, request: Request, name: str) -> Response:
+    async def ide_asset(self, request: Request, name: str) -> StarletteResponse:
         """Return one file of GraphiQL (404 when GRAPHQL_IDE is off)."""
         return ide.asset(request, name)
 
@@ -148,7 +152,9 @@ async def _operation(request: Request) -> Any:
             raise _bad_request(["body", name], f"{name!r} must be {shown}.")
     if not data.get("query"):
         raise _bad_request(["body", "query"], "The request has no GraphQL query.")
-    return Operation(data["query"], data.get("variables"), data.get("operationName"), data.get("extensions"))
+    return Operation(
+        data["query"], data.get("variables"), data.get("operationName"), data.get("extensions")
+    )
 
 
 def _json_parameter(name: str, text: str) -> Any:
@@ -163,4 +169,6 @@ def _is_multipart(request: Request) -> bool:
 
 
 def _bad_request(loc: list[str], message: str) -> HTTPException:
-    return HTTPException(400, message, errors=[{"loc": loc, "msg": message, "type": "graphql_request"}])
+    return HTTPException(
+        400, message, errors=[{"loc": loc, "msg": message, "type": "graphql_request"}]
+    )

@@ -13,7 +13,9 @@ from framework.cli import call_command
 from framework.conf import settings
 
 
-def test_graphql_schema_prints_the_sdl(gqlproject: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_graphql_schema_prints_the_sdl(
+    gqlproject: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("graphql-schema")
     printed = capsys.readouterr().out
     assert "type Query {" in printed and "reviewCount: Int!" in printed
@@ -54,5 +56,7 @@ def test_importing_the_framework_loads_no_graphql_library() -> None:
         "import sys, framework, framework.graphql, framework.graphql.apps, framework.web; "
         "print(sorted(m for m in ('strawberry', 'graphql', 'graphene') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -24,7 +24,9 @@ PASSWORD = "correct-horse-battery"
 
 
 def blocks(kind: str) -> list[str]:
-    return [text for found, text in BLOCK.findall(PAGE.read_text(encoding="utf-8")) if found == kind]
+    return [
+        text for found, text in BLOCK.findall(PAGE.read_text(encoding="utf-8")) if found == kind
+    ]
 
 
 def block(kind: str, marker: str) -> str:
@@ -61,7 +63,9 @@ def test_the_complete_app_runs_as_printed(tmp_path: Path) -> None:
     (tmp_path / "client.py").write_text(client)
     with start_server([*server_args, "--log-level", "warning"], project, port) as server:
         server.get("/graphql?query={me}")
-        printed = ok(run([sys.executable, str(tmp_path / "client.py")], tmp_path, LIBRARY_TOKEN=token))
+        printed = ok(
+            run([sys.executable, str(tmp_path / "client.py")], tmp_path, LIBRARY_TOKEN=token)
+        )
         log = server.output()
     assert printed == block("text", "connection_ack")
     assert "Traceback" not in log, log

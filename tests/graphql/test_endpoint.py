@@ -96,7 +96,7 @@ def test_aliases_over_at_and_off(gql_db: str) -> None:
 
 def fragment_bomb(levels: int) -> str:
     """Return a query whose fragments double its fields at each of *levels* levels."""
-    parts = ["query { ...F%d }" % levels, "fragment F0 on Query { reviewCount whoami }"]
+    parts = [f"query {{ ...F{levels} }}", "fragment F0 on Query { reviewCount whoami }"]
     parts += [f"fragment F{n} on Query {{ ...F{n - 1} ...F{n - 1} }}" for n in range(1, levels + 1)]
     return " ".join(parts)
 
@@ -111,9 +111,7 @@ def test_a_fragment_bomb_is_measured_and_refused(gql_db: str) -> None:
 
 def test_cost_at_the_limit_and_off(gql_db: str) -> None:
     with client(GRAPHQL_MAX_COST=4) as test_client:  # 2 * 2**1 fields
-        assert post(test_client, fragment_bomb(1)) == {
-            "data": {"reviewCount": 7, "whoami": None}
-        }
+        assert post(test_client, fragment_bomb(1)) == {"data": {"reviewCount": 7, "whoami": None}}
         assert "selects 8 fields" in message(post(test_client, fragment_bomb(2)))
     with client(GRAPHQL_MAX_COST=0) as test_client:
         assert post(test_client, fragment_bomb(12))["data"]["reviewCount"] == 7
@@ -134,7 +132,7 @@ def test_introspection_is_off_in_production_by_default(gql_db: str) -> None:
 def test_introspection_follows_debug(gql_db: str) -> None:
     with client(DEBUG=True) as test_client:
         assert post(test_client, "{ __typename }") == {"data": {"__typename": "Query"}}
-        body = post(test_client, "{ __type(name: \"BookType\") { name } }")
+        body = post(test_client, '{ __type(name: "BookType") { name } }')
     assert body == {"data": {"__type": {"name": "BookType"}}}
 
 
@@ -191,7 +189,9 @@ def test_malformed_requests_are_400_naming_the_part(gql_db: str, body: Any, loc:
 
 def test_a_mutation_over_get_is_405(gql_db: str, calls: list[str]) -> None:
     with client() as test_client:
-        answer = test_client.get("/graphql", params={"query": 'mutation { addBook(title: "x", authorName: "y") { id } }'})
+        answer = test_client.get(
+            "/graphql", params={"query": 'mutation { addBook(title: "x", authorName: "y") { id } }'}
+        )
     assert answer.status_code == 405
     assert answer.headers["allow"] == "POST"
     assert calls == []

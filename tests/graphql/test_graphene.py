@@ -135,8 +135,9 @@ def test_transport_errors_keep_the_framework_shape(graphene_server: str) -> None
 
 def test_subscriptions_need_strawberry(graphene_server: str) -> None:
     url = graphene_server.replace("http://", "ws://") + "/graphql"
-    with pytest.raises(InvalidStatus) as refused, connect(
-        url, subprotocols=["graphql-transport-ws"], open_timeout=30
+    with (
+        pytest.raises(InvalidStatus) as refused,
+        connect(url, subprotocols=["graphql-transport-ws"], open_timeout=30),
     ):
         pass
     assert refused.value.response.status_code == 403

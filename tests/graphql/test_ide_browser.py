@@ -52,7 +52,9 @@ def test_graphiql_runs_queries_and_subscriptions_offline(gql_db: str, page: Any)
             page.goto(url + "/graphql")
             page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=30_000)
             answer = run_in_graphiql(page, "{ reviewCount }", '"reviewCount": 7')
-            ticks = run_in_graphiql(page, "subscription Ticks { countdown(start: 2) }", '"countdown": 1')
+            ticks = run_in_graphiql(
+                page, "subscription Ticks { countdown(start: 2) }", '"countdown": 1'
+            )
     assert '"reviewCount": 7' in answer
     assert '"countdown": 1' in ticks
     assert page.blocked_requests == []

@@ -145,7 +145,9 @@ def test_a_decorator_that_cannot_guard_a_resolver_is_refused_at_build() -> None:
 
     with pytest.raises(ImproperlyConfigured) as refused:
         build_engine(settings.wrapped, strawberry.Schema(Query))
-    where = f"{__name__}.{test_a_decorator_that_cannot_guard_a_resolver_is_refused_at_build.__name__}"
+    where = (
+        f"{__name__}.{test_a_decorator_that_cannot_guard_a_resolver_is_refused_at_build.__name__}"
+    )
     assert str(refused.value) == (
         f"@output cannot apply to the GraphQL resolver Query.posts ({where}.<locals>.Query.posts): "
         "the schema's types validate a resolver's arguments and result; only @authenticate and "
