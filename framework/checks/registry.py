@@ -22,6 +22,7 @@ BUILTIN_CHECK_MODULES = (
     "framework.mail.checks",
     "framework.logging.checks",
     "framework.auth.jwt",
+    "framework.tasks.checks",
 )
 
 

@@ -48,4 +48,6 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "serve": _project("framework.cli.commands.serve:serve"),
     "settings": _project("framework.cli.commands.settings:settings_command"),
     "shell": _project("framework.cli.commands.shell:shell"),
+    "tasks": _project("framework.cli.commands.tasks:tasks_command"),
+    "worker": _project("framework.cli.commands.worker:worker"),
 }

@@ -109,6 +109,15 @@ DATABASES = {"default": "sqlite+aiosqlite:///db.sqlite3"}
 #: Wrap each request in one transaction.
 ATOMIC_REQUESTS = False
 
+# -- tasks ----------------------------------------------------------------------------------------
+
+#: Task backends by alias: ``{"BACKEND": name or dotted path, "OPTIONS": {...}}``. Built-ins:
+#: ``inprocess`` (jobs in the memory of the process that enqueued them: zero setup, not
+#: durable), ``immediate`` (run at enqueue: tests) and ``procrastinate`` (durable jobs in
+#: PostgreSQL, ``pip install "framework[tasks]"``; OPTIONS ``database``: the alias, default
+#: ``"default"``).
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "inprocess"}}
+
 # -- templates and static files -----------------------------------------------------------------
 
 #: Project template folders (relative to BASE_DIR), searched before the apps' templates/.

@@ -7,7 +7,8 @@ project is then set up once before tests are collected.
 Fixtures: ``settings`` (change settings for one test), ``app`` (the project's app),
 ``client`` (a :class:`~framework.testing.TestClient` with the lifespan running),
 ``async_client`` (an :class:`~framework.testing.AsyncClient`, likewise), ``live_server``
-(the base URL of the app on a real server) and ``mailoutbox`` (the messages sent).
+(the base URL of the app on a real server), ``mailoutbox`` (the messages sent) and
+``task_queue`` (jobs held until run).
 
 A project's tests send mail to the outbox (``EMAIL_BACKEND=locmem``, unless the environment
 names a backend), emptied before every test. Logging is left to pytest: ``framework.setup()``
@@ -35,6 +36,7 @@ __all__ = [
     "pytest_addoption",
     "pytest_configure",
     "settings",
+    "task_queue",
 ]
 
 
@@ -104,6 +106,19 @@ def settings() -> Iterator[Any]:
         yield fixture
     finally:
         fixture.restore()
+
+
+@pytest.fixture
+def task_queue() -> Iterator[Any]:
+    """Hold the jobs the test enqueues (every ``TASKS`` alias) until it runs them.
+
+    ``task_queue.jobs`` lists them; ``await task_queue.arun()`` (``.run()`` in sync tests)
+    runs them, and the jobs they enqueue, and returns the results.
+    """
+    from framework.testing.tasks import queued_tasks
+
+    with queued_tasks() as queue:
+        yield queue
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Imports point one way: cli → contrib/auth/openapi/migrations → io/db/web → apps → conf.
+"""Imports point one way: cli → contrib/auth/openapi/migrations → io/tasks → db/web → apps → conf.
 
 A lower layer never imports a higher one, at module level or inside a function.
 """
@@ -27,6 +27,7 @@ RANKS = {
     "web": 3,
     "io": 4,
     "mail": 4,
+    "tasks": 4,
     "openapi": 5,
     "migrations": 5,
     "auth": 5,

@@ -15,6 +15,18 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     """Handle the SIGTERM uvicorn re-raises after its graceful shutdown: nothing left to do."""
 
 
+def _warn_in_memory_tasks(workers: int) -> None:
+    """Print ``tasks.W001``: jobs kept in one process's memory while several processes serve."""
+    from rich.markup import escape
+
+    from framework.console import get_console
+    from framework.tasks.checks import multiprocess_warnings
+
+    console = get_console(stderr=True)
+    for message in multiprocess_warnings(workers):
+        console.print(f"[yellow]{message.level_name}[/] {escape(str(message))}", markup=True)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -72,6 +84,8 @@ def serve(
     from framework.logging import logging_config
 
     run_system_checks(quiet_ok=True)
+    if workers > 1:
+        _warn_in_memory_tasks(workers)
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the
     # previous handler; a handler that does nothing makes that a clean exit with status 0.
     signal.signal(signal.SIGTERM, _ignore)
