@@ -27,6 +27,7 @@ from tests.support.databases import (
     scratch_folder,
 )
 from tests.support.fixtures import backend, close_engines
+from tests.support.projects import load_project
 
 __all__ = ["Live", "backend", "calls", "close_engines", "gql_db", "gqlproject", "live", "run"]
 
@@ -39,22 +40,7 @@ _modules: dict[str, ModuleType] = {}
 @pytest.fixture
 def gqlproject(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load the GraphQL test project (its modules are imported once per test session)."""
-    import framework
-    from framework.apps import apps
-    from framework.conf import ENVIRONMENT_VARIABLE, settings
-    from framework.migrations.locations import app_models
-
-    sys.modules.update(_modules)
-    monkeypatch.setenv(ENVIRONMENT_VARIABLE, PROJECT_SETTINGS)
-    settings.reset()
-    apps.reset()
-    framework.setup()
-    for label in apps.app_configs:
-        for model in app_models(label):
-            apps.register_model(label, model)
-    for name, module in sys.modules.items():
-        if name.startswith("tests.fixtures.graphqlproject"):
-            _modules[name] = module
+    load_project(monkeypatch, PROJECT_SETTINGS, _modules, ("tests.fixtures.graphqlproject",))
 
 
 @pytest.fixture
