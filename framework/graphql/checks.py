@@ -1,4 +1,9 @@
-"""Checks of the GraphQL settings: a schema that builds; no IDE or introspection in production."""
+"""Checks of the GraphQL settings: a schema that builds; no IDE or introspection in production.
+
+They are registered when the ``framework.graphql`` app is ready, and the registry lives as
+long as the process: each check first asks whether the app is installed in the project being
+checked.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ def check_graphql_schema(app_configs: Any = None) -> list[CheckMessage]:
     from framework.conf import settings
     from framework.exceptions import FrameworkError
 
+    if not _installed():
+        return []
     try:
         from framework.graphql.extras import require_graphql
 
@@ -35,7 +42,7 @@ def check_graphql_for_production(app_configs: Any = None) -> list[CheckMessage]:
     from framework.graphql.extras import ide_enabled, introspection_enabled
 
     messages: list[CheckMessage] = []
-    if settings.DEBUG:
+    if settings.DEBUG or not _installed():
         return messages
     if introspection_enabled(settings):
         messages.append(
@@ -54,3 +61,10 @@ def check_graphql_for_production(app_configs: Any = None) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+def _installed() -> bool:
+    from framework.apps import apps
+
+    # The registry as it stands: a check run before the apps are ready finds none.
+    return any(config.name == "framework.graphql" for config in apps.app_configs.values())

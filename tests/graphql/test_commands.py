@@ -60,3 +60,19 @@ def test_importing_the_framework_loads_no_graphql_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_checks_stay_silent_in_a_project_without_the_app(gqlproject: None) -> None:
+    from framework.apps import apps
+
+    assert "graphql.E001" in ids_with(GRAPHQL_SCHEMA="tests.graphql.schemas:not_a_schema")
+    with settings.override(INSTALLED_APPS=[], GRAPHQL_IDE=True):
+        apps.reset()
+        apps.populate()
+        found = ids(deploy=True)
+    assert not [found_id for found_id in found if found_id.startswith("graphql.")]
+
+
+def ids_with(**overrides: object) -> list[str]:
+    with settings.override(**overrides):
+        return ids(deploy=False)
