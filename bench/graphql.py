@@ -149,14 +149,16 @@ def median(cells: list[Cell]) -> Cell:
     )
 
 
-def section(results: dict[str, Cell], seconds: float, rounds: int) -> str:
+def section(results: dict[str, Cell], seconds: float, rounds: int, load: float) -> str:
     base = results[CELLS[0][0]]
     lines = [
         HEADING,
         "",
         f"`bench/graphql.py`, {date.today().isoformat()}, {seconds:g} s per cell, {rounds} "
-        "round(s). 20 books with their authors' names from SQLite, two queries per request "
-        "on every row; the ratio is to the framework's REST list (higher is better).",
+        f"round(s), machine load average {load:.1f} when it started. 20 books with their "
+        "authors' names from SQLite, two queries per request on every row; the ratio is to "
+        "the framework's REST list (higher is better). CPU per request is the steadier "
+        "figure on a busy machine.",
         "",
         "| API | req/s | ratio | CPU µs/request | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -182,7 +184,8 @@ def main() -> None:
         args.seconds, args.rounds = 1.0, 1
     ensure_commands()
     prepare()
-    text = section(measure(args.seconds, args.rounds), args.seconds, args.rounds)
+    load = os.getloadavg()[0]
+    text = section(measure(args.seconds, args.rounds), args.seconds, args.rounds, load)
     print(text)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
