@@ -15,7 +15,7 @@ from typing import Any
 
 from framework.graphql.loaders import DataLoader, column_of, rows_by_column
 
-__all__ = ["GraphQLContext", "resolve_user"]
+__all__ = ["GraphQLContext", "configured_backends", "header_authenticated", "resolve_user"]
 
 
 class GraphQLContext:
@@ -86,7 +86,7 @@ async def resolve_user(request: Any) -> Any:
     """Return the user *request* authenticates as (configured backends, then session)."""
     from framework.auth.backends import authenticated_user
 
-    for backend in _backends(request):
+    for backend in configured_backends(request):
         if backend.accepts(request):
             user = await authenticated_user(backend, request)
             if user is not None:
@@ -105,7 +105,7 @@ async def resolve_user(request: Any) -> Any:
 _resolved: dict[tuple[str, ...], list[Any]] = {}
 
 
-def _backends(request: Any) -> list[Any]:
+def configured_backends(request: Any) -> list[Any]:
     """Return the backends GRAPHQL_AUTHENTICATION names, each imported once."""
     from framework.auth.backends import AuthBackend
     from framework.exceptions import ImproperlyConfigured
@@ -125,3 +125,17 @@ def _backends(request: Any) -> list[Any]:
             backends.append(backend)
         _resolved[paths] = backends
     return _resolved[paths]
+
+
+async def header_authenticated(request: Any) -> bool:
+    """Return whether a GRAPHQL_AUTHENTICATION backend authenticates *request* by its header.
+
+    The endpoint's answer to the CSRF check (``framework.web.deferred``): a request carrying
+    the session cookie and a token the endpoint accepts is an API call, not a forged form.
+    """
+    from framework.auth.backends import authenticated_user
+
+    for backend in configured_backends(request):
+        if backend.accepts(request) and await authenticated_user(backend, request) is not None:
+            return True
+    return False

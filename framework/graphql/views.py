@@ -32,8 +32,9 @@ from framework.exceptions import ImproperlyConfigured
 from framework.graphql import ide
 from framework.graphql.extras import require_graphql
 from framework.web.controllers import Controller
+from framework.web.deferred import HEADER_AUTH
 from framework.web.exceptions import HTTPException
-from framework.web.pipeline import RouteDecl
+from framework.web.pipeline import RouteDecl, get_endpoint_spec
 from framework.web.requests import DB_SCOPE_KEY, Request
 from framework.web.responses import JSONResponse
 from framework.web.routing import get, route, websocket
@@ -117,6 +118,18 @@ class GraphQLController(Controller):
 
         _share_session(ws)
         await serve_websocket(ws, self.engine(ws.app.settings))
+
+
+async def _header_authenticated(request: Any) -> bool:
+    from framework.graphql.context import header_authenticated
+
+    return await header_authenticated(request)
+
+
+# The CSRF exemption of header-authenticated requests asks the route (framework.web.deferred).
+_spec = get_endpoint_spec(GraphQLController.endpoint)
+if _spec is not None:
+    _spec.meta.setdefault(HEADER_AUTH, []).append(_header_authenticated)
 
 
 def _share_session(connection: Any) -> None:

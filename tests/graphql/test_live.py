@@ -67,6 +67,19 @@ def test_csrf_applies_to_a_session_mutation(live: Live) -> None:
     assert "Forged" not in titles
 
 
+def test_a_token_the_endpoint_accepts_exempts_a_cookie_request_from_csrf(live: Live) -> None:
+    with login(live) as client:
+        del client.headers["X-CSRF-Token"]
+        token = {"Authorization": f"Bearer {live.tokens['bob']}"}
+        api_call = client.post("/graphql", json={"query": "{ whoami }"}, headers=token)
+        forged = client.post(
+            "/graphql", json={"query": "{ whoami }"}, headers={"Authorization": "Bearer nope"}
+        )
+    assert api_call.status_code == 200
+    assert api_call.json() == {"data": {"whoami": "bob"}}
+    assert forged.status_code == 403
+
+
 def test_user_from_a_token_and_from_the_session(live: Live) -> None:
     assert live.post("{ whoami }", token="bob").json() == {"data": {"whoami": "bob"}}
     with login(live, "ann") as client:
