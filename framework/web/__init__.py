@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
+from framework.web.broadcasting import Broadcast, BroadcastError, SlowSubscriberError, broadcast
 from framework.web.controllers import Controller
 from framework.web.exceptions import HTTPException, abort
 from framework.web.hooks import after_request, before_request, error_handler
@@ -18,6 +19,7 @@ from framework.web.pipeline import (
     handler_decorators,
 )
 from framework.web.project import get_asgi_application
+from framework.web.ratelimit import ratelimit
 from framework.web.requests import Request
 from framework.web.responses import (
     FileResponse,
@@ -41,7 +43,7 @@ from framework.web.routing import (
     websocket,
 )
 from framework.web.sessions import Session
-from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent
+from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent, last_event_id
 from framework.web.templates import Templates, render
 from framework.web.urls import url_for
 from framework.web.websockets import WebSocket, WebSocketDisconnect
@@ -49,6 +51,8 @@ from framework.web.websockets import WebSocket, WebSocketDisconnect
 __all__ = [
     "App",
     "BackgroundRunner",
+    "Broadcast",
+    "BroadcastError",
     "Controller",
     "EndpointSpec",
     "EventSource",
@@ -67,6 +71,7 @@ __all__ = [
     "Router",
     "ServerSentEvent",
     "Session",
+    "SlowSubscriberError",
     "StreamingResponse",
     "Templates",
     "WebSocket",
@@ -74,6 +79,7 @@ __all__ = [
     "abort",
     "after_request",
     "before_request",
+    "broadcast",
     "current_app",
     "delete",
     "endpoint_spec",
@@ -83,9 +89,11 @@ __all__ = [
     "get_endpoint_spec",
     "handler_decorator",
     "handler_decorators",
+    "last_event_id",
     "patch",
     "post",
     "put",
+    "ratelimit",
     "register_converter",
     "render",
     "route",
