@@ -9,7 +9,8 @@ Strawberry's handler for that protocol runs the conversation (``connection_init`
 introspection rule and the resolver guards apply as over HTTP.
 
 Feed a subscription from an async generator; :func:`broadcast_events` is one that yields
-what ``framework.web.broadcast`` publishes on a channel, from any process.
+what ``framework.web.broadcast`` publishes on a channel, from any process (delivery is
+broadcast's: at most once, from the moment the subscription has started).
 """
 
 from __future__ import annotations
@@ -150,14 +151,10 @@ async def broadcast_events(channel: str) -> AsyncIterator[Any]:
             async for data in broadcast_events(f"room:{room}"):
                 yield Message(**data)
     """
-    import importlib
+    from framework.web import broadcast
+    from framework.web.broadcasting.events import MESSAGE
 
-    broadcast: Any = getattr(importlib.import_module("framework.web"), "broadcast", None)
-    if broadcast is None:
-        from framework.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("broadcast_events() needs framework.web.broadcast.")
     async with broadcast.subscribe(channel) as events:
         async for event in events:
-            if getattr(event, "type", "message") == "message":  # not the "gap" notices
+            if event.type == MESSAGE:  # not the "gap" notice after a lost connection
                 yield event.message

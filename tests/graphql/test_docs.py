@@ -74,6 +74,37 @@ def test_the_complete_app_runs_as_printed(tmp_path: Path) -> None:
 def test_every_python_block_is_exercised() -> None:
     markers = ("GRAPHQL_AUTHENTICATION", "# library/models.py", "# library/graphql.py")
     markers += ("LIBRARY_TOKEN", "def payroll", "import graphene", 'GRAPHQL_SCHEMA = "mysite')
+    markers += ("# chat/graphql.py",)
     for text in blocks("python"):
         assert any(marker in text for marker in markers), text[:80]
         compile(text, "graphql.md", "exec")
+
+
+async def test_the_broadcast_subscription_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import types
+
+    import strawberry
+
+    module = types.ModuleType("docs_chat")  # Strawberry reads annotations through the module
+    monkeypatch.setitem(sys.modules, "docs_chat", module)
+    exec(compile(block("python", "# chat/graphql.py"), "graphql.md", "exec"), module.__dict__)
+    namespace = module.__dict__
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    schema = strawberry.Schema(
+        Query, mutation=namespace["Mutation"], subscription=namespace["Subscription"]
+    )
+    stream = await schema.subscribe("subscription { messages(room: 1) }")
+    first = asyncio.ensure_future(stream.__anext__())
+    for _ in range(100):  # broadcast delivers once the subscription listens: say it until then
+        said = await schema.execute('mutation { say(room: 1, text: "hi") }')
+        assert said.data == {"say": True}
+        done, _ = await asyncio.wait({first}, timeout=0.05)
+        if done:
+            break
+    assert first.result().data == {"messages": "hi"}
+    await stream.aclose()

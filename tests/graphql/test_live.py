@@ -169,6 +169,31 @@ def test_a_guarded_subscription_needs_the_token(live: Live) -> None:
         assert receive(ws)["payload"]["data"] == {"privateTicks": "tick for ann"}
 
 
+def test_a_subscription_fed_by_broadcast_receives_what_a_mutation_publishes(live: Live) -> None:
+    query = "subscription { news(room: 7) }"
+    announce = 'mutation { announce(room: 7, text: "hello room") }'
+    with connect(live.ws_url, subprotocols=["graphql-transport-ws"], open_timeout=30) as ws:
+        ws.send(json.dumps({"type": "connection_init"}))
+        receive(ws)
+        ws.send(json.dumps({"id": "n", "type": "subscribe", "payload": {"query": query}}))
+        # Broadcast delivers from the moment the subscription is listening, which the client
+        # cannot see: publish until a message arrives (bounded), as a chat client would.
+        for _ in range(60):
+            assert live.post(announce).json() == {"data": {"announce": True}}
+            try:
+                message = json.loads(ws.recv(timeout=0.5))
+            except TimeoutError:
+                continue
+            assert message == {
+                "id": "n",
+                "type": "next",
+                "payload": {"data": {"news": "hello room"}},
+            }
+            break
+        else:
+            raise AssertionError("no broadcast message reached the subscription")
+
+
 def test_the_older_graphql_ws_protocol(live: Live) -> None:
     with connect(live.ws_url, subprotocols=["graphql-ws"], open_timeout=30) as ws:
         ws.send(json.dumps({"type": "connection_init"}))
