@@ -1,4 +1,4 @@
-"""bench/graphql.py runs end to end (one second per cell); nothing about speed is asserted."""
+"""bench/graphql_vs_rest.py runs end to end (one second per cell); nothing about speed is asserted."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 def test_the_graphql_bench_measures_every_cell(tmp_path: Path) -> None:
     output = tmp_path / "section.md"
     result = subprocess.run(
-        [sys.executable, "bench/graphql.py", "--quick", "--output", str(output)],
+        [sys.executable, "bench/graphql_vs_rest.py", "--quick", "--output", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,

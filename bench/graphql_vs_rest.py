@@ -8,8 +8,8 @@ plain SQLAlchemy and Strawberry's DataLoader (``bench/apps/graphql_strawberry.py
 same database. uvicorn (one worker, uvloop, httptools) runs pinned to core 0, wrk to core 1,
 as in bench/run.py; rounds are interleaved and each cell is the median of the rounds.
 
-    python bench/graphql.py --write     # measure and put the section in bench/results.md
-    python bench/graphql.py --quick     # one second per cell: proves the script works
+    python bench/graphql_vs_rest.py --write     # measure and put the section in bench/results.md
+    python bench/graphql_vs_rest.py --quick     # one second per cell: proves the script works
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 from datetime import date
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import Cell, Server, run_wrk
 from report import write_section
+from run import median_cell
 from tools import BENCH, PROJECT_PYTHON, WORK, ensure_commands
 
 APPS = BENCH / "apps"
@@ -135,18 +135,7 @@ def measure(seconds: float, rounds: int) -> dict[str, Cell]:
     finally:
         for server in running.values():
             server.stop()
-    return {label: median(found) for label, found in cells.items()}
-
-
-def median(cells: list[Cell]) -> Cell:
-    return Cell(
-        rps=statistics.median(c.rps for c in cells),
-        p50=statistics.median(c.p50 for c in cells),
-        p99=statistics.median(c.p99 for c in cells),
-        errors=sum(c.errors for c in cells),
-        requests=sum(c.requests for c in cells),
-        cpu_us=statistics.median(c.cpu_us for c in cells),
-    )
+    return {label: median_cell(found) for label, found in cells.items()}
 
 
 def section(results: dict[str, Cell], seconds: float, rounds: int, load: float) -> str:
@@ -154,7 +143,7 @@ def section(results: dict[str, Cell], seconds: float, rounds: int, load: float) 
     lines = [
         HEADING,
         "",
-        f"`bench/graphql.py`, {date.today().isoformat()}, {seconds:g} s per cell, {rounds} "
+        f"`bench/graphql_vs_rest.py`, {date.today().isoformat()}, {seconds:g} s per cell, {rounds} "
         f"round(s), machine load average {load:.1f} when it started. 20 books with their "
         "authors' names from SQLite, two queries per request on every row; the ratio is to "
         "the framework's REST list (higher is better). CPU per request is the steadier "
