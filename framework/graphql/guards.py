@@ -1,6 +1,6 @@
-"""Handler decorators on resolvers: ``@authenticate`` and ``@login_required`` per field.
+"""Handler decorators on resolvers: ``@authenticate``, ``@login_required``, ``@ratelimit``.
 
-The framework's auth decorators only record themselves on a function (its
+The framework's handler decorators only record themselves on a function (its
 ``EndpointSpec``). When the schema is built, every field of every object type is looked up
 back to the function that resolves it — a Strawberry resolver or method, a Graphene
 ``resolve_*`` — and to the class that defines it. A declaration that takes effect on a
@@ -9,9 +9,9 @@ resolver; any other is refused then, in one line naming the field and the decora
 
 A guard runs the decorators' pipeline steps with the request (``info.context.request``)
 before the resolver. A refusal becomes a GraphQL error on that field, with
-``extensions.code`` ``UNAUTHENTICATED`` (401) or ``FORBIDDEN`` (403): the field's data is
-null and the resolver never runs. A decorator on the class (a Strawberry type, a Graphene
-``ObjectType``) guards every field of it, outside the fields' own.
+``extensions.code`` ``UNAUTHENTICATED`` (401), ``FORBIDDEN`` (403) or ``TOO_MANY_REQUESTS``
+(429): the field's data is null and the resolver never runs. A decorator on the class (a
+Strawberry type, a Graphene ``ObjectType``) guards every field of it, outside the fields' own.
 """
 
 from __future__ import annotations
@@ -91,8 +91,8 @@ def _refuse_unsupported(spec: EndpointSpec, where: str, target: Any) -> None:
         qualname = f"{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', target)}"
         raise ImproperlyConfigured(
             f"{decorator.name} cannot apply to the GraphQL resolver {where} ({qualname}): "
-            "the schema's types validate a resolver's arguments and result; only @authenticate "
-            "and @login_required take effect on resolvers."
+            "the schema's types validate a resolver's arguments and result; only @authenticate, "
+            "@login_required and @ratelimit take effect on resolvers."
         )
 
 

@@ -150,8 +150,8 @@ def test_a_decorator_that_cannot_guard_a_resolver_is_refused_at_build() -> None:
     )
     assert str(refused.value) == (
         f"@output cannot apply to the GraphQL resolver Query.posts ({where}.<locals>.Query.posts): "
-        "the schema's types validate a resolver's arguments and result; only @authenticate and "
-        "@login_required take effect on resolvers."
+        "the schema's types validate a resolver's arguments and result; only @authenticate, "
+        "@login_required and @ratelimit take effect on resolvers."
     )
 
 

@@ -9,6 +9,11 @@ handshake (refused without credentials and accepted with them, validated, serial
 documented), or sees the build refuse it with ``ImproperlyConfigured`` naming the route (or
 class) and the decorator.
 
+The auth decorators also have rows with a role set (``editor``, or ``admin`` and ``ops``
+together): without a user the place refuses with 401, with a user lacking the roles with 403
+(a GraphQL ``UNAUTHENTICATED`` / ``FORBIDDEN`` error, a 1008 close on a WebSocket), and a user
+holding either alternative is served.
+
 GraphQL resolvers are a place too (``ROUTE_KINDS["graphql"]``): a decorator on a Strawberry
 resolver method, on a resolver function given to ``strawberry.field``, on the Strawberry type,
 or on a base type of the served one either guards the field on a real query (a GraphQL error
@@ -72,16 +77,41 @@ def verify_token(token: str) -> Any:
     return {"id": "1", "name": "ann"} if token == "good" else None
 
 
+#: Role sets: ``editor``, or ``admin`` and ``ops`` together.
+ROLE_SET = ["editor", ["admin", "ops"]]
+#: Tokens (and session user ids) and the roles their users hold.
+ROLES = {"editor": ["editor"], "admin-ops": ["admin", "ops"], "ops": ["ops"]}
+#: Who asks, in order: one without the roles, then one for each alternative of the set.
+ROLE_PROBES = ("ops", "editor", "admin-ops")
+role_tokens = TokenAuth()
+
+
+@role_tokens.verify_token
+def verify_role_token(token: str) -> Any:
+    return {"id": token} if token in ROLES else None
+
+
+@role_tokens.get_user_roles
+def role_token_roles(user: Any) -> list[str]:
+    return ROLES[user["id"]]
+
+
 MANAGER = LoginManager()
 
 
 @MANAGER.user_loader
 def load_user(user_id: str) -> Any:
-    return {"id": user_id} if user_id == "1" else None
+    return {"id": user_id} if user_id == "1" or user_id in ROLES else None
+
+
+@MANAGER.get_user_roles
+def session_roles(user: Any) -> list[str]:
+    return ROLES.get(user["id"], [])
 
 
 async def login(request: Any) -> dict[str, bool]:
-    await MANAGER.login(request, {"id": "1"})
+    """Log in user ``1`` (no roles), or the user named by ``?as=`` (one of ``ROLES``)."""
+    await MANAGER.login(request, {"id": request.query_params.get("as", "1")})
     return {"logged_in": True}
 
 
@@ -282,6 +312,53 @@ def probe_login(place: Place, app: App) -> None:
             assert client.get("/x").status_code == 200
 
 
+def answer(kind: str, client: TestClient, headers: dict[str, str]) -> int | str:
+    """Return how a request with *headers* is answered: its status, or a GraphQL error code."""
+    if kind == "graphql":
+        body = client.get("/graphql", params={"query": "{ matrix }"}, headers=headers).json()
+        if body.get("errors"):
+            assert body["data"] is None
+            return str(body["errors"][0]["extensions"]["code"])
+        assert body == {"data": {"matrix": "ok"}}
+        return 200
+    if kind == "websocket":
+        try:
+            with client.websocket_connect("/x", headers=headers) as ws:
+                assert ws.receive_text() == "ok"
+        except WebSocketDisconnect as refused:
+            return refused.code
+        return 200
+    return client.get("/x", headers=headers).status_code
+
+
+def role_outcomes(kind: str) -> list[int | str]:
+    """Return the answers expected without a user, without the roles, and with each set."""
+    refusals: dict[str, list[int | str]] = {
+        "graphql": ["UNAUTHENTICATED", "FORBIDDEN"],
+        "websocket": [1008, 1008],
+    }
+    return [*refusals.get(kind, [401, 403]), 200, 200]
+
+
+def probe_token_roles(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        seen = [
+            answer(place.kind, client, headers)
+            for headers in ({}, *({"Authorization": f"Bearer {t}"} for t in ROLE_PROBES))
+        ]
+    assert seen == role_outcomes(place.kind)
+
+
+def probe_login_roles(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        seen = [answer(place.kind, client, {})]
+        for user in ROLE_PROBES:
+            client.cookies.clear()  # a new login, not a CSRF-checked post in a session
+            assert client.post("/login", params={"as": user}).status_code == 200
+            seen.append(answer(place.kind, client, {}))
+    assert seen == role_outcomes(place.kind)
+
+
 def probe_custom(place: Place, app: App) -> None:
     with TestClient(app) as client:
         refused_and_admitted(place.kind, client, {"x-pass": "yes"})
@@ -337,6 +414,10 @@ def probe_cache_page(place: Place, app: App) -> None:
 
 def probe_ratelimit(place: Place, app: App) -> None:
     with TestClient(app) as client:
+        if place.kind == "graphql":  # the field, not the request, is over its limit
+            assert answer(place.kind, client, {}) == 200
+            assert answer(place.kind, client, {}) == "TOO_MANY_REQUESTS"
+            return
         if place.kind == "websocket":
             with client.websocket_connect("/x") as ws:
                 assert ws.receive_text() == "ok"
@@ -375,7 +456,13 @@ class Row:
 
 ROWS = {
     "authenticate": Row("@authenticate", lambda: authenticate(tokens), probe_token),
+    "authenticate role set": Row(
+        "@authenticate", lambda: authenticate(role_tokens, role=ROLE_SET), probe_token_roles
+    ),
     "login_required": Row("@login_required", lambda: login_required, probe_login),
+    "login_required role set": Row(
+        "@login_required", lambda: login_required(role=ROLE_SET), probe_login_roles
+    ),
     "LoginManager.login_required": Row(
         "@login_required", lambda: MANAGER.login_required(), probe_login
     ),
