@@ -16,6 +16,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from framework.auth.jwt import JWTKeys, create_jwt
 from tests.graphql.conftest import PASSWORD, Live
 
 pytestmark = pytest.mark.e2e
@@ -87,6 +88,19 @@ def test_user_from_a_token_and_from_the_session(live: Live) -> None:
             "whoami": "ann"
         }
     assert live.post("{ whoami }").json() == {"data": {"whoami": None}}
+
+
+def test_user_from_a_jwt(live: Live) -> None:
+    from tests.fixtures.graphqlproject.settings import SECRET_KEY
+
+    signed = create_jwt({"sub": "carol"}, keys=JWTKeys("HS256", SECRET_KEY))
+    forged = create_jwt({"sub": "carol"}, keys=JWTKeys("HS256", "x" * 32 + SECRET_KEY))
+    for token, user in ((signed, "carol"), (forged, None)):
+        headers = {"Authorization": f"Bearer {token}"}
+        answer = httpx.post(
+            f"{live.url}/graphql", json={"query": "{ whoami }"}, headers=headers, timeout=30
+        )
+        assert answer.json() == {"data": {"whoami": user}}
 
 
 def test_a_guarded_resolver_needs_the_token_and_the_role(live: Live) -> None:
