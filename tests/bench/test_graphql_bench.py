@@ -1,4 +1,4 @@
-"""bench/graphql_vs_rest.py runs end to end (one second per cell); nothing about speed is asserted."""
+"""bench/graphql_vs_rest.py runs end to end (one second per cell); speed is never asserted."""
 
 from __future__ import annotations
 
