@@ -79,7 +79,7 @@ class Apps:
             installed_apps = settings.INSTALLED_APPS
         configs: dict[str, AppConfig] = {}
         for entry in installed_apps:
-            config = _make_config(entry)
+            config = AppConfig.create(entry)
             if config.label in configs:
                 other = configs[config.label]
                 raise ImproperlyConfigured(
@@ -196,20 +196,6 @@ async def _call_hook(hook: Any) -> None:
     result = hook()
     if inspect.isawaitable(result):
         await result
-
-
-def _make_config(entry: str | type[AppConfig]) -> AppConfig:
-    if inspect.isclass(entry) and issubclass(entry, AppConfig):
-        from framework.apps.config import _import_app_part
-
-        if not entry.name:
-            raise ImproperlyConfigured(f"{entry.__name__} in INSTALLED_APPS must set 'name'.")
-        return entry(entry.name, _import_app_part(entry.name, entry.name))
-    if not isinstance(entry, str):
-        raise ImproperlyConfigured(
-            f"INSTALLED_APPS entries are module paths (strings); got {entry!r}."
-        )
-    return AppConfig.create(entry)
 
 
 def _dependency_order(configs: dict[str, AppConfig]) -> list[AppConfig]:

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
 from framework.exceptions import ImproperlyConfigured
-from framework.io.schemas import SchemaAdapter, adapter_for
+from framework.io.adapters import adapter_for
+from framework.io.schemas import SchemaAdapter
 from framework.web.pipeline import endpoint_spec
 
 __all__ = ["ResponseDoc", "expect", "webhook"]

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from framework.exceptions import ImproperlyConfigured
+from framework.io.adapters import adapter_for
 from framework.io.locations import Location, get_location, make_loader
-from framework.io.schemas import SchemaAdapter, adapter_for
+from framework.io.schemas import SchemaAdapter
 from framework.web.pipeline import Call, Step, endpoint_spec
 from framework.web.requests import Request
 

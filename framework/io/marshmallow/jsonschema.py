@@ -6,24 +6,23 @@ Fields map to JSON Schema types and formats; validators (``Length``, ``Range``, 
 component named after the class; its two modes (``validation`` leaves out ``dump_only``
 fields, ``serialization`` leaves out ``load_only`` fields) share one component when they are
 identical; otherwise the input keeps the name and the output is ``Name-Output`` (the
-suffix pydantic uses). This module is imported only when a
-document has a marshmallow schema.
+suffix pydantic uses). :class:`MarshmallowJSONSchema` is the marshmallow adapter's
+:class:`~framework.io.schemas.JSONSchemaRenderer`.
 """
 
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
 from framework.io.marshmallow.fields import FileField
+from framework.io.schemas import ComponentRegistry, SchemaAdapter
+from framework.io.schemas import JSONSchemaMode as Mode
 
-if TYPE_CHECKING:
-    from framework.openapi.components import Mode, SchemaRegistry
-
-__all__ = ["MarshmallowConverter"]
-
+__all__ = ["MarshmallowConverter", "MarshmallowJSONSchema"]
 _SIMPLE: list[tuple[type[fields.Field], dict[str, Any]]] = [
     (FileField, {"type": "string", "format": "binary"}),
     (fields.Email, {"type": "string", "format": "email"}),
@@ -51,10 +50,33 @@ def _customised(schema: Schema) -> bool:
     )
 
 
-class MarshmallowConverter:
-    """Turn marshmallow schemas into components of a :class:`SchemaRegistry`."""
+class MarshmallowJSONSchema:
+    """Render the marshmallow schemas of a document, inputs first.
 
-    def __init__(self, registry: SchemaRegistry) -> None:
+    A schema's input keeps the plain name; an output that differs from it is ``-Output``.
+    """
+
+    names_components = False
+
+    def render(
+        self, wanted: Sequence[tuple[SchemaAdapter, Mode]], registry: ComponentRegistry
+    ) -> list[dict[str, Any]]:
+        """Return a ``$ref`` (or an inline schema) for each ``(adapter, mode)`` of *wanted*."""
+        converter = MarshmallowConverter(registry)
+        results: list[dict[str, Any]] = [{} for _ in wanted]
+        inputs_first = sorted(
+            range(len(wanted)), key=lambda index: wanted[index][1] != "validation"
+        )
+        for index in inputs_first:
+            adapter, mode = wanted[index]
+            results[index] = converter.reference(adapter.schema, mode)
+        return results
+
+
+class MarshmallowConverter:
+    """Turn marshmallow schemas into components of a document's registry."""
+
+    def __init__(self, registry: ComponentRegistry) -> None:
         self.registry = registry
         self._names: dict[tuple[type[Schema], str], str] = {}
         self._referenced: set[str] = set()
