@@ -80,8 +80,9 @@ class AppConfig:
     @staticmethod
     def _find_path(module: ModuleType) -> Path:
         paths = list(dict.fromkeys(getattr(module, "__path__", []) or []))
-        if not paths and getattr(module, "__file__", None):
-            return Path(module.__file__).resolve().parent  # type: ignore[arg-type]
+        file = getattr(module, "__file__", None)
+        if not paths and file:
+            return Path(file).resolve().parent
         if len(paths) != 1:
             raise ImproperlyConfigured(
                 f"The app {module.__name__!r} has no single filesystem location "

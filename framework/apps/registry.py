@@ -28,12 +28,15 @@ class Apps:
     """Registry of the installed apps of one project."""
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._clear()
+
+    def _clear(self) -> None:
         self.app_configs: dict[str, AppConfig] = {}
         self.all_models: defaultdict[str, dict[str, type]] = defaultdict(dict)
         self.configs_ready = False
         self.models_ready = False
         self.ready = False
-        self._lock = threading.RLock()
         self._loading = False
         self._started: list[AppConfig] = []
 
@@ -94,7 +97,7 @@ class Apps:
     def reset(self) -> None:
         """Forget every app and model (tests that build several projects in one process)."""
         with self._lock:
-            self.__init__()  # type: ignore[misc]
+            self._clear()
 
     # -- readiness ------------------------------------------------------------------------
 

@@ -14,17 +14,17 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from framework.conf import global_settings
 from framework.conf.casting import cast_like, cast_to
 from framework.conf.dotenv import read_dotenv
 from framework.exceptions import ImproperlyConfigured
 
-__all__ = ["SOURCES", "Setting", "SettingNotFound", "Settings"]
+__all__ = ["Setting", "SettingNotFound", "Settings", "Source"]
 
 #: Where a value can come from, lowest layer first.
-SOURCES = ("default", "module", ".env", "env", "override")
+Source = Literal["default", "module", ".env", "env", "override"]
 
 
 class SettingNotFound(ImproperlyConfigured, AttributeError):
@@ -36,7 +36,7 @@ class Setting:
 
     __slots__ = ("key", "source", "value")
 
-    def __init__(self, key: str, value: Any, source: str) -> None:
+    def __init__(self, key: str, value: Any, source: Source) -> None:
         self.key = key
         self.value = value
         self.source = source

@@ -72,7 +72,12 @@ class RoutingSession(Session):
         """Return the engine (or the test connection) of the alias of *mapper*'s model."""
         alias = database_alias(mapper.class_) if mapper is not None else DEFAULT_ALIAS
         if _bound is not None and alias in _bound:
-            return _bound[alias].sync_connection  # type: ignore[return-value]
+            connection = _bound[alias].sync_connection
+            if connection is None:
+                raise TransactionManagementError(
+                    f"The test connection bound to database {alias!r} is not open."
+                )
+            return connection
         return engines.get(alias).sync_engine
 
 

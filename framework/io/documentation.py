@@ -20,7 +20,6 @@ document; they add no pipeline step, so they cost nothing per request.
 
 from __future__ import annotations
 
-import http
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
@@ -75,14 +74,6 @@ def expect(responses: Mapping[int, Any]) -> Callable[[F], F]:
         return func
 
     return decorator
-
-
-def status_description(status_code: int) -> str:
-    """Return the standard reason phrase of *status_code* (``404`` → ``"Not Found"``)."""
-    try:
-        return http.HTTPStatus(status_code).phrase
-    except ValueError:
-        return f"Status {status_code}"
 
 
 @overload

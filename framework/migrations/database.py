@@ -23,7 +23,13 @@ from sqlalchemy.pool import NullPool
 
 from framework.db.config import DatabaseConfig
 from framework.migrations.locking import migration_lock
-from framework.migrations.runner import AppliedStep, Reporter, current_heads, run_migrations
+from framework.migrations.runner import (
+    Action,
+    AppliedStep,
+    Reporter,
+    current_heads,
+    run_migrations,
+)
 from framework.migrations.scripts import MigrationError, MigrationScripts
 
 __all__ = [
@@ -131,7 +137,7 @@ async def migration_engine(config: DatabaseConfig) -> AsyncIterator[AsyncEngine]
 
 async def _run(
     alias: str,
-    action: str,
+    action: Action,
     target: str,
     report: Reporter | None,
     lock_timeout: float,

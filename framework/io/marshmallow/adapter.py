@@ -25,7 +25,7 @@ __all__ = ["MarshmallowAdapter"]
 _JSON_SCHEMA = MarshmallowJSONSchema()
 
 
-def _is_file(field: fields.Field) -> bool:
+def _is_file(field: fields.Field[Any]) -> bool:
     if isinstance(field, fields.List):
         return isinstance(field.inner, FileField)
     return isinstance(field, FileField)

@@ -12,6 +12,7 @@ suffix pydantic uses). :class:`MarshmallowJSONSchema` is the marshmallow adapter
 
 from __future__ import annotations
 
+import enum
 import inspect
 from collections.abc import Sequence
 from typing import Any
@@ -23,7 +24,7 @@ from framework.io.schemas import ComponentRegistry, SchemaAdapter
 from framework.io.schemas import JSONSchemaMode as Mode
 
 __all__ = ["MarshmallowConverter", "MarshmallowJSONSchema"]
-_SIMPLE: list[tuple[type[fields.Field], dict[str, Any]]] = [
+_SIMPLE: list[tuple[type[fields.Field[Any]], dict[str, Any]]] = [
     (FileField, {"type": "string", "format": "binary"}),
     (fields.Email, {"type": "string", "format": "email"}),
     (fields.Url, {"type": "string", "format": "uri"}),
@@ -101,10 +102,10 @@ class MarshmallowConverter:
         self._names[(cls, mode)] = name
         body = self.object_schema(instance, mode)
         alike = other is not None and self.registry.components.get(other) == body
-        if alike and name not in self._referenced:  # both modes alike: one component
+        if other is not None and alike and name not in self._referenced:  # one component
             del self.registry.components[name]
-            self._names[(cls, mode)] = other  # type: ignore[assignment]
-            return other  # type: ignore[return-value]
+            self._names[(cls, mode)] = other
+            return other
         self.registry.components[name] = body
         return name
 
@@ -132,7 +133,7 @@ class MarshmallowConverter:
             result["additionalProperties"] = False
         return result
 
-    def field_schema(self, field: fields.Field, mode: Mode) -> dict[str, Any]:
+    def field_schema(self, field: fields.Field[Any], mode: Mode) -> dict[str, Any]:
         """Return the JSON Schema of one field (type, validators, null, metadata, default)."""
         schema = self._base(field, mode)
         for validator in field.validators:
@@ -142,7 +143,7 @@ class MarshmallowConverter:
             schema = _nullable(schema)
         return schema
 
-    def _base(self, field: fields.Field, mode: Mode) -> dict[str, Any]:
+    def _base(self, field: fields.Field[Any], mode: Mode) -> dict[str, Any]:
         if isinstance(field, fields.Nested):
             return self._nested(field, mode)
         if isinstance(field, fields.Pluck):
@@ -174,8 +175,8 @@ class MarshmallowConverter:
         return {"type": "array", "items": target} if field.many else target
 
 
-def _enum_schema(field: fields.Enum) -> dict[str, Any]:
-    members: list[Any] = list(field.enum)  # type: ignore[call-overload]
+def _enum_schema(field: fields.Enum[enum.Enum]) -> dict[str, Any]:
+    members = list(field.enum)
     if field.by_value:
         values = [member.value for member in members]
     else:
@@ -206,7 +207,7 @@ def _apply_validator(schema: dict[str, Any], validator: Any) -> None:
         schema["const"] = validator.comparable
 
 
-def _apply_metadata(schema: dict[str, Any], field: fields.Field, mode: Mode) -> None:
+def _apply_metadata(schema: dict[str, Any], field: fields.Field[Any], mode: Mode) -> None:
     metadata = field.metadata
     for key in ("title", "description", "deprecated"):
         if key in metadata:

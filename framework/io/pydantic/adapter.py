@@ -105,7 +105,9 @@ class PydanticAdapter(SchemaAdapter):
             model.model_rebuild()  # no-op when complete; resolves late forward references
         try:
             self._item = TypeAdapter(model)
-            self._list = TypeAdapter(list[model])  # type: ignore[valid-type]
+            # list[model], built at run time: no static type form describes it.
+            list_type: Any = types.GenericAlias(list, (model,))
+            self._list = TypeAdapter(list_type)
         except PydanticSchemaGenerationError as exc:
             raise TypeError(
                 f"{model!r} is not a schema pydantic understands; pass a pydantic model "
