@@ -27,7 +27,8 @@ test: install
 
 ## pytest: every test, on SQLite and on a private PostgreSQL server, with a private Redis
 ## server (each installed with apt-get when missing, started on a free port, stopped at the
-## end: scripts/pgcluster.py, scripts/redisserver.py), with
+## end: scripts/pgcluster.py, scripts/redisserver.py; when tests fail, PostgreSQL's log is
+## printed and its folder kept, and a run whose server died stops at once), with
 ## Chromium for browser tests and wrk/ab/hyperfine for the benchmark smoke run
 ## (scripts/system_packages.py)
 pytest: install
