@@ -36,6 +36,7 @@ __all__ = [
     "BasicAuth",
     "MultiAuth",
     "TokenAuth",
+    "authenticated_user",
     "authorization_scheme",
     "parse_basic_credentials",
     "quote_header_value",
@@ -46,6 +47,7 @@ DEFAULT_REALM = "Authentication Required"
 UNAUTHENTICATED = "Authentication required."
 FORBIDDEN = "You do not have the role this resource requires."
 _USED_BACKEND = "framework.auth.backend"
+_USERS = "framework.auth.users"
 
 
 def authorization_scheme(request: Any) -> str:
@@ -57,6 +59,19 @@ def authorization_scheme(request: Any) -> str:
 def quote_header_value(value: str) -> str:
     """Return *value* as a quoted string for a header parameter (``realm="..."``)."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+async def authenticated_user(backend: AuthBackend, request: Any) -> Any:
+    """Return the user *backend* finds in *request*'s credentials, asking it once per request.
+
+    The CSRF check and the route's ``@authenticate`` step both need the answer; asking twice
+    would verify a token twice and count a Digest nonce twice (a replay).
+    """
+    users: dict[int, Any] = request.scope.setdefault(_USERS, {})
+    key = id(backend)
+    if key not in users:
+        users[key] = await backend.authenticate(request)
+    return users[key]
 
 
 class AuthBackend:

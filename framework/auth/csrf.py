@@ -6,8 +6,14 @@ of this site's own pages: its ``Origin`` (or ``Referer``) must be this site or o
 CSRF_TRUSTED_ORIGINS, and it must carry the session's CSRF token in the ``csrf_token`` form
 field or the ``X-CSRF-Token`` header. Otherwise the answer is 403 and the handler never runs.
 
-Requests without the session (or remember-me) cookie and requests authenticated by an
-``Authorization`` header are exempt: another site's page cannot make a browser send them.
+Requests without the session (or remember-me) cookie are exempt: another site's page cannot
+make a browser send them. So is a request authenticated by header credentials *on the route
+it reaches* — the route's ``@authenticate`` backend accepted its token or key. The mere
+presence of a header exempts nothing: ``Authorization: x``, or Basic credentials a browser
+resends by itself to a route that does not authenticate with them, still get the 403. The
+middleware cannot know the route, so it defers that refusal to it
+(``framework.web.deferred``): the route raises it before any hook or handler runs, unless
+its header authentication accepts the request.
 
 Forms include the token with ``{{ csrf_input() }}``; JavaScript reads ``{{ csrf_token() }}``
 (for example from a ``<meta>`` tag) and sends it in the header. The token is masked afresh on
@@ -30,6 +36,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from framework.exceptions import ImproperlyConfigured
+from framework.web.deferred import defer_refusal
 from framework.web.errors import render_error
 from framework.web.exceptions import HTTPException
 from framework.web.limits import Limits, body_too_large
@@ -213,36 +220,51 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(_headers(scope))
-        if b"authorization" in headers or not self._has_cookie(headers.get(b"cookie")):
+        if not self._has_cookie(headers.get(b"cookie")):
             await self.app(scope, receive, send)
             return
         try:
-            self._check_origin(scope, headers)
-            token = headers.get(self.header_name, b"").decode("latin-1") or None
-            if token is None and _is_form(headers.get(b"content-type", b"")):
-                body = await _read_body(receive, self.limits.max_body_size)
-                receive = _replay(body, receive)
-                token = await self._form_token(scope, body)
-            session = scope.get("session")
-            if session is None:
-                raise ImproperlyConfigured(
-                    "CSRFMiddleware needs the session: put it after SessionMiddleware in "
-                    "MIDDLEWARE."
-                )
-            if not token:
-                raise HTTPException(403, MISSING_TOKEN)
-            if not token_matches(session.load(), token):
-                raise HTTPException(403, WRONG_TOKEN)
+            receive, refusal = await self._check(scope, headers, receive)
         except ClientDisconnect:
             return  # nobody to answer
-        except StarletteHTTPException as exc:
+        except StarletteHTTPException as exc:  # the body was over the limit
             errors = getattr(exc, "errors", ())
             response = render_error(
                 Request(scope), exc.status_code, str(exc.detail), errors, dict(exc.headers or {})
             )
             await response(scope, receive, send)
             return
+        if refusal is not None:  # the route may still accept the request's header credentials
+            defer_refusal(scope, refusal)
         await self.app(scope, receive, send)
+
+    async def _check(
+        self, scope: Scope, headers: dict[bytes, bytes], receive: Receive
+    ) -> tuple[Receive, HTTPException | None]:
+        """Return the *receive* to pass on and the 403 the request deserves, if any.
+
+        The form body, when read here to find the token, is replayed by the returned
+        *receive*.
+        """
+        try:
+            self._check_origin(scope, headers)
+        except HTTPException as refusal:
+            return receive, refusal
+        token = headers.get(self.header_name, b"").decode("latin-1") or None
+        if token is None and _is_form(headers.get(b"content-type", b"")):
+            body = await _read_body(receive, self.limits.max_body_size)
+            receive = _replay(body, receive)
+            token = await self._form_token(scope, body)
+        session = scope.get("session")
+        if session is None:
+            raise ImproperlyConfigured(
+                "CSRFMiddleware needs the session: put it after SessionMiddleware in MIDDLEWARE."
+            )
+        if not token:
+            return receive, HTTPException(403, MISSING_TOKEN)
+        if not token_matches(session.load(), token):
+            return receive, HTTPException(403, WRONG_TOKEN)
+        return receive, None
 
     def _has_cookie(self, raw: bytes | None) -> bool:
         if not raw:

@@ -11,6 +11,12 @@ The decorator adds a step to the handler's pipeline (so it runs before ``@input`
 body) and records the route's security requirements in ``endpoint_spec(func).meta
 ["security"]`` for the OpenAPI document: one ``(scheme name, scheme, roles)`` entry per
 scheme and role alternative.
+
+Both decorators are enforced wherever they are written: on a handler method, a function
+route, an ``App`` route, a Server-Sent Events or WebSocket handler (a refused handshake is
+closed before it is accepted: 403), and on a whole ``Controller`` class (every route of the
+class and of its subclasses). ``@authenticate`` also tells the CSRF check which header
+credentials the route accepts (see ``framework.web.deferred``).
 """
 
 from __future__ import annotations
@@ -18,15 +24,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from framework.auth.backends import AuthBackend
-from framework.auth.login import LoginManager
+from framework.auth.backends import AuthBackend, authenticated_user
+from framework.auth.login import LoginManager, protect
 from framework.auth.roles import RoleSpec, add_security, normalize_roles
 from framework.exceptions import ImproperlyConfigured
-from framework.web.pipeline import Call, endpoint_spec
+from framework.web.deferred import HEADER_AUTH
+from framework.web.pipeline import Call, handler_decorator
 
-__all__ = ["authenticate", "current_user", "get_login_manager", "login_required", "protect"]
+__all__ = ["authenticate", "current_user", "get_login_manager", "login_required"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+AUTHENTICATE = handler_decorator("@authenticate")
 
 
 def current_user(request: Any) -> Any:
@@ -49,7 +58,7 @@ def authenticate(backend: AuthBackend, role: RoleSpec = None, *, optional: bool 
 
     def step(call: Call) -> Call:
         async def run(request: Any, kwargs: dict[str, Any]) -> Any:
-            user = await backend.authenticate(request)
+            user = await authenticated_user(backend, request)
             if user is None:
                 if optional and not backend.accepts(request):
                     request.state.user = None
@@ -62,41 +71,16 @@ def authenticate(backend: AuthBackend, role: RoleSpec = None, *, optional: bool 
 
         return run
 
+    async def by_header(request: Any) -> bool:
+        return backend.accepts(request) and await authenticated_user(backend, request) is not None
+
     def decorator(func: F) -> F:
-        spec = endpoint_spec(func)
-        spec.add_step(step)
+        spec = AUTHENTICATE.apply(func, step)
+        spec.meta.setdefault(HEADER_AUTH, []).append(by_header)
         add_security(spec.meta, backend.security_schemes(), requirement)
         return func
 
     return decorator
-
-
-def protect(
-    manager: Callable[[], LoginManager],
-    func: Any,
-    role: RoleSpec,
-    fresh: bool,
-    scheme: tuple[str, dict[str, Any]],
-) -> Any:
-    """Add the login check (through *manager*) and the security metadata to a handler."""
-    requirement = normalize_roles(role)
-
-    def step(call: Call) -> Call:
-        async def run(request: Any, kwargs: dict[str, Any]) -> Any:
-            refusal = await manager().check(request, requirement, fresh)
-            if refusal is not None:
-                return refusal
-            return await call(request, kwargs)
-
-        return run
-
-    def decorator(target: F) -> F:
-        spec = endpoint_spec(target)
-        spec.add_step(step)
-        add_security(spec.meta, [scheme], requirement)
-        return target
-
-    return decorator(func) if func is not None else decorator
 
 
 _managers: dict[str, LoginManager] = {}

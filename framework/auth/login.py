@@ -40,13 +40,22 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from framework.auth.csrf import rotate_csrf_token
-from framework.auth.roles import RoleRequirement, RoleSpec, call_hook, roles_of, roles_satisfied
+from framework.auth.roles import (
+    RoleRequirement,
+    RoleSpec,
+    add_security,
+    call_hook,
+    normalize_roles,
+    roles_of,
+    roles_satisfied,
+)
 from framework.exceptions import ImproperlyConfigured
 from framework.web.errors import wants_html
 from framework.web.exceptions import HTTPException
+from framework.web.pipeline import Call, handler_decorator
 from framework.web.responses import RedirectResponse
 
-__all__ = ["AuthFailureReason", "LoginManager"]
+__all__ = ["LOGIN_REQUIRED", "AuthFailureReason", "LoginManager", "protect"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 USER_ID_KEY = "_auth_user_id"
@@ -294,8 +303,6 @@ class LoginManager:
         self, func: Any = None, *, role: RoleSpec = None, fresh: bool = False
     ) -> Any:
         """Require a logged-in user (holding *role*; logged in with a password if *fresh*)."""
-        from framework.auth.decorators import protect
-
         return protect(lambda: self, func, role, fresh, self.security_scheme())
 
     async def check(self, request: Any, requirement: RoleRequirement, fresh: bool = False) -> Any:
@@ -329,6 +336,40 @@ class LoginManager:
         if reason is AuthFailureReason.NOT_FRESH:
             raise HTTPException(401, "Please log in again to continue.")
         raise HTTPException(401, "Authentication required.")
+
+
+#: ``@login_required`` and ``@<manager>.login_required``: every route kind, and classes.
+LOGIN_REQUIRED = handler_decorator("@login_required")
+
+
+def protect(
+    manager: Callable[[], LoginManager],
+    func: Any,
+    role: RoleSpec,
+    fresh: bool,
+    scheme: tuple[str, dict[str, Any]],
+) -> Any:
+    """Add the login check (through *manager*) and the security metadata to a handler.
+
+    *manager* is called at each request, so ``login_required`` can name the project's
+    LoginManager before settings are read.
+    """
+    requirement = normalize_roles(role)
+
+    def step(call: Call) -> Call:
+        async def run(request: Any, kwargs: dict[str, Any]) -> Any:
+            refusal = await manager().check(request, requirement, fresh)
+            if refusal is not None:
+                return refusal
+            return await call(request, kwargs)
+
+        return run
+
+    def decorator(target: F) -> F:
+        add_security(LOGIN_REQUIRED.apply(target, step).meta, [scheme], requirement)
+        return target
+
+    return decorator(func) if func is not None else decorator
 
 
 class _Signer:

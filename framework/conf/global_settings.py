@@ -22,6 +22,10 @@ BASE_DIR = None
 #: ``"package.module:attribute"`` of the ASGI application; derived from the settings module
 #: (``<project>.asgi:app``) when empty.
 ASGI_APPLICATION = ""
+#: The project's own controllers module: project-wide ``@error_handler`` functions,
+#: ``@before_request``/``@after_request`` hooks and routes. Empty: ``<project>.controllers``
+#: beside the settings module, when it exists.
+ROOT_CONTROLLERS = ""
 
 # -- web ----------------------------------------------------------------------------------------
 

@@ -15,7 +15,9 @@
     async def payment(self, request): ...
 
 Both only record metadata (``meta["responses"]``, ``meta["webhook"]``) for the OpenAPI
-document; they add no pipeline step, so they cost nothing per request.
+document; they add no pipeline step, so they cost nothing per request. ``@expect`` may
+decorate a whole ``Controller`` class (every route documents the answers); neither applies
+to a WebSocket route, which the document does not describe (the build refuses it).
 """
 
 from __future__ import annotations
@@ -27,11 +29,23 @@ from typing import Any, TypeVar, overload
 from framework.exceptions import ImproperlyConfigured
 from framework.io.adapters import adapter_for
 from framework.io.schemas import SchemaAdapter
-from framework.web.pipeline import endpoint_spec
+from framework.web.pipeline import handler_decorator
 
 __all__ = ["ResponseDoc", "expect", "webhook"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+EXPECT = handler_decorator(
+    "@expect",
+    kinds=("http", "sse"),
+    why_not="the API document describes HTTP answers, and a WebSocket route is not in it",
+)
+WEBHOOK = handler_decorator(
+    "@webhook",
+    kinds=("http",),
+    on_class=False,
+    why_not="a webhook is one HTTP operation in the API document",
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,8 @@ def expect(responses: Mapping[int, Any]) -> Callable[[F], F]:
     docs = [_parse(status, value) for status, value in responses.items()]
 
     def decorator(func: F) -> F:
-        documented: dict[int, ResponseDoc] = endpoint_spec(func).meta.setdefault("responses", {})
+        spec = EXPECT.apply(func)
+        documented: dict[int, ResponseDoc] = spec.meta.setdefault("responses", {})
         for doc in docs:
             documented[doc.status_code] = doc
         return func
@@ -91,7 +106,7 @@ def webhook(func: Any = None, /, *, name: str | None = None) -> Any:
         raise ImproperlyConfigured(f"@webhook(name=...) needs a non-empty string; got {name!r}.")
 
     def mark(target: F) -> F:
-        endpoint_spec(target).meta["webhook"] = name or target.__name__
+        WEBHOOK.apply(target).meta["webhook"] = name or target.__name__
         return target
 
     return mark(func) if func is not None else mark

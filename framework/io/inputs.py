@@ -33,12 +33,19 @@ from framework.io.locations import (
     make_loader,
 )
 from framework.io.schemas import SchemaAdapter
-from framework.web.pipeline import Call, Step, endpoint_spec
+from framework.web.pipeline import Call, Step, endpoint_spec, handler_decorator
 from framework.web.requests import Request
 
 __all__ = ["InputSpec", "input"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+INPUT = handler_decorator(
+    "@input",
+    kinds=("http", "sse"),
+    on_class=False,
+    why_not="a WebSocket has no request body or form; validate its messages in the handler",
+)
 
 
 @dataclass
@@ -80,13 +87,13 @@ def input(
     name = key or where.default_key
 
     def decorator(func: F) -> F:
-        spec = endpoint_spec(func)
-        inputs: list[InputSpec] = spec.meta.setdefault("inputs", [])
+        INPUT.check_target(func)
+        inputs: list[InputSpec] = endpoint_spec(func).meta.setdefault("inputs", [])
         _check_conflicts(func, inputs, where, name)
         _check_parameter(func, name, adapter, where)
         entry = InputSpec(adapter, where, name, description)
         inputs.append(entry)
-        spec.add_step(_input_step(entry))
+        INPUT.apply(func, _input_step(entry))
         return func
 
     return decorator

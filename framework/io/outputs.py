@@ -31,13 +31,21 @@ from starlette.responses import Response as StarletteResponse
 from framework.exceptions import ImproperlyConfigured
 from framework.io.adapters import adapter_for
 from framework.io.schemas import SchemaAdapter
-from framework.web.pipeline import Call, Step, endpoint_spec
+from framework.web.pipeline import Call, Step, endpoint_spec, handler_decorator
 from framework.web.requests import Request
 from framework.web.responses import Response, json_bytes
 
 __all__ = ["PAGE_FIELDS", "OutputSpec", "make_renderer", "output", "page_body"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+OUTPUT = handler_decorator(
+    "@output",
+    kinds=("http",),
+    on_class=False,
+    why_not="only an HTTP route has a response body to serialise (an event stream sends "
+    "events, a WebSocket messages)",
+)
 _MISSING = object()
 #: Pagination metadata around ``items`` in a paginated answer, with their JSON types.
 PAGE_FIELDS = {
@@ -96,6 +104,7 @@ def output(
     )
 
     def decorator(func: F) -> F:
+        OUTPUT.check_target(func)
         spec = endpoint_spec(func)
         if "output" in spec.meta:
             raise ImproperlyConfigured(
@@ -103,7 +112,7 @@ def output(
                 "(document other answers with @expect)."
             )
         spec.meta["output"] = entry
-        spec.add_step(_output_step(entry))
+        OUTPUT.apply(func, _output_step(entry))
         return func
 
     return decorator

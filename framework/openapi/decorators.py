@@ -7,7 +7,9 @@
     async def legacy(self, request): ...
 
 Without it, the summary and description come from the docstring, the tag from the
-controller (or the app), the ``operationId`` from the route name.
+controller (or the app), the ``operationId`` from the route name. On a ``Controller``
+class it applies to every route of the class (``@doc(tags=["Legacy"])``); on a WebSocket
+route the build refuses it, since the document does not describe WebSockets.
 """
 
 from __future__ import annotations
@@ -15,11 +17,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from framework.web.pipeline import endpoint_spec
+from framework.web.pipeline import handler_decorator
 
 __all__ = ["doc"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+DOC = handler_decorator(
+    "@doc",
+    kinds=("http", "sse"),
+    why_not="the API document does not describe WebSocket routes",
+)
 
 
 def doc(
@@ -43,7 +51,7 @@ def doc(
     given = {key: value for key, value in values.items() if value is not None}
 
     def decorator(func: F) -> F:
-        endpoint_spec(func).meta.setdefault("openapi", {}).update(given)
+        DOC.apply(func).meta.setdefault("openapi", {}).update(given)
         return func
 
     return decorator

@@ -92,7 +92,7 @@ def route_entries(routes: list[Any]) -> list[RouteEntry]:
             continue
         methods = [m for m in _METHOD_ORDER if m in (route.methods or ())]
         tag, description = _tag(route)
-        spec = get_endpoint_spec(route.handler)
+        spec = route.spec if route.spec is not None else get_endpoint_spec(route.handler)
         entries.append(RouteEntry(route, methods, spec, tag, description))
     return entries
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
-from framework.web.controllers import Controller, error_handler
+from framework.web.controllers import Controller
 from framework.web.exceptions import HTTPException, abort
+from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.limits import Limits
-from framework.web.pipeline import EndpointSpec, RouteDecl, endpoint_spec, get_endpoint_spec
+from framework.web.pipeline import (
+    EndpointSpec,
+    HandlerDecorator,
+    RouteDecl,
+    endpoint_spec,
+    get_endpoint_spec,
+    handler_decorator,
+    handler_decorators,
+)
 from framework.web.project import get_asgi_application
 from framework.web.requests import Request
 from framework.web.responses import (
@@ -47,6 +56,7 @@ __all__ = [
     "FileResponse",
     "HTMLResponse",
     "HTTPException",
+    "HandlerDecorator",
     "JSONResponse",
     "Limits",
     "PlainTextResponse",
@@ -62,6 +72,8 @@ __all__ = [
     "WebSocket",
     "WebSocketDisconnect",
     "abort",
+    "after_request",
+    "before_request",
     "current_app",
     "delete",
     "endpoint_spec",
@@ -69,6 +81,8 @@ __all__ = [
     "get",
     "get_asgi_application",
     "get_endpoint_spec",
+    "handler_decorator",
+    "handler_decorators",
     "patch",
     "post",
     "put",

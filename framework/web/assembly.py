@@ -1,10 +1,11 @@
 """Turn controllers and routers into routes, once, when the app is built.
 
 Each :class:`RouteSource` is a group of controllers and routers with a common URL prefix,
-owning app and per-app error handlers (one per installed app, plus the ``App``'s own).
+owning app, per-app error handlers and hooks (one per installed app, plus the ``App``'s own).
 :func:`build_routes` checks every declaration — path parameters against the handler's
-signature, option names, duplicate route names — and composes each endpoint's pipeline,
-so mistakes surface when the server starts, not on the first request.
+signature, option names, duplicate route names, each handler decorator against the route
+kind — and composes each endpoint's pipeline (a Controller class's decorators outside its
+methods' own), so mistakes surface when the server starts, not on the first request.
 """
 
 from __future__ import annotations
@@ -20,15 +21,19 @@ from starlette.routing import BaseRoute
 from framework.exceptions import ImproperlyConfigured
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
+from framework.web.deferred import HEADER_AUTH
 from framework.web.endpoints import AfterHook, BeforeHook, HTTPEndpoint, WebSocketEndpoint
 from framework.web.errors import ErrorHandlers
 from framework.web.limits import Limits
 from framework.web.pipeline import (
+    EndpointSpec,
     RouteDecl,
     compose,
+    ensure_async,
     get_endpoint_spec,
     innermost_call,
     is_async_callable,
+    merge_specs,
 )
 from framework.web.routes import HandlerRoute, SocketRoute
 from framework.web.routing import Router, join_paths, path_parameters
@@ -93,6 +98,19 @@ class RouteSource:
     controllers: list[type[Controller]] = field(default_factory=list)
     routers: list[Router] = field(default_factory=list)
     error_handlers: ErrorHandlers | None = None
+    #: Hooks of this source's routes only (``@before_request`` in an app's controllers.py).
+    before: tuple[BeforeHook, ...] = ()
+    after: tuple[AfterHook, ...] = ()
+
+    def hooked(self, context: BuildContext) -> BuildContext:
+        """Return *context* with this source's hooks inside the app-wide ones."""
+        if not (self.before or self.after):
+            return context
+        return dataclasses.replace(
+            context,
+            before=context.before + tuple(ensure_async(hook) for hook in self.before),
+            after=tuple(ensure_async(hook) for hook in self.after) + context.after,
+        )
 
 
 def build_routes(sources: Sequence[RouteSource], context: BuildContext) -> list[BaseRoute]:
@@ -100,13 +118,14 @@ def build_routes(sources: Sequence[RouteSource], context: BuildContext) -> list[
     routes: list[BaseRoute] = []
     owners: dict[str, Callable[..., Any]] = {}
     for source in sources:
+        hooked = source.hooked(context)
         for controller in source.controllers:
-            routes.extend(_controller_routes(controller, source, context))
+            routes.extend(_controller_routes(controller, source, hooked))
         for router in source.routers:
             for func, decl in router.entries:
                 path = join_paths(source.prefix, router.prefix, decl.path)
                 name = router.route_name(func, decl)
-                routes.append(_make_route(path, name, func, func, decl, source, context))
+                routes.append(_make_route(path, name, func, func, decl, source, hooked))
     for route in routes:
         _claim_name(owners, route)
     return routes
@@ -122,13 +141,35 @@ def _controller_routes(
         before=context.before + ((instance.before_request,) if has_before else ()),
         after=((instance.after_request,) if has_after else ()) + context.after,
     )
+    own = _controller_error_handlers(controller, instance, source.error_handlers)
+    if own is not None:
+        source = dataclasses.replace(source, error_handlers=own)
+    outer = controller.class_specs()
     routes = []
     for method_name, func, decl in controller.routes():
         path = join_paths(source.prefix, controller.path, decl.path)
         bound = func.__get__(instance, controller)
         name = controller.route_name(method_name, decl)
-        routes.append(_make_route(path, name, func, bound, decl, source, hooks))
+        routes.append(_make_route(path, name, func, bound, decl, source, hooks, outer))
     return routes
+
+
+def _controller_error_handlers(
+    controller: type[Controller], instance: Controller, app_handlers: ErrorHandlers | None
+) -> ErrorHandlers | None:
+    """Return the handlers of the controller's routes: its own methods, then its app's."""
+    declarations = controller.error_handler_declarations()
+    if not declarations:
+        return None
+    handlers = ErrorHandlers()
+    if app_handlers is not None:
+        handlers.by_status.update(app_handlers.by_status)
+        handlers.by_class.update(app_handlers.by_class)
+    for declaration in declarations:
+        method = getattr(instance, declaration.func.__name__)
+        for key in declaration.keys:
+            handlers.add(key, method)
+    return handlers
 
 
 def _make_route(
@@ -139,6 +180,7 @@ def _make_route(
     decl: RouteDecl,
     source: RouteSource,
     context: BuildContext,
+    outer: list[EndpointSpec] | None = None,
 ) -> BaseRoute:
     where = f" of {name}"
     unknown = set(decl.options) - _OPTIONS[decl.kind]
@@ -148,9 +190,10 @@ def _make_route(
             f"valid: {', '.join(sorted(_OPTIONS[decl.kind]))}."
         )
     _check_signature(func, bound, path_parameters(path, where), path, name, decl.kind)
+    spec = merge_specs(outer or [], get_endpoint_spec(func))
+    _check_decorators(spec, decl, name, path)
     if decl.kind == "websocket":
-        return _socket_route(path, name, func, bound, decl, source, context)
-    spec = get_endpoint_spec(func)
+        return _socket_route(path, name, func, bound, decl, spec, source, context)
     limits = context.limits
     if decl.options.get("max_body_size") is not None:
         limits = dataclasses.replace(
@@ -165,7 +208,14 @@ def _make_route(
     else:
         call = compose(spec, innermost_call(bound))
     endpoint = HTTPEndpoint(
-        bound, call, limits, context.runner, context.before, context.after, context.db
+        bound,
+        call,
+        limits,
+        context.runner,
+        context.before,
+        context.after,
+        context.db,
+        header_auth=tuple(spec.meta.get(HEADER_AUTH, ())) if spec is not None else (),
     )
     return HandlerRoute(
         path,
@@ -179,7 +229,16 @@ def _make_route(
         error_handlers=source.error_handlers or None,
         html=decl.options.get("html"),
         include_in_schema=bool(decl.options.get("include_in_schema", True)),
+        spec=spec,
     )
+
+
+def _check_decorators(spec: EndpointSpec | None, decl: RouteDecl, name: str, path: str) -> None:
+    """Refuse a handler decorator that cannot take effect on this kind of route."""
+    for decorator in spec.applied if spec is not None else ():
+        refusal = decorator.refusal(decl.kind, name, path)
+        if refusal is not None:
+            raise ImproperlyConfigured(refusal)
 
 
 def _socket_route(
@@ -188,19 +247,23 @@ def _socket_route(
     func: Callable[..., Any],
     bound: Callable[..., Any],
     decl: RouteDecl,
+    spec: EndpointSpec | None,
     source: RouteSource,
     context: BuildContext,
 ) -> BaseRoute:
     options = decl.options
+    call = compose(spec, innermost_call(bound)) if spec is not None and spec.steps else None
     endpoint = WebSocketEndpoint(
         bound,
         max_message_size=int(options.get("max_message_size", context.ws_max_message_size)),
         check_origin=bool(options.get("check_origin", context.ws_check_origin)),
         allowed_origins=context.ws_allowed_origins,
         db=context.db,
+        call=call,
+        before=context.before,
     )
     return SocketRoute(
-        path, endpoint, name=name, handler=func, app_label=source.app_label, decl=decl
+        path, endpoint, name=name, handler=func, app_label=source.app_label, decl=decl, spec=spec
     )
 
 

@@ -20,6 +20,10 @@ Routes are named ``"<Class>.<method>"`` for ``url_for``. Routes of a base class 
 inherited; a subclass method of the same name replaces the base one. A base meant only for
 inheritance sets ``abstract = True``. One instance serves every request of the app, so keep
 per-request data on ``request.state``, not on ``self``.
+
+Handler decorators written on the class (``@authenticate(...)`` above ``class``) apply to
+every route of the class and of its subclasses, outside the methods' own decorators; a
+method marked ``@error_handler(...)`` handles errors of this controller's routes.
 """
 
 from __future__ import annotations
@@ -29,12 +33,12 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any, ClassVar
 
-from framework.web.pipeline import RouteDecl, get_endpoint_spec
+from framework.exceptions import ImproperlyConfigured
+from framework.web.hooks import Declaration, declarations_of, error_handler
+from framework.web.pipeline import EndpointSpec, RouteDecl, get_endpoint_spec
 from framework.web.routing import Router, check_path
 
 __all__ = ["Controller", "ModuleContents", "discover", "error_handler"]
-
-_ERROR_HANDLER_ATTRIBUTE = "__framework_error_handler__"
 
 
 class Controller:
@@ -82,6 +86,27 @@ class Controller:
         return decl.name or f"{cls.__name__}.{method_name}"
 
     @classmethod
+    def class_specs(cls) -> list[EndpointSpec]:
+        """Return the specs of decorators written on this class and its bases, base first."""
+        specs = (get_endpoint_spec(klass) for klass in reversed(cls.__mro__))
+        return [spec for spec in specs if spec is not None]
+
+    @classmethod
+    def error_handler_declarations(cls) -> list[Declaration]:
+        """Return the ``@error_handler`` declarations on methods, base classes first."""
+        found: dict[str, list[Declaration]] = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                declared = [
+                    d for d in declarations_of(value, klass.__module__) if d.kind == "error_handler"
+                ]
+                if declared:
+                    found[name] = declared
+                else:
+                    found.pop(name, None)  # overridden by a plain method
+        return [declaration for declared in found.values() for declaration in declared]
+
+    @classmethod
     def has_hooks(cls) -> tuple[bool, bool]:
         """Return whether ``before_request`` and ``after_request`` are overridden."""
         return (
@@ -90,36 +115,37 @@ class Controller:
         )
 
 
-def error_handler(*keys: int | type[BaseException]) -> Callable[[Callable[..., Any]], Any]:
-    """Mark a function in an app's ``controllers.py`` as that app's handler for *keys*.
-
-    Keys are status codes or exception classes; the handler ``(request, exc)`` applies to
-    the app's routes and to unknown paths under its ``url_prefix``.
-    """
-    if not keys:
-        raise TypeError("error_handler() needs at least one status code or exception class.")
-
-    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-        setattr(func, _ERROR_HANDLER_ATTRIBUTE, keys)
-        return func
-
-    return decorator
-
-
 class ModuleContents:
-    """The controllers, routers and error handlers found in one app's controllers module."""
+    """What one controllers module declares: controllers, routers, error handlers, hooks."""
 
     def __init__(self) -> None:
         self.controllers: list[type[Controller]] = []
         self.routers: list[Router] = []
         self.error_handlers: list[tuple[int | type[BaseException], Callable[..., Any]]] = []
+        self.before: list[Callable[..., Any]] = []
+        self.after: list[Callable[..., Any]] = []
+        #: Every declaration registered from this module (the build checks none is lost).
+        self.declarations: list[Declaration] = []
+
+    def add(self, declaration: Declaration, func: Callable[..., Any]) -> None:
+        """Register *declaration*, served by *func* (a function or a bound method)."""
+        self.declarations.append(declaration)
+        if declaration.kind == "error_handler":
+            self.error_handlers.extend((key, func) for key in declaration.keys)
+        elif declaration.kind == "before_request":
+            self.before.append(func)
+        else:
+            self.after.append(func)
 
 
 def discover(module: ModuleType, package: str) -> ModuleContents:
-    """Collect what *module* defines for the app *package*, in definition order.
+    """Collect what *module* declares for the app *package*, in definition order.
 
-    Controllers and error handlers count when they belong to *package* (imported base
-    classes from elsewhere do not); module-level ``Router`` objects always count.
+    Controllers count when they belong to *package* (imported base classes from elsewhere do
+    not); module-level ``Router`` objects always count; ``@error_handler``, ``@before_request``
+    and ``@after_request`` functions count when the module names them, defined there or
+    imported; so do ``@error_handler`` methods of other classes (exception-handler classes,
+    instantiated once).
     """
     found = ModuleContents()
     seen: set[int] = set()
@@ -129,13 +155,58 @@ def discover(module: ModuleType, package: str) -> ModuleContents:
         seen.add(id(value))
         if isinstance(value, Router):
             found.routers.append(value)
-        elif _belongs(value, package) and inspect.isclass(value) and issubclass(value, Controller):
-            if not value.__dict__.get("abstract", False) and value.handlers:
-                found.controllers.append(value)
-        elif _belongs(value, package) and hasattr(value, _ERROR_HANDLER_ATTRIBUTE):
-            for key in getattr(value, _ERROR_HANDLER_ATTRIBUTE):
-                found.error_handlers.append((key, value))
+        elif inspect.isclass(value) and issubclass(value, Controller):
+            if _belongs(value, package):
+                # Its @error_handler methods serve its routes (an abstract base's: its
+                # subclasses' routes), so they are registered with it.
+                found.declarations.extend(value.error_handler_declarations())
+                if value.handlers and not value.__dict__.get("abstract", False):
+                    found.controllers.append(value)
+        elif inspect.isclass(value):
+            _handler_class(value, found)
+        else:
+            for declaration in declarations_of(value, module.__name__):
+                found.add(declaration, value)
+    _refuse_loose_routes(module, found)
     return found
+
+
+def _refuse_loose_routes(module: ModuleType, found: ModuleContents) -> None:
+    """Refuse a module-level function with a route decorator that no Router serves."""
+    served = {id(func) for router in found.routers for func, _ in router.entries}
+    for name, value in vars(module).items():
+        spec = get_endpoint_spec(value) if inspect.isfunction(value) else None
+        if spec is None or not spec.routes or id(value) in served:
+            continue
+        if getattr(value, "__module__", None) != module.__name__:
+            continue  # imported from elsewhere: served (or refused) where it is declared
+        decl = spec.routes[0]
+        raise ImproperlyConfigured(
+            f"{module.__name__}.{name} is declared as a route ({decl.kind} {decl.path!r}) but "
+            "no Router or Controller serves it: use @router.get(...) on a module-level "
+            "Router, or make it a Controller method."
+        )
+
+
+def _handler_class(cls: type, found: ModuleContents) -> None:
+    """Register the ``@error_handler`` methods of *cls* (an exception-handler class)."""
+    methods = [
+        (name, declaration)
+        for name, value in vars(cls).items()
+        for declaration in declarations_of(value, cls.__module__)
+        if declaration.kind == "error_handler"
+    ]
+    if not methods:
+        return
+    try:
+        instance = cls()
+    except TypeError as exc:
+        raise ImproperlyConfigured(
+            f"{cls.__module__}.{cls.__qualname__} has @error_handler methods, so it is created "
+            f"once with no arguments; it could not be: {exc}."
+        ) from exc
+    for name, declaration in methods:
+        found.add(declaration, getattr(instance, name))
 
 
 def _belongs(value: Any, package: str) -> bool:

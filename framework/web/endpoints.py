@@ -19,6 +19,8 @@ from starlette.responses import Response as StarletteResponse
 from starlette.types import Receive, Scope, Send
 
 from framework.web.background import BackgroundRunner
+from framework.web.deferred import SCOPE_KEY, HeaderCheck, settle
+from framework.web.exceptions import HTTPException
 from framework.web.limits import Limits, body_too_large, inspect_body_headers
 from framework.web.pipeline import Call
 from framework.web.requests import DB_SCOPE_KEY, ClientDisconnect, Request
@@ -34,14 +36,15 @@ __all__ = ["AfterHook", "BeforeHook", "HTTPEndpoint", "WebSocketEndpoint"]
 
 logger = logging.getLogger("framework.web")
 
-BeforeHook = Callable[[Request], Awaitable[Any]]
+#: A before hook gets the Request, or the WebSocket of a handshake.
+BeforeHook = Callable[[Request | WebSocket], Awaitable[Any]]
 AfterHook = Callable[[Request, StarletteResponse], Awaitable[Any]]
 
 
 class HTTPEndpoint:
     """Serve one HTTP route: limits, hooks, pipeline, response, clean-up."""
 
-    __slots__ = ("after", "before", "call", "db", "handler", "limits", "runner")
+    __slots__ = ("after", "before", "call", "db", "handler", "header_auth", "limits", "runner")
 
     def __init__(
         self,
@@ -52,6 +55,8 @@ class HTTPEndpoint:
         before: Sequence[BeforeHook] = (),
         after: Sequence[AfterHook] = (),
         db: Any = None,
+        *,
+        header_auth: Sequence[HeaderCheck] = (),
     ) -> None:
         #: The bound handler; called directly when *call* is None (no steps, async).
         self.handler = handler
@@ -62,6 +67,8 @@ class HTTPEndpoint:
         self.after = tuple(after)
         #: ``RequestSessions`` of the database layer, or None when there is none.
         self.db = db
+        #: Whether the route's auth backends accept a request's header credentials.
+        self.header_auth = tuple(header_auth)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive, send, self.limits)
@@ -89,6 +96,8 @@ class HTTPEndpoint:
 
     async def respond(self, request: Request, scope: Scope) -> StarletteResponse:
         """Return the response for *request* (everything but sending it)."""
+        if SCOPE_KEY in scope:  # a refusal deferred by a middleware (CSRF): settle it first
+            await settle(request, self.header_auth)
         limit = self.limits.max_body_size
         length, chunked = inspect_body_headers(scope["headers"])
         if limit:
@@ -120,9 +129,24 @@ class HTTPEndpoint:
 
 
 class WebSocketEndpoint:
-    """Serve one WebSocket route: Origin check, size limit, handler, close on error."""
+    """Serve one WebSocket route: Origin check, hooks and pipeline, handler, close on error.
 
-    __slots__ = ("allowed_origins", "check_origin", "db", "handler", "max_message_size")
+    The before hooks and the pipeline's steps (authentication) run before the handler, with
+    the ``WebSocket`` as the request. A refusal — a hook or step that answers instead of
+    going on, or raises ``HTTPException`` — closes the socket before it is accepted, with
+    1008, which servers send as a 403 answer to the handshake: the client never gets a
+    message from a refused handler.
+    """
+
+    __slots__ = (
+        "allowed_origins",
+        "before",
+        "call",
+        "check_origin",
+        "db",
+        "handler",
+        "max_message_size",
+    )
 
     def __init__(
         self,
@@ -131,12 +155,17 @@ class WebSocketEndpoint:
         check_origin: bool,
         allowed_origins: frozenset[str],
         db: Any = None,
+        call: Call | None = None,
+        before: Sequence[BeforeHook] = (),
     ) -> None:
         self.handler = handler
         self.max_message_size = max_message_size
         self.check_origin = check_origin
         self.allowed_origins = allowed_origins
         self.db = db
+        #: The handler wrapped in its steps; None calls the handler directly.
+        self.call = call
+        self.before = tuple(before)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive, send, self.max_message_size)
@@ -148,16 +177,15 @@ class WebSocketEndpoint:
         state = scope[DB_SCOPE_KEY] = db.enter() if db is not None else None
         error: BaseException | None = None
         try:
-            await self.handler(websocket, **scope["path_params"])
+            await self.serve(websocket, scope)
         except WebSocketDisconnect:
             pass  # the client went away: nothing to report
+        except HTTPException as exc:  # refused by a hook, a step or the handler
+            await _close(websocket, 1008, str(exc.detail))
         except Exception as exc:
             error = exc
             logger.exception("WebSocket handler %s failed", _name(self.handler))
-            if websocket.application_state == WebSocketState.CONNECTING:
-                await websocket.close(code=1011)
-            elif websocket.application_state == WebSocketState.CONNECTED:
-                await websocket.close(code=1011, reason="Internal error")
+            await _close(websocket, 1011, "Internal error")
         except BaseException as exc:  # cancelled: the connection's session is still released
             error = exc
             raise
@@ -165,6 +193,28 @@ class WebSocketEndpoint:
             if state is not None:
                 await db.exit(state, error)
             error = None  # no frame -> error -> traceback -> frame cycle
+
+    async def serve(self, websocket: WebSocket, scope: Scope) -> None:
+        """Run the hooks, the steps and the handler; refuse the handshake if they answer."""
+        for hook in self.before:
+            if await hook(websocket) is not None:
+                break
+        else:
+            if self.call is None:
+                await self.handler(websocket, **scope["path_params"])
+            else:
+                await self.call(websocket, dict(scope["path_params"]))  # type: ignore[arg-type]
+        if websocket.application_state == WebSocketState.CONNECTING:
+            # A hook or step answered instead of the handler (or it never accepted).
+            await websocket.close(code=1008, reason="WebSocket refused.")
+
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    """Close *websocket* with *code* (before or after accepting), if it is still open."""
+    if websocket.application_state == WebSocketState.DISCONNECTED:
+        return
+    encoded = reason.encode("utf-8")[:123]  # a close reason is at most 123 bytes
+    await websocket.close(code=code, reason=encoded.decode("utf-8", "ignore"))
 
 
 def _name(handler: Callable[..., Any]) -> str:

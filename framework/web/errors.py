@@ -193,6 +193,27 @@ class _Prefixes:
         return None
 
 
+async def handled_response(
+    request: Request, exc: Exception, handler: ErrorHandler | None
+) -> StarletteResponse | None:
+    """Return the answer to *exc* by its *handler* or its status; None for a server error."""
+    if isinstance(exc, StarletteHTTPException):
+        if handler is not None:
+            response = await _call_handler(handler, request, exc, exc.status_code)
+            if response is not None:
+                return response
+        return render_error(
+            request,
+            exc.status_code,
+            str(exc.detail),
+            getattr(exc, "errors", ()),
+            dict(exc.headers or {}) or None,
+        )
+    if handler is not None:
+        return await _call_handler(handler, request, exc, 500)
+    return None
+
+
 class ExceptionMiddleware:
     """Answer ``HTTPException`` and handled exception classes raised by routes and hooks."""
 
@@ -239,20 +260,12 @@ class ExceptionMiddleware:
                 response = await _call_handler(handler, request, exc, exc.status_code)
                 if response is not None:
                     return response
+                handler = None
             if self._debug_not_found(scope, request, exc):
                 from framework.web.debug import not_found_page
 
                 return not_found_page(request, self.describe_routes())  # type: ignore[misc]
-            return render_error(
-                request,
-                exc.status_code,
-                str(exc.detail),
-                getattr(exc, "errors", ()),
-                dict(exc.headers or {}) or None,
-            )
-        if handler is not None:
-            return await _call_handler(handler, request, exc, 500)
-        return None
+        return await handled_response(request, exc, handler)
 
     def _debug_not_found(self, scope: Scope, request: Request, exc: Exception) -> bool:
         return (
@@ -265,7 +278,12 @@ class ExceptionMiddleware:
 
 
 class ServerErrorMiddleware:
-    """Turn unhandled exceptions into a 500 (traceback page in DEBUG) and re-raise them."""
+    """Turn unhandled exceptions into a 500 (traceback page in DEBUG) and re-raise them.
+
+    An exception raised by a middleware (outside the routes) first goes to the handler
+    registered for its class or status, as a route's would; an ``HTTPException`` answers
+    with its status. Only what no handler answers is a server error.
+    """
 
     def __init__(
         self,
@@ -287,9 +305,16 @@ class ServerErrorMiddleware:
         try:
             await self.app(scope, receive, _Tracker(send, progress))
         except Exception as exc:
-            if not progress.started:
-                response = await self._response(scope, receive, exc)
-                await response(scope, receive, send)
+            if progress.started:
+                raise
+            local = self.prefixes.for_scope(scope)
+            handler = (local.lookup(exc) if local else None) or self.handlers.lookup(exc)
+            handled = await handled_response(Request(scope, receive), exc, handler)
+            if handled is not None:  # raised by a middleware, answered by its handler
+                await handled(scope, receive, send)
+                return
+            response = await self._response(scope, receive, exc)
+            await response(scope, receive, send)
             # Re-raised so the server logs it and test clients can surface it.
             raise
 

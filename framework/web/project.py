@@ -1,10 +1,14 @@
-"""Build a project's ``App`` from settings: every installed app's controllers, in order.
+"""Build a project's ``App`` from settings: the project's controllers, then every app's.
 
-For each app in INSTALLED_APPS order, ``<app>.controllers`` (a module or a package) is
-imported; its ``Controller`` subclasses, module-level ``Router`` objects and
-``@error_handler`` functions are served under the app's ``url_prefix``. An import error is
-reported naming the app and the module. In DEBUG, ``/`` shows a welcome page until a route
-of the project answers it.
+The project's own controllers module (ROOT_CONTROLLERS; by default ``<project>.controllers``
+beside the settings module, when it exists) holds what applies to the whole project:
+``@error_handler`` functions, ``@before_request`` and ``@after_request`` hooks, and any
+routes of its own. Then, for each app in INSTALLED_APPS order, ``<app>.controllers`` (a
+module or a package) is imported; its ``Controller`` subclasses, module-level ``Router``
+objects, error handlers and hooks are served under the app's ``url_prefix``. An import
+error is reported naming the app and the module; an error handler or hook declared in the
+project or an app but registered by no controllers module is refused, naming it. In DEBUG,
+``/`` shows a welcome page until a route of the project answers it.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from starlette.routing import Route
 
 from framework.web.app import App
 from framework.web.assembly import RouteSource
-from framework.web.controllers import discover
+from framework.web.controllers import ModuleContents, discover
 from framework.web.errors import ErrorHandlers
+from framework.web.hooks import refuse_unregistered, unregistered_declarations
 from framework.web.responses import HTMLResponse
 
-__all__ = ["app_sources", "get_asgi_application"]
+__all__ = ["app_sources", "get_asgi_application", "root_controllers_module"]
 
 WELCOME_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>It works</title>
@@ -35,8 +40,11 @@ async def welcome(request: Request) -> HTMLResponse:
     return HTMLResponse(WELCOME_PAGE)
 
 
-def app_sources() -> list[RouteSource]:
-    """Return one route source per installed app that has a controllers module."""
+def app_sources(registered: set[int] | None = None) -> list[RouteSource]:
+    """Return one route source per installed app that has a controllers module.
+
+    The ids of the declarations they register are added to *registered*.
+    """
     from framework.apps import apps
 
     sources = []
@@ -45,6 +53,8 @@ def app_sources() -> list[RouteSource]:
         if module is None:
             continue
         found = discover(module, config.name)
+        if registered is not None:
+            registered.update(id(declaration) for declaration in found.declarations)
         handlers = ErrorHandlers()
         for key, handler in found.error_handlers:
             handlers.add(key, handler)
@@ -55,9 +65,87 @@ def app_sources() -> list[RouteSource]:
                 controllers=found.controllers,
                 routers=found.routers,
                 error_handlers=handlers or None,
+                before=tuple(found.before),
+                after=tuple(found.after),
             )
         )
     return sources
+
+
+def root_controllers_module() -> str | None:
+    """Return the module path of the project's controllers (ROOT_CONTROLLERS), or None.
+
+    Unset, it is ``<project>.controllers`` beside the settings module, if that exists and is
+    not an installed app's own controllers module.
+    """
+    from framework.apps import apps
+    from framework.conf import settings
+    from framework.module_loading import module_exists
+
+    if settings.ROOT_CONTROLLERS:
+        return str(settings.ROOT_CONTROLLERS)
+    settings_module = settings.wrapped.module_name
+    package = settings_module.rpartition(".")[0] if settings_module else ""
+    if not package:
+        return None
+    candidate = f"{package}.controllers"
+    app_modules = {f"{config.name}.controllers" for config in apps.get_app_configs()}
+    return candidate if candidate not in app_modules and module_exists(candidate) else None
+
+
+def _root_contents(name: str | None) -> ModuleContents | None:
+    """Return what the project's controllers module declares (None without one)."""
+    if name is None:
+        return None
+    from importlib import import_module
+
+    from framework.exceptions import ImproperlyConfigured
+    from framework.module_loading import module_exists
+
+    if not module_exists(name):
+        raise ImproperlyConfigured(
+            f"ROOT_CONTROLLERS is {name!r}, but there is no such module; create it, or change "
+            "the setting."
+        )
+    try:
+        module = import_module(name)
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"The project's controllers module {name!r} failed to import: {exc!r}"
+        ) from exc
+    return discover(module, name.rpartition(".")[0] or name)
+
+
+def _checked_packages(root: str | None) -> list[str]:
+    from framework.apps import apps
+    from framework.conf import settings
+
+    packages = [config.name for config in apps.get_app_configs()]
+    settings_module = settings.wrapped.module_name or ""
+    project = (root or settings_module).rpartition(".")[0]
+    return [*packages, project] if project else packages
+
+
+def project_app() -> App:
+    """Return the project's App: its own controllers (project-wide), then every app's."""
+    root = root_controllers_module()
+    contents = _root_contents(root)
+    registered: set[int] = set()
+    sources = app_sources(registered)
+    if contents is not None:
+        registered.update(id(declaration) for declaration in contents.declarations)
+        own = RouteSource(controllers=contents.controllers, routers=contents.routers)
+        sources.insert(0, own)
+    refuse_unregistered(unregistered_declarations(_checked_packages(root), registered))
+    app = App(sources=sources, run_app_hooks=True)
+    if contents is not None:
+        for key, handler in contents.error_handlers:
+            app.error_handlers.add(key, handler)
+        for hook in contents.before:
+            app.before_request(hook)
+        for hook in contents.after:
+            app.after_request(hook)
+    return app
 
 
 def get_asgi_application() -> App:
@@ -75,7 +163,7 @@ def get_asgi_application() -> App:
     errors = [message for message in run_checks() if message.is_serious()]
     if errors:
         raise ImproperlyConfigured(f"Refusing to start: {errors[0]}")
-    app = App(sources=app_sources(), run_app_hooks=True)
+    app = project_app()
     app.build()
     if app.debug and not any(route.get("path") == "/" for route in app.describe_routes()):
         app.add_asgi_route(Route("/", welcome, name="welcome"))

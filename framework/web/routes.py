@@ -19,8 +19,9 @@ from starlette.routing import Router as StarletteRouter
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 
+from framework.web.deferred import SCOPE_KEY
 from framework.web.exceptions import HTTPException
-from framework.web.pipeline import RouteDecl
+from framework.web.pipeline import EndpointSpec, RouteDecl
 from framework.web.responses import RedirectResponse
 
 __all__ = ["Dispatcher", "HandlerRoute", "SocketRoute", "describe_routes", "reverse"]
@@ -35,6 +36,8 @@ class _RouteInfo:
     decl: RouteDecl | None
     error_handlers: Any
     html: bool | None
+    #: The handler's spec with its controller class's declarations merged in (or None).
+    spec: EndpointSpec | None
 
     def _remember(
         self,
@@ -44,6 +47,7 @@ class _RouteInfo:
         decl: RouteDecl | None,
         error_handlers: Any,
         html: bool | None,
+        spec: EndpointSpec | None,
     ) -> None:
         self.handler = handler
         self.app_label = app_label
@@ -51,6 +55,7 @@ class _RouteInfo:
         self.decl = decl
         self.error_handlers = error_handlers
         self.html = html
+        self.spec = spec
 
 
 class HandlerRoute(_RouteInfo, Route):
@@ -74,6 +79,7 @@ class HandlerRoute(_RouteInfo, Route):
         error_handlers: Any = None,
         html: bool | None = None,
         include_in_schema: bool = True,
+        spec: EndpointSpec | None = None,
     ) -> None:
         Route.__init__(
             self,
@@ -83,7 +89,7 @@ class HandlerRoute(_RouteInfo, Route):
             name=name,
             include_in_schema=include_in_schema,
         )
-        self._remember(handler, app_label, kind, decl, error_handlers, html)
+        self._remember(handler, app_label, kind, decl, error_handlers, html, spec)
 
 
 class SocketRoute(_RouteInfo, WebSocketRoute):
@@ -98,9 +104,10 @@ class SocketRoute(_RouteInfo, WebSocketRoute):
         handler: Callable[..., Any],
         app_label: str | None = None,
         decl: RouteDecl | None = None,
+        spec: EndpointSpec | None = None,
     ) -> None:
         WebSocketRoute.__init__(self, path, endpoint, name=name)
-        self._remember(handler, app_label, "websocket", decl, None, None)
+        self._remember(handler, app_label, "websocket", decl, None, None, spec)
 
 
 class Dispatcher(StarletteRouter):
@@ -125,6 +132,8 @@ class Dispatcher(StarletteRouter):
             if match is Match.FULL:
                 scope["route"] = route
                 scope.update(child_scope)
+                if SCOPE_KEY in scope and not isinstance(route, _RouteInfo):
+                    raise scope.pop(SCOPE_KEY)  # only the framework's routes can settle it
                 await route.handle(scope, receive, send)
                 return
             if match is Match.PARTIAL:

@@ -10,6 +10,10 @@ open a socket authenticated as the visitor (cross-site WebSocket hijacking). Wit
 ``check_origin`` on (WEBSOCKET_CHECK_ORIGIN, the default), a handshake that carries cookies
 and an ``Origin`` of another site — not this host, not in WEBSOCKET_ALLOWED_ORIGINS — is
 refused with 403 before the handler runs.
+
+The app's and the controller's before-request hooks and the handler's decorators
+(``@authenticate``, ``@login_required``) run before the handler, with the ``WebSocket`` as the
+request; a refusal closes the socket before it is accepted (403 to the handshake).
 """
 
 from __future__ import annotations
@@ -64,6 +68,11 @@ class WebSocket(_starlette.WebSocket):
                 self.client_state = WebSocketState.DISCONNECTED
                 raise WebSocketDisconnect(MESSAGE_TOO_BIG, reason)
         return message
+
+    @property
+    def method(self) -> str:
+        """Return ``"GET"``: the handshake's method, so hooks and auth written for requests work."""
+        return "GET"
 
     @property
     def db(self) -> Any:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import re
+from typing import Any
 
 import pytest
+from starlette.routing import Route
 
-from framework.auth import get_csrf_token
+from framework.auth import BasicAuth, TokenAuth, authenticate, get_csrf_token
 from framework.auth.csrf import CSRFMiddleware, token_matches
 from framework.conf import settings
 from framework.exceptions import ImproperlyConfigured
 from framework.testing import TestClient
-from framework.web import App, render
+from framework.web import App, PlainTextResponse, render
 
 SIDE_EFFECTS: list[str] = []
 MISSING = (
@@ -130,15 +133,15 @@ def test_own_and_trusted_origins_pass(tmp_path) -> None:
     assert len(SIDE_EFFECTS) == 3
 
 
-def test_requests_without_the_session_cookie_or_with_authorization_are_exempt(tmp_path) -> None:
+def test_requests_without_the_session_cookie_are_exempt(tmp_path) -> None:
     with TestClient(make_app(tmp_path)) as client:
         assert client.post("/items", data={"name": "anonymous"}).status_code == 200
         token_from(client)  # now the client has a session cookie
         with_header = client.post(
             "/items", data={"name": "api"}, headers={"Authorization": "Bearer abc"}
         )
-        assert with_header.status_code == 200
-    assert SIDE_EFFECTS == ["anonymous", "api"]
+        assert with_header.status_code == 403  # a header the route does not authenticate with
+    assert SIDE_EFFECTS == ["anonymous"]
 
 
 def test_multipart_form_carries_the_token(tmp_path) -> None:
@@ -195,3 +198,138 @@ def test_trusted_origins_need_a_scheme() -> None:
         "CSRF_TRUSTED_ORIGINS entries need a scheme ('https://app.example.com'); "
         "got 'app.example.com'."
     )
+
+
+# -- the header-auth exemption: only what the route's backend accepts -------------------------
+
+BASIC_CACHED = "Basic " + base64.b64encode(b"ann:cached-password").decode()
+api_tokens = TokenAuth()
+api_keys = TokenAuth(header="X-API-Key")
+basic = BasicAuth()
+
+
+@api_tokens.verify_token
+@api_keys.verify_token
+def _verify_token(token: str) -> Any:
+    return {"name": "api"} if token == "good" else None
+
+
+@basic.verify_password
+def _verify_password(username: str, password: str) -> Any:
+    return {"name": username} if password == "cached-password" else None
+
+
+def api_app(tmp_path) -> App:
+    app = make_app(tmp_path)
+
+    @app.post("/api/items")
+    @authenticate(api_tokens)
+    async def api_create(request):
+        SIDE_EFFECTS.append("api")
+        return {"ok": True}
+
+    @app.post("/keyed/items")
+    @authenticate(api_keys)
+    async def keyed_create(request):
+        SIDE_EFFECTS.append("keyed")
+        return {"ok": True}
+
+    @app.post("/basic/items")
+    @authenticate(basic)
+    async def basic_create(request):
+        SIDE_EFFECTS.append("basic")
+        return {"ok": True}
+
+    async def raw(request):
+        SIDE_EFFECTS.append("raw")
+        return PlainTextResponse("raw")
+
+    app.add_asgi_route(Route("/raw", raw, methods=["POST"]))
+    return app
+
+
+CROSS_SITE = {"origin": "https://evil.example"}
+
+
+@pytest.mark.parametrize(
+    ("path", "authorization"),
+    [
+        ("/items", "x"),
+        ("/items", "Bearer abc"),
+        ("/items", BASIC_CACHED),  # cached Basic credentials, resent by the browser
+        ("/api/items", BASIC_CACHED),  # a token route does not authenticate with Basic
+        ("/api/items", "Bearer wrong"),
+        ("/keyed/items", "Bearer good"),  # the route reads X-API-Key, not Authorization
+        ("/basic/items", "Basic " + base64.b64encode(b"ann:wrong").decode()),
+        ("/raw", "Bearer good"),  # a route the framework did not build cannot settle it
+    ],
+)
+def test_cross_site_form_with_an_authorization_header_the_route_does_not_accept_is_403(
+    tmp_path, path: str, authorization: str
+) -> None:
+    with TestClient(api_app(tmp_path)) as client:
+        token_from(client)  # the browser holds a session cookie
+        response = client.post(
+            path,
+            data={"name": "evil"},
+            headers={**CROSS_SITE, "Authorization": authorization},
+        )
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("CSRF check failed: the Origin")
+    assert SIDE_EFFECTS == []
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "effect"),
+    [
+        ("/api/items", {"Authorization": "Bearer good"}, "api"),
+        ("/keyed/items", {"X-API-Key": "good"}, "keyed"),
+        ("/basic/items", {"Authorization": BASIC_CACHED}, "basic"),
+    ],
+)
+def test_header_authenticated_api_call_with_a_session_cookie_still_works(
+    tmp_path, path: str, headers: dict[str, str], effect: str
+) -> None:
+    with TestClient(api_app(tmp_path)) as client:
+        token_from(client)
+        response = client.post(path, json={"name": "api"}, headers=headers)
+    assert response.status_code == 200
+    assert [effect] == SIDE_EFFECTS
+
+
+def test_the_token_is_verified_once_for_the_exemption_and_the_route(tmp_path) -> None:
+    calls: list[str] = []
+    counted = TokenAuth()
+
+    @counted.verify_token
+    def verify(token: str) -> Any:
+        calls.append(token)
+        return {"name": "api"} if token == "good" else None
+
+    app = make_app(tmp_path)
+
+    @app.post("/counted")
+    @authenticate(counted)
+    async def counted_create(request):
+        return {"user": request.state.user["name"]}
+
+    with TestClient(app) as client:
+        token_from(client)
+        response = client.post("/counted", headers={"Authorization": "Bearer good"})
+    assert response.json() == {"user": "api"}
+    assert calls == ["good"]
+
+
+def test_the_deferred_refusal_comes_before_any_hook(tmp_path) -> None:
+    app = api_app(tmp_path)
+
+    @app.before_request
+    async def hook(request):
+        SIDE_EFFECTS.append("hook")
+
+    with TestClient(app) as client:
+        token_from(client)
+        SIDE_EFFECTS.clear()
+        response = client.post("/items", data={"name": "x"}, headers={"Authorization": "x"})
+    assert response.status_code == 403
+    assert SIDE_EFFECTS == []

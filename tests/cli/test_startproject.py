@@ -36,6 +36,7 @@ def test_creates_the_skeleton(in_tmp: Path) -> None:
         "manage.py",
         "mysite/__init__.py",
         "mysite/asgi.py",
+        "mysite/controllers.py",
         "mysite/settings.py",
         "pyproject.toml",
         "tests/__init__.py",

@@ -31,6 +31,10 @@ class PostController(Controller):
     async def index(self, request):
         return POSTS
 
+    @get("/lookup/{key}")
+    async def lookup(self, request, key):
+        raise KeyError(key)
+
     @get("/{id:int}")
     async def show(self, request, id):
         for post in POSTS:
@@ -62,6 +66,31 @@ class LiveController(Controller):
 """
 
 
+#: Appended to the project's own controllers.py: project-wide handlers and hooks.
+PROJECT_CONTROLLERS = """
+from framework.web import after_request, error_handler
+
+
+@error_handler(LookupError)
+async def not_found(request, exc):
+    return {"detail": f"Nothing found for {exc}.", "errors": []}, 404
+
+
+@after_request
+async def tag(request, response):
+    response.headers["x-project"] = "mysite"
+"""
+
+#: A test of the generated project: its `client` fixture builds the app with them.
+PROJECT_TEST = """
+def test_project_wide_handlers_and_hooks(client):
+    response = client.get("/posts/lookup/pen")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Nothing found for 'pen'.", "errors": []}
+    assert client.get("/posts").headers["x-project"] == "mysite"
+"""
+
+
 def run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("FRAMEWORK_SETTINGS_MODULE", None)
@@ -81,6 +110,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert app.returncode == 0, app.stderr
     controllers = site / "blog" / "controllers.py"
     controllers.write_text(controllers.read_text() + CONTROLLERS)  # keep the generated one
+    project_controllers = site / "mysite" / "controllers.py"
+    project_controllers.write_text(project_controllers.read_text() + PROJECT_CONTROLLERS)
+    (site / "tests" / "test_project_wide.py").write_text(PROJECT_TEST)
     return site
 
 
@@ -159,6 +191,9 @@ def test_runserver_serves_the_controller(server: str) -> None:
             {"detail": "No post 99.", "errors": []},
         )
         assert client.get("/").status_code == 200  # the DEBUG welcome page
+        handled = client.get("/posts/lookup/pen")  # mysite/controllers.py, project-wide
+        assert (handled.status_code, handled.json()["detail"]) == (404, "Nothing found for 'pen'.")
+        assert client.get("/posts").headers["x-project"] == "mysite"
         assert client.get("/blog/status").json() == {"app": "blog", "ok": True}
         assert client.get("/static/blog/app.css").status_code == 200
 

@@ -45,11 +45,6 @@ RANKS = {
 #: The import circles still in the package, each with what removes it. Remove an entry when
 #: its circle is gone (its expected failure then passes, which fails the suite).
 KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    # LoginManager.login_required calls decorators.protect, and decorators imports
-    # LoginManager: protect moves into the login manager.
-    frozenset({"framework.auth.decorators", "framework.auth.login"}): (
-        "protect() is still shared by auth.decorators and auth.login"
-    ),
     # runserver starts the reloader, whose child process imports runserver's serve_forever
     # back: serve_forever moves to a module of its own.
     frozenset({"framework.cli.commands.runserver", "framework.cli.reloader"}): (

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from framework.exceptions import ImproperlyConfigured
 from framework.testing import TestClient
-from framework.web import App, Controller, HTTPException, Request, endpoint_spec, get, post
+from framework.web import (
+    App,
+    Controller,
+    HTTPException,
+    Request,
+    endpoint_spec,
+    get,
+    handler_decorator,
+    post,
+)
 from framework.web.pipeline import Call, get_endpoint_spec
 
 
@@ -132,3 +144,78 @@ def test_steps_apply_to_sync_handlers() -> None:
 
     with TestClient(app) as client:
         assert client.get("/").json() == {"result": "sync"}
+
+
+TRAIL = handler_decorator("@trail")
+
+
+def trail(label: str) -> Any:
+    """A registered decorator that records where its step ran (on handlers and classes)."""
+
+    def decorator(target: Any) -> Any:
+        def step(call: Call) -> Call:
+            async def run(request: Request, kwargs: dict[str, Any]) -> Any:
+                request.state.trail = [*getattr(request.state, "trail", []), label]
+                return await call(request, kwargs)
+
+            return run
+
+        TRAIL.apply(target, step).meta.setdefault("labels", []).append(label)
+        return target
+
+    return decorator
+
+
+@trail("base")
+class TrailBase(Controller):
+    abstract = True
+
+    @get("/inherited")
+    @trail("method")
+    async def inherited(self, request: Request) -> Any:
+        return request.state.trail
+
+
+@trail("sub")
+class TrailSub(TrailBase):
+    path = "/trail"
+
+    @get("/own")
+    async def own(self, request: Request) -> Any:
+        return request.state.trail
+
+
+def test_class_steps_run_outside_method_steps_base_class_outermost() -> None:
+    app = App()
+    app.include(TrailSub)
+    with TestClient(app) as client:
+        assert client.get("/trail/inherited").json() == ["base", "sub", "method"]
+        assert client.get("/trail/own").json() == ["base", "sub"]
+    spec = next(route.spec for route in app.router.routes if route.name == "TrailSub.inherited")
+    assert spec.meta["labels"] == ["base", "sub", "method"]
+    assert get_endpoint_spec(TrailSub.inherited).meta["labels"] == ["method"]  # unchanged
+
+
+def test_a_custom_step_on_a_websocket_is_refused_at_build() -> None:
+    app = App()
+
+    @app.websocket("/ws")
+    @require_token
+    async def ws(socket: Any) -> None:
+        await socket.accept()
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        app.build()
+    assert str(refused.value) == (
+        "a custom pipeline step cannot apply to the WebSocket route ws (/ws): its step expects "
+        "an HTTP request; register the decorator with handler_decorator(name, kinds=...) and "
+        "record it with .apply() if it serves WebSockets."
+    )
+
+
+def test_registering_a_decorator_twice_returns_the_first() -> None:
+    assert handler_decorator("@trail") is TRAIL
+    with pytest.raises(ValueError, match="Two handler decorators are registered as '@trail'"):
+        handler_decorator("@trail", kinds=("http",))
+    with pytest.raises(ValueError, match="Unknown route kinds"):
+        handler_decorator("@nowhere", kinds=("graphql",))

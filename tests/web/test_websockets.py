@@ -9,7 +9,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from framework.conf import settings
 from framework.testing import TestClient
-from framework.web import App, Controller, WebSocket, websocket
+from framework.web import App, Controller, HTTPException, WebSocket, websocket
 from framework.web.websockets import origin_is_allowed
 
 
@@ -217,3 +217,66 @@ def test_function_websocket_route_on_the_app() -> None:
 
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
         assert ws.receive_text() == "hi"
+
+
+class Guarded(Controller):
+    path = "/guarded"
+
+    async def before_request(self, request: Any) -> Any:
+        request.state.trail.append("controller")
+        if request.query_params.get("key") != "open":
+            return {"detail": "No key."}, 403  # refuses the handshake
+        return None
+
+    async def after_request(self, request: Any, response: Any) -> Any:
+        raise AssertionError("after hooks answer HTTP responses; a WebSocket has none")
+
+    @websocket("/ws")
+    async def ws(self, ws: WebSocket) -> None:
+        await ws.accept()
+        await ws.send_json({"trail": ws.state.trail, "method": ws.method})
+        await ws.close()
+
+    @websocket("/abort")
+    async def abort_after_accept(self, ws: WebSocket) -> None:
+        await ws.accept()
+        raise HTTPException(403, "Not in this room.")
+
+
+def guarded_app() -> App:
+    app = App()
+
+    @app.before_request
+    async def trail(request: Any) -> None:
+        request.state.trail = ["app"]
+
+    app.include(Guarded)
+    return app
+
+
+def test_before_hooks_run_for_websockets_app_first() -> None:
+    with (
+        TestClient(guarded_app()) as client,
+        client.websocket_connect("/guarded/ws?key=open") as ws,
+    ):
+        assert ws.receive_json() == {"trail": ["app", "controller"], "method": "GET"}
+
+
+def test_a_before_hook_answer_refuses_the_handshake() -> None:
+    with (
+        TestClient(guarded_app()) as client,
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/guarded/ws"),
+    ):
+        pass
+    assert (refused.value.code, refused.value.reason) == (1008, "WebSocket refused.")
+
+
+def test_http_exception_after_accept_closes_with_1008_and_its_detail() -> None:
+    with (
+        TestClient(guarded_app()) as client,
+        client.websocket_connect("/guarded/abort?key=open") as ws,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
+        ws.receive_text()
+    assert (closed.value.code, closed.value.reason) == (1008, "Not in this room.")

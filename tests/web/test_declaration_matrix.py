@@ -1,0 +1,435 @@
+"""Every handler decorator at every place it can be written: enforced, or refused at build.
+
+A declaration is never accepted and ignored. For each handler decorator the framework
+registers (``framework.web.handler_decorators()``) and each place — every route kind of
+``ROUTE_KINDS`` written as a ``Router`` function, an ``App`` route, a controller method, on
+the controller class, on a base class of the served controller, plus an HTTP route marked
+``@webhook`` — the test either sees the declaration take effect on a real request or
+handshake (refused without credentials and accepted with them, validated, serialised,
+documented), or sees the build refuse it with ``ImproperlyConfigured`` naming the route (or
+class) and the decorator.
+
+A new handler decorator needs a row in ``ROWS``, a new route kind an entry in ``KINDS``: the
+first two tests fail until they have one. WebSocket places also run against a real uvicorn
+with the ``websockets`` client.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import BaseModel
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from framework.auth import LoginManager, TokenAuth, authenticate, login_required
+from framework.conf import settings
+from framework.exceptions import ImproperlyConfigured
+from framework.io import expect, input, output, webhook
+from framework.openapi import generate_openapi
+from framework.openapi.decorators import doc
+from framework.testing import TestClient, live_server
+from framework.web import (
+    App,
+    Controller,
+    HTTPException,
+    Router,
+    WebSocketDisconnect,
+    endpoint_spec,
+    get,
+    handler_decorators,
+    sse,
+    websocket,
+)
+from framework.web.pipeline import ROUTE_KINDS
+
+PACKAGE = Path(__file__).resolve().parents[2] / "framework"
+SECRET = "declaration-matrix-secret-key-0123456789abcdef"
+TOKEN = {"Authorization": "Bearer good"}
+
+# -- credentials ---------------------------------------------------------------------------------
+
+tokens = TokenAuth()
+
+
+@tokens.verify_token
+def verify_token(token: str) -> Any:
+    return {"id": "1", "name": "ann"} if token == "good" else None
+
+
+MANAGER = LoginManager()
+
+
+@MANAGER.user_loader
+def load_user(user_id: str) -> Any:
+    return {"id": user_id} if user_id == "1" else None
+
+
+async def login(request: Any) -> dict[str, bool]:
+    await MANAGER.login(request, {"id": "1"})
+    return {"logged_in": True}
+
+
+def custom_step(func: Any) -> Any:
+    """A decorator of the user's that adds a step without registering itself."""
+
+    def step(call: Any) -> Any:
+        async def run(request: Any, kwargs: dict[str, Any]) -> Any:
+            if request.headers.get("x-pass") != "yes":
+                raise HTTPException(403, "No pass.")
+            return await call(request, kwargs)
+
+        return run
+
+    endpoint_spec(func).add_step(step)
+    return func
+
+
+class Query(BaseModel):
+    n: int
+
+
+class Out(BaseModel):
+    a: int
+
+
+# -- places --------------------------------------------------------------------------------------
+
+#: How a handler of each route kind is declared (a new kind without an entry fails a test).
+KINDS: dict[str, Callable[[str], Any]] = {"http": get, "sse": sse, "websocket": websocket}
+SITES = ("function", "app", "method", "class", "base class")
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str
+    site: str
+    webhook: bool = False
+
+    @property
+    def id(self) -> str:
+        return "webhook" if self.webhook else f"{self.kind}-{self.site.replace(' ', '-')}"
+
+
+PLACES = [Place(kind, site) for kind, site in itertools.product(ROUTE_KINDS, SITES)] + [
+    Place("http", "method", webhook=True)
+]
+
+
+def plain_handler(kind: str) -> Any:
+    """Return a fresh handler of *kind*, usable as a function or a method (``*args``)."""
+    if kind == "websocket":
+
+        async def handler(*args: Any, **kwargs: Any) -> None:
+            ws = args[-1]
+            await ws.accept()
+            await ws.send_text("ok")
+            await ws.close()
+
+    elif kind == "sse":
+
+        async def handler(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            yield {"data": "ok"}
+
+    else:
+
+        async def handler(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            return {"a": 1, "secret": "not in the output schema"}
+
+    return handler
+
+
+def build(place: Place, decorate: Callable[[Any], Any]) -> App:
+    """Return an App serving one handler at ``/x``, declared at *place* with *decorate*."""
+    with settings.override(SECRET_KEY=SECRET):
+        app = App()
+    app.post("/login")(login)
+    declare_at(app, place, decorate)
+    app.build()
+    return app
+
+
+def declare_at(app: App, place: Place, decorate: Callable[[Any], Any], prefix: str = "") -> None:
+    """Serve a handler at ``<prefix>/x`` of *app*, declared at *place* with *decorate*."""
+    name = f"matrix{prefix.replace('/', '.')}"
+    method = "get" if place.kind == "http" else place.kind
+    if place.site == "function":
+        router = Router(prefix=prefix)
+        getattr(router, method)("/x", name=name)(decorate(plain_handler(place.kind)))
+        app.include(router)
+        return
+    if place.site == "app":
+        getattr(app, method)(f"{prefix}/x", name=name)(decorate(plain_handler(place.kind)))
+        return
+    handler = plain_handler(place.kind)
+    if place.webhook:
+        handler = webhook(name="matrix")(handler)
+    if place.site == "method":
+        handler = decorate(handler)
+    attributes = {"path": prefix, "handler": KINDS[place.kind]("/x", name=name)(handler)}
+    controller = type("Matrix", (Controller,), attributes)
+    if place.site != "method":
+        controller = decorate(controller)
+    if place.site == "base class":
+        controller = type("Served", (controller,), {})
+    app.include(controller)
+
+
+# -- probes: does the declaration take effect? ---------------------------------------------------
+
+
+def refused_and_admitted(kind: str, client: TestClient, credentials: dict[str, str]) -> None:
+    """Without credentials the request is refused; with them it is served."""
+    if kind == "websocket":
+        with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/x"):
+            pass
+        assert refused.value.code == 1008
+        with client.websocket_connect("/x", headers=credentials) as ws:
+            assert ws.receive_text() == "ok"
+        return
+    response = client.get("/x")
+    assert response.status_code in (401, 403), response.text
+    assert client.get("/x", headers=credentials).status_code == 200
+
+
+def probe_token(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        refused_and_admitted(place.kind, client, TOKEN)
+
+
+def probe_login(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        if place.kind == "websocket":
+            with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/x"):
+                pass
+            assert refused.value.code == 1008
+        else:
+            assert client.get("/x").status_code == 401
+        assert client.post("/login").status_code == 200  # the client now has the session
+        if place.kind == "websocket":
+            with client.websocket_connect("/x") as ws:
+                assert ws.receive_text() == "ok"
+        else:
+            assert client.get("/x").status_code == 200
+
+
+def probe_custom(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        refused_and_admitted(place.kind, client, {"x-pass": "yes"})
+
+
+def probe_input(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        invalid = client.get("/x?n=many")
+        assert invalid.status_code == 422
+        assert invalid.json()["errors"][0]["loc"] == ["query", "n"]
+        assert client.get("/x?n=3").status_code == 200
+
+
+def probe_output(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        assert client.get("/x").json() == {"a": 1}
+
+
+def operation(app: App) -> dict[str, Any]:
+    with settings.override(SECRET_KEY=SECRET):
+        document = generate_openapi(app)
+    found = [
+        item
+        for group in (document.get("paths", {}), document.get("webhooks", {}))
+        for path, item in group.items()
+        if path in ("/x", "matrix")
+    ]
+    assert len(found) == 1, document
+    return dict(found[0]["get"])
+
+
+def probe_expect(place: Place, app: App) -> None:
+    assert operation(app)["responses"]["418"]["description"] == "Matrix teapot"
+
+
+def probe_doc(place: Place, app: App) -> None:
+    assert operation(app)["summary"] == "Matrix summary"
+
+
+def probe_webhook(place: Place, app: App) -> None:
+    with settings.override(SECRET_KEY=SECRET):
+        document = generate_openapi(app)
+    assert "matrix" in document["webhooks"]
+    assert "/x" not in document.get("paths", {})
+
+
+# -- rows: every handler decorator ---------------------------------------------------------------
+
+CLASS_SITES = frozenset({"class", "base class"})
+WEBSOCKET = frozenset({"websocket"})
+NOT_HTTP = frozenset({"sse", "websocket"})
+
+
+def refused_on(
+    kinds: frozenset[str] = frozenset(), sites: frozenset[str] = frozenset()
+) -> Callable[[Place], bool]:
+    """Return whether the build must refuse the decorator at a place (by kind or site)."""
+    return lambda place: place.kind in kinds or place.site in sites
+
+
+@dataclass
+class Row:
+    """One handler decorator (or one spelling of it): how to apply it and check it."""
+
+    registered_as: str
+    make: Callable[[], Callable[[Any], Any]]
+    probe: Callable[[Place, App], None]
+    refused: Callable[[Place], bool] = field(default=lambda place: False)
+
+
+ROWS = {
+    "authenticate": Row("@authenticate", lambda: authenticate(tokens), probe_token),
+    "login_required": Row("@login_required", lambda: login_required, probe_login),
+    "LoginManager.login_required": Row(
+        "@login_required", lambda: MANAGER.login_required(), probe_login
+    ),
+    "input": Row(
+        "@input",
+        lambda: input(Query, location="query"),
+        probe_input,
+        refused_on(WEBSOCKET, CLASS_SITES),
+    ),
+    "output": Row(
+        "@output",
+        lambda: output(Out),
+        probe_output,
+        refused_on(NOT_HTTP, CLASS_SITES),
+    ),
+    "expect": Row(
+        "@expect", lambda: expect({418: "Matrix teapot"}), probe_expect, refused_on(WEBSOCKET)
+    ),
+    "doc": Row("@doc", lambda: doc(summary="Matrix summary"), probe_doc, refused_on(WEBSOCKET)),
+    "webhook": Row(
+        "@webhook",
+        lambda: webhook(name="matrix"),
+        probe_webhook,
+        refused_on(NOT_HTTP, CLASS_SITES),
+    ),
+    "custom step": Row(
+        "a custom pipeline step", lambda: custom_step, probe_custom, refused_on(WEBSOCKET)
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _login_manager() -> Iterator[None]:
+    with settings.override(LOGIN_MANAGER=f"{__name__}:MANAGER", SECRET_KEY=SECRET):
+        yield
+
+
+def test_every_handler_decorator_has_a_row() -> None:
+    # The imports above load every module that registers a decorator.
+    covered = {row.registered_as for row in ROWS.values()}
+    shipped = {
+        name
+        for name, decorator in handler_decorators().items()
+        if decorator.module.startswith("framework.")
+    }
+    assert shipped == covered
+    assert registered_in_source() == covered
+
+
+def test_every_route_kind_has_a_place() -> None:
+    assert set(KINDS) == set(ROUTE_KINDS)
+
+
+def registered_in_source() -> set[str]:
+    """Return the names passed to ``handler_decorator(...)`` anywhere in the framework.
+
+    Every module that writes handler specs (``endpoint_spec(...)``), apart from the route
+    declarations themselves, must register a decorator: a decorator that did not would have
+    no row here.
+    """
+    names: set[str] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        called = {getattr(call.func, "id", getattr(call.func, "attr", None)) for call in calls}
+        registered = [
+            call.args[0].value
+            for call in calls
+            if getattr(call.func, "id", None) == "handler_decorator"
+            and call.args
+            and isinstance(call.args[0], ast.Constant)
+        ]
+        names.update(registered)
+        relative = path.relative_to(PACKAGE).as_posix()
+        if "endpoint_spec" in called and relative not in ("web/pipeline.py", "web/routing.py"):
+            assert registered, f"{relative} writes handler specs but registers no decorator"
+    return names
+
+
+CASES = [
+    pytest.param(name, place, id=f"{name.replace(' ', '-')}@{place.id}")
+    for name, place in itertools.product(ROWS, PLACES)
+]
+
+
+@pytest.mark.parametrize(("name", "place"), CASES)
+def test_declaration_is_enforced_or_refused_at_build(name: str, place: Place) -> None:
+    row = ROWS[name]
+    if row.refused(place):
+        with pytest.raises(ImproperlyConfigured) as refused:
+            build(place, row.make())
+        message = str(refused.value)
+        assert row.registered_as in message
+        assert "matrix" in message.lower(), message  # the route, or the controller class
+        assert "\n" not in message
+        return
+    row.probe(place, build(place, row.make()))
+
+
+# -- WebSockets over a real uvicorn, with the websockets client ----------------------------------
+
+AUTH_ROWS = ["authenticate", "login_required", "LoginManager.login_required"]
+WS_PLACES = [place for place in PLACES if place.kind == "websocket"]
+
+
+@pytest.fixture(scope="module")
+def live_url() -> Iterator[str]:
+    """A real uvicorn serving every auth row at every WebSocket place, at ``/<row>/<place>``."""
+    with settings.override(
+        SECRET_KEY=SECRET, ALLOWED_HOSTS=["127.0.0.1"], LOGIN_MANAGER=f"{__name__}:MANAGER"
+    ):
+        app = App()
+        app.post("/login")(login)
+        for name, place in itertools.product(AUTH_ROWS, WS_PLACES):
+            declare_at(app, place, ROWS[name].make(), prefix=live_prefix(name, place))
+        with live_server(app) as url:
+            yield url
+
+
+def live_prefix(name: str, place: Place) -> str:
+    return f"/{name.replace('.', '-')}/{place.id}"
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [pytest.param(n, p, id=f"{n}@{p.id}") for n, p in itertools.product(AUTH_ROWS, WS_PLACES)],
+)
+def test_websocket_handshake_over_uvicorn(live_url: str, name: str, place: Place) -> None:
+    url = live_url.replace("http://", "ws://") + live_prefix(name, place) + "/x"
+    with pytest.raises(InvalidStatus) as refused, connect(url, open_timeout=10):
+        pass
+    assert refused.value.response.status_code == 403
+    if name == "authenticate":
+        headers = TOKEN
+    else:
+        session = httpx.post(live_url + "/login", timeout=10)
+        assert session.status_code == 200
+        headers = {"Cookie": f"session={session.cookies['session']}"}
+    with connect(url, additional_headers=headers, open_timeout=10) as ws:
+        assert ws.recv(timeout=10) == "ok"
