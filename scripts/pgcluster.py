@@ -41,6 +41,15 @@ class Cluster:
     url: str
     folder: Path
     bindir: Path
+    port: int = 0
+
+    def stop_server(self) -> None:
+        """Stop the server (fast shutdown: connections are closed) and keep its files."""
+        _pg_ctl(self.bindir, self.folder, "stop", "-m", "fast")
+
+    def start_server(self) -> None:
+        """Start the stopped server again, on the same port, with the same data."""
+        _pg_ctl(self.bindir, self.folder, "start", "-o", _options(self.folder, self.port))
 
     @property
     def log(self) -> Path:
@@ -144,6 +153,28 @@ def _quote(text: str) -> str:
     return shlex.quote(text)
 
 
+def _options(folder: Path, port: int) -> str:
+    return f"-p {port} -h 127.0.0.1 -k {folder} {_SERVER_OPTIONS}"
+
+
+def _pg_ctl(bindir: Path, folder: Path, action: str, *options: str) -> None:
+    """Run ``pg_ctl ACTION`` on the cluster in *folder* and wait until it is done."""
+    log = ["-l", str(folder / "server.log")] if action == "start" else []
+    _run_as_owner(
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(folder / "data"),
+            *log,
+            *options,
+            "-w",
+            "-t",
+            "60",
+            action,
+        ]
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -174,28 +205,13 @@ def start_cluster() -> Cluster:
             ]
         )
         port = _free_port()
-        options = f"-p {port} -h 127.0.0.1 -k {folder} {_SERVER_OPTIONS}"
-        _run_as_owner(
-            [
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-l",
-                str(folder / "server.log"),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ]
-        )
+        _pg_ctl(bindir, folder, "start", "-o", _options(folder, port))
     except subprocess.CalledProcessError as exc:
         log = folder / "server.log"
         details = log.read_text() if log.exists() else ""
         shutil.rmtree(folder, ignore_errors=True)
         raise SystemExit(f"PostgreSQL failed to start: {exc.stderr or exc}\n{details}") from exc
-    return Cluster(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres", folder, bindir)
+    return Cluster(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres", folder, bindir, port)
 
 
 def main(argv: list[str]) -> int:

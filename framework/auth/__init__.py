@@ -1,4 +1,4 @@
-"""Authentication: password hashing, Basic/Token/Digest backends, session login, roles, CSRF.
+"""Authentication: hashing, Basic/Token/Digest/JWT backends, session login, roles, CSRF.
 
 Importing this package loads neither passlib nor the database layer; the ready-made
 backends bound to users and tokens in the database are in ``framework.contrib.auth``.
@@ -21,6 +21,7 @@ from framework.auth.decorators import (
     login_required,
 )
 from framework.auth.digest import DigestAuth, digest_ha1
+from framework.auth.jwt import JWTAuth, JWTError, create_jwt, decode_jwt
 from framework.auth.login import AuthFailureReason, LoginManager
 from framework.auth.passwords import (
     PasswordHasher,
@@ -47,6 +48,8 @@ __all__ = [
     "CSRFMiddleware",
     "CommonPasswordValidator",
     "DigestAuth",
+    "JWTAuth",
+    "JWTError",
     "LoginManager",
     "MinimumLengthValidator",
     "MultiAuth",
@@ -58,8 +61,10 @@ __all__ = [
     "UserAttributeSimilarityValidator",
     "authenticate",
     "check_csrf_token",
+    "create_jwt",
     "csrf_input",
     "current_user",
+    "decode_jwt",
     "digest_ha1",
     "get_csrf_token",
     "get_hasher",

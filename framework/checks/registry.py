@@ -19,6 +19,10 @@ BUILTIN_CHECK_MODULES = (
     "framework.conf.security",
     "framework.web.checks",
     "framework.auth.checks",
+    "framework.mail.checks",
+    "framework.logging.checks",
+    "framework.auth.jwt",
+    "framework.tasks.checks",
 )
 
 

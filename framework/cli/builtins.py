@@ -44,7 +44,10 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "openapi": _project("framework.cli.commands.openapi:openapi"),
     "routes": _project("framework.cli.commands.routes:routes"),
     "runserver": _project("framework.cli.commands.runserver:runserver"),
+    "sendtestemail": _project("framework.cli.commands.sendtestemail:sendtestemail"),
     "serve": _project("framework.cli.commands.serve:serve"),
     "settings": _project("framework.cli.commands.settings:settings_command"),
     "shell": _project("framework.cli.commands.shell:shell"),
+    "tasks": _project("framework.cli.commands.tasks:tasks_command"),
+    "worker": _project("framework.cli.commands.worker:worker"),
 }

@@ -13,6 +13,10 @@ DEBUG = False
 #: Signs sessions and tokens. ``startproject`` writes a fresh one into the project's ``.env``;
 #: with DEBUG off the server refuses to start without a strong one.
 SECRET_KEY = ""
+#: Former SECRET_KEYs, newest first: still accepted when verifying what they signed (JWTs),
+#: never used to sign. Move the old key here when you rotate SECRET_KEY; drop it once what
+#: it signed has expired.
+SECRET_KEY_FALLBACKS: list[str] = []
 #: Host headers the server answers to; always checked (a bad Host gets a 400).
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 #: Apps of the project, in order: module paths or ``AppConfig`` subclass paths.
@@ -105,6 +109,15 @@ DATABASES = {"default": "sqlite+aiosqlite:///db.sqlite3"}
 #: Wrap each request in one transaction.
 ATOMIC_REQUESTS = False
 
+# -- tasks ----------------------------------------------------------------------------------------
+
+#: Task backends by alias: ``{"BACKEND": name or dotted path, "OPTIONS": {...}}``. Built-ins:
+#: ``inprocess`` (jobs in the memory of the process that enqueued them: zero setup, not
+#: durable), ``immediate`` (run at enqueue: tests) and ``procrastinate`` (durable jobs in
+#: PostgreSQL, ``pip install "framework[tasks]"``; OPTIONS ``database``: the alias, default
+#: ``"default"``).
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "inprocess"}}
+
 # -- templates and static files -----------------------------------------------------------------
 
 #: Project template folders (relative to BASE_DIR), searched before the apps' templates/.
@@ -179,6 +192,11 @@ REMEMBER_COOKIE_DURATION = 30 * 24 * 60 * 60
 CSRF_FIELD_NAME = "csrf_token"
 CSRF_HEADER_NAME = "X-CSRF-Token"
 CSRF_TRUSTED_ORIGINS: list[str] = []
+#: Seconds a password reset link stays valid (it also stops working once used).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+#: The site's public address (``https://example.com``) for absolute links in mail, such as
+#: password resets; empty = the address of the request (its Host, checked by ALLOWED_HOSTS).
+SITE_URL = ""
 
 # -- HTTPS and cookies --------------------------------------------------------------------------
 
@@ -190,3 +208,58 @@ SECURE_HSTS_PRELOAD = False
 SECURE_SSL_REDIRECT = False
 #: Mark the session cookie ``Secure``; None means "unless DEBUG".
 SESSION_COOKIE_SECURE = None
+
+# -- mail (framework.mail) ----------------------------------------------------------------------
+
+#: Where mail goes: ``smtp``, ``console`` (printed), ``file`` (``.eml`` files in
+#: EMAIL_FILE_PATH), ``locmem`` (``framework.testing.mail.outbox``), ``dummy`` (dropped), or a
+#: dotted path to a backend class. Tests run with ``locmem`` (the pytest plugin sets it).
+EMAIL_BACKEND = "smtp"
+#: The SMTP server, and the login it takes (no AUTH when EMAIL_HOST_USER is empty).
+EMAIL_HOST = "localhost"
+EMAIL_PORT = 25
+EMAIL_HOST_USER = ""
+EMAIL_HOST_PASSWORD = ""
+#: STARTTLS on a plain port (usually 587), or TLS from the first byte (usually 465); one only.
+#: Server certificates are always verified; EMAIL_SSL_CAFILE adds a CA bundle to trust, and
+#: EMAIL_SSL_CERTFILE/EMAIL_SSL_KEYFILE present a client certificate.
+EMAIL_USE_TLS = False
+EMAIL_USE_SSL = False
+EMAIL_SSL_CAFILE = ""
+EMAIL_SSL_CERTFILE = ""
+EMAIL_SSL_KEYFILE = ""
+#: Seconds to wait for the mail server (connecting and each command); 0 waits forever.
+EMAIL_TIMEOUT = 10
+#: The sender of mail that names none (``from_email=None``).
+DEFAULT_FROM_EMAIL = "webmaster@localhost"
+#: Folder of the ``file`` backend (relative to BASE_DIR).
+EMAIL_FILE_PATH = ""
+
+# -- logging (framework.logging) ----------------------------------------------------------------
+
+#: Level of the root logger: DEBUG, INFO, WARNING, ERROR or CRITICAL.
+LOG_LEVEL = "INFO"
+#: ``text`` (one readable line per record) or ``json`` (one JSON object per line).
+LOG_FORMAT = "text"
+#: A ``logging.config.dictConfig`` dictionary merged over the framework's defaults: its
+#: formatters, filters, handlers and loggers are added or replace those of the same name;
+#: ``root`` replaces the default root. Every handler masks secrets and adds the request id.
+LOGGING: dict[str, object] = {}
+
+# -- JSON Web Tokens (framework.auth.JWTAuth, create_jwt, decode_jwt; needs framework[jwt]) ------
+
+#: HS256/HS384/HS512 sign with JWT_SIGNING_KEY or, when it is empty, SECRET_KEY (verified with
+#: SECRET_KEY_FALLBACKS too); RS256, ES256, PS256, EdDSA… sign with the private key in
+#: JWT_SIGNING_KEY and verify with the public key in JWT_VERIFYING_KEY (PEM text, or a path
+#: relative to BASE_DIR; a service that only verifies needs only the public key). Tokens of
+#: any other algorithm, ``none`` included, are refused.
+JWT_ALGORITHM = "HS256"
+JWT_SIGNING_KEY = ""
+JWT_VERIFYING_KEY = ""
+#: Seconds a new token is valid (its ``exp``).
+JWT_LIFETIME = 3600
+#: ``aud`` and ``iss`` put in new tokens and required of incoming ones, when set.
+JWT_AUDIENCE = ""
+JWT_ISSUER = ""
+#: Seconds of clock difference tolerated when checking ``exp``, ``nbf`` and ``iat``.
+JWT_LEEWAY = 0

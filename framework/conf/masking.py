@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["MASK", "is_secret_key", "mask_setting"]
+__all__ = ["MASK", "is_secret_key", "mask_setting", "mask_url"]
 
 MASK = "********"
 _SECRET_NAME = re.compile(r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|CREDENTIAL|PRIVATE|AUTH", re.I)
@@ -19,7 +19,8 @@ def is_secret_key(key: str) -> bool:
     return key not in _PUBLIC_NAMES and bool(_SECRET_NAME.search(key))
 
 
-def _mask_url(text: str) -> str:
+def mask_url(text: str) -> str:
+    """Return *text* with the password of a URL in it masked (other text as it is)."""
     if "://" not in text or "@" not in text:
         return text
     try:
@@ -39,7 +40,7 @@ def mask_setting(key: str, value: Any) -> Any:
     if is_secret_key(key):
         return MASK if value not in (None, "") else value
     if isinstance(value, str):
-        return _mask_url(value)
+        return mask_url(value)
     if isinstance(value, Mapping):
         return {k: mask_setting(str(k), v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -1,8 +1,8 @@
 """The database layer: ``from framework.db import Model, CRUDMixin, transaction``.
 
 Engines per ``DATABASES`` alias (created lazily, on first use), the declarative ``Model``
-base, request- and block-scoped sessions, ``transaction``, CRUD helpers and pagination.
-Importing this package does no IO.
+base, request- and block-scoped sessions, ``transaction`` and ``on_commit``, CRUD helpers and
+pagination. Importing this package does no IO.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from framework.db.config import DatabaseConfig
 from framework.db.crud import CRUDMixin
 from framework.db.engines import EngineRegistry, engines
+from framework.db.hooks import on_commit
 from framework.db.models import NAMING_CONVENTION, Model, database_alias, metadata
 from framework.db.query import Page, Query
 from framework.db.sessions import (
@@ -41,6 +42,7 @@ __all__ = [
     "database_alias",
     "engines",
     "metadata",
+    "on_commit",
     "request_scope",
     "session",
     "transaction",

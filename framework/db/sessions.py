@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import AsyncIterator, Iterator, Mapping
+import inspect
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -27,6 +29,7 @@ from framework.db.models import database_alias
 from framework.exceptions import FrameworkError
 
 __all__ = [
+    "CommitHook",
     "NoSessionError",
     "RequestSessions",
     "RoutingSession",
@@ -35,11 +38,14 @@ __all__ = [
     "activate_scope",
     "bind_connections",
     "current_scope",
+    "current_scope_or_none",
     "current_session",
     "new_session",
     "request_scope",
     "session",
 ]
+
+logger = logging.getLogger("framework.db")
 
 _current: contextvars.ContextVar[SessionScope | None] = contextvars.ContextVar(
     "framework_db_scope", default=None
@@ -63,14 +69,26 @@ class TransactionManagementError(FrameworkError, RuntimeError):
     """A transaction was left in a state that cannot be committed."""
 
 
+class CommitHook(NamedTuple):
+    """A callback waiting for the commit, with the transaction depth it was registered at."""
+
+    depth: int
+    func: Callable[[], Any]
+
+
 class RoutingSession(Session):
     """Session that sends each model's statements to the engine of its database alias."""
 
     def get_bind(
         self, mapper: Any = None, clause: Any = None, **kwargs: Any
     ) -> Engine | Connection:
-        """Return the engine (or the test connection) of the alias of *mapper*'s model."""
-        alias = database_alias(mapper.class_) if mapper is not None else DEFAULT_ALIAS
+        """Return the engine (or the test connection) of the alias of *mapper*'s model.
+
+        ``bind_arguments={"alias": ...}`` picks an alias directly (raw SQL on a database).
+        """
+        alias = kwargs.get("alias") or (
+            database_alias(mapper.class_) if mapper is not None else DEFAULT_ALIAS
+        )
         if _bound is not None and alias in _bound:
             connection = _bound[alias].sync_connection
             if connection is None:
@@ -104,6 +122,8 @@ class SessionScope:
         self.atomic_depth = 1 if atomic else 0
         #: Set when an error escaped a joined block: the transaction may only roll back.
         self.needs_rollback = False
+        #: ``on_commit`` callbacks waiting for the outermost commit.
+        self.commit_hooks: list[CommitHook] = []
         self._session: AsyncSession | None = None
 
     @property
@@ -118,14 +138,38 @@ class SessionScope:
         """Return whether the session was ever created."""
         return self._session is not None
 
+    def discard_hooks(self, above: int = 0) -> None:
+        """Forget the ``on_commit`` callbacks registered deeper than *above* (a rollback)."""
+        self.commit_hooks = [hook for hook in self.commit_hooks if hook.depth <= above]
+
+    def keep_hooks(self, at: int) -> None:
+        """Hand the callbacks of a released savepoint to the enclosing level *at*."""
+        self.commit_hooks = [
+            hook if hook.depth <= at else hook._replace(depth=at) for hook in self.commit_hooks
+        ]
+
+    async def run_commit_hooks(self) -> None:
+        """Call the callbacks of a committed transaction in order; log failures and go on."""
+        hooks, self.commit_hooks = self.commit_hooks, []
+        for hook in hooks:
+            try:
+                result = hook.func()
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                logger.exception("on_commit callback %r failed", hook.func)
+
     async def finish(self, error: BaseException | None) -> None:
         """End the scope: commit an atomic scope on success, roll back on error, close."""
         session = self._session
         if session is None:
+            self.commit_hooks = []
             return
+        committed = False
         try:
             if error is None and self.atomic and not self.needs_rollback:
                 await session.commit()
+                committed = True
             elif session.in_transaction():
                 await session.rollback()
             if error is None and self.atomic and self.needs_rollback:
@@ -134,12 +178,15 @@ class SessionScope:
                     "request's transaction was rolled back instead of committed."
                 )
         finally:
+            if not committed:
+                self.commit_hooks = []
             self._session = None
             if session.in_transaction():
                 # Shielded: a cancelled request must still return its connection to the pool.
                 await asyncio.shield(session.close())
             else:
                 await session.close()  # no connection held: nothing to protect
+        await self.run_commit_hooks()
 
 
 def current_scope() -> SessionScope:
@@ -148,6 +195,11 @@ def current_scope() -> SessionScope:
     if scope is None:
         raise NoSessionError()
     return scope
+
+
+def current_scope_or_none() -> SessionScope | None:
+    """Return the active scope, or None outside requests and ``db.session()`` blocks."""
+    return _current.get()
 
 
 def current_session() -> AsyncSession:

@@ -66,7 +66,14 @@ class Atomic:
             if exc is not None:
                 scope.needs_rollback = True
         elif isinstance(frame, AsyncSessionTransaction) and frame.is_active:
-            await (frame.commit() if exc is None else frame.rollback())
+            if exc is None:
+                await frame.commit()
+                scope.keep_hooks(at=scope.atomic_depth)
+            else:
+                await frame.rollback()
+                scope.discard_hooks(above=scope.atomic_depth)
+        elif exc is not None:
+            scope.discard_hooks(above=scope.atomic_depth)
 
     def __call__(self, function: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         """Decorate *function* so each call runs inside its own ``transaction()`` block."""
@@ -85,6 +92,7 @@ async def _end_outermost(scope: SessionScope, *, failed: bool) -> None:
     doomed = scope.needs_rollback
     scope.needs_rollback = False
     if failed or doomed:
+        scope.discard_hooks()
         await session.rollback()
         if doomed and not failed:
             raise TransactionManagementError(
@@ -95,8 +103,10 @@ async def _end_outermost(scope: SessionScope, *, failed: bool) -> None:
     try:
         await session.commit()
     except BaseException:
+        scope.discard_hooks()
         await session.rollback()
         raise
+    await scope.run_commit_hooks()
 
 
 @overload

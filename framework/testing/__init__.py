@@ -11,11 +11,14 @@ from framework.testing.clients import (
 )
 from framework.testing.fixtures import SettingsFixture
 from framework.testing.server import live_server
+from framework.testing.tasks import QueueBackend, TaskQueue
 
 __all__ = [
     "AsyncClient",
     "LifespanManager",
+    "QueueBackend",
     "SettingsFixture",
+    "TaskQueue",
     "TestClient",
     "WebSocketSession",
     "default_base_url",

@@ -6,8 +6,13 @@ project is then set up once before tests are collected.
 
 Fixtures: ``settings`` (change settings for one test), ``app`` (the project's app),
 ``client`` (a :class:`~framework.testing.TestClient` with the lifespan running),
-``async_client`` (an :class:`~framework.testing.AsyncClient`, likewise) and ``live_server``
-(the base URL of the app on a real server).
+``async_client`` (an :class:`~framework.testing.AsyncClient`, likewise), ``live_server``
+(the base URL of the app on a real server), ``mailoutbox`` (the messages sent) and
+``task_queue`` (jobs held until run).
+
+A project's tests send mail to the outbox (``EMAIL_BACKEND=locmem``, unless the environment
+names a backend), emptied before every test. Logging is left to pytest: ``framework.setup()``
+does not configure it (``caplog`` and ``--log-level`` keep working).
 """
 
 from __future__ import annotations
@@ -27,9 +32,11 @@ __all__ = [
     "db",
     "db_setup",
     "live_server",
+    "mailoutbox",
     "pytest_addoption",
     "pytest_configure",
     "settings",
+    "task_queue",
 ]
 
 
@@ -52,7 +59,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Select the settings module and set the project up before collection."""
     from framework.conf import ENVIRONMENT_VARIABLE
+    from framework.logging import leave_logging_alone
 
+    leave_logging_alone()
     module = (
         config.getoption("framework_settings")
         or os.environ.get(ENVIRONMENT_VARIABLE)
@@ -61,9 +70,26 @@ def pytest_configure(config: pytest.Config) -> None:
     if not module:
         return
     os.environ[ENVIRONMENT_VARIABLE] = module
+    os.environ.setdefault("EMAIL_BACKEND", "locmem")
     from framework.apps.bootstrap import setup
 
     setup()
+
+
+@pytest.fixture(autouse=True)
+def _empty_mail_outbox() -> None:
+    """Start every test with an empty outbox."""
+    from framework.mail.backends.locmem import outbox
+
+    outbox.clear()
+
+
+@pytest.fixture
+def mailoutbox() -> list[Any]:
+    """Return the messages sent through the ``locmem`` backend during the test."""
+    from framework.mail.backends.locmem import outbox
+
+    return outbox
 
 
 @pytest.fixture
@@ -80,6 +106,19 @@ def settings() -> Iterator[Any]:
         yield fixture
     finally:
         fixture.restore()
+
+
+@pytest.fixture
+def task_queue() -> Iterator[Any]:
+    """Hold the jobs the test enqueues (every ``TASKS`` alias) until it runs them.
+
+    ``task_queue.jobs`` lists them; ``await task_queue.arun()`` (``.run()`` in sync tests)
+    runs them, and the jobs they enqueue, and returns the results.
+    """
+    from framework.testing.tasks import queued_tasks
+
+    with queued_tasks() as queue:
+        yield queue
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
 from framework.web.middleware.loading import build_middleware
+from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.pipeline import ensure_async
 from framework.web.routes import Dispatcher, describe_routes, reverse
 from framework.web.routing import Router
@@ -128,7 +129,7 @@ class App(Starlette):
             self.build()
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Return the ASGI stack: error pages, MIDDLEWARE in order, handled exceptions, routes."""
+        """Return the ASGI stack: request ids, error pages, MIDDLEWARE, handled errors, routes."""
         if not self._built:
             self.build()
         entries = (
@@ -160,7 +161,7 @@ class App(Starlette):
         app: ASGIApp = self.router
         for cls, args, kwargs in reversed(stack):
             app = cls(app, *args, **kwargs)
-        return app
+        return RequestIdMiddleware(app)
 
     def _template_dirs(self) -> list[Path]:
         base = Path(self.settings.BASE_DIR or ".")

@@ -55,6 +55,7 @@ def test_dotenv_has_a_fresh_strong_secret_and_debug(in_tmp: Path) -> None:
     first = read_dotenv(in_tmp / "one" / ".env")
     second = read_dotenv(in_tmp / "two" / ".env")
     assert first["DEBUG"] == "true"
+    assert first["EMAIL_BACKEND"] == "console"  # development mail is printed, not sent
     assert secret_key_problem(first["SECRET_KEY"]) is None
     assert first["SECRET_KEY"] != second["SECRET_KEY"]
     assert first["SECRET_KEY"] not in (in_tmp / "one" / ".env.example").read_text()

@@ -24,6 +24,7 @@ from tests.support.databases import (
     scratch_folder,
     sqlite_urls,
 )
+from tests.support.projects import load_project
 
 __all__ = [
     "backend",
@@ -48,26 +49,15 @@ _project_modules: dict[str, ModuleType] = {}
 @pytest.fixture
 def dbproject(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load the test project (``tests/fixtures/dbproject``) for the test."""
-    import framework
-    from framework.apps import apps
-    from framework.conf import ENVIRONMENT_VARIABLE, settings
-    from framework.migrations.locations import app_models
-
-    sys.modules.update(_project_modules)
-    monkeypatch.setenv(ENVIRONMENT_VARIABLE, PROJECT_SETTINGS)
-    settings.reset()
-    apps.reset()
-    framework.setup()
-    # The registry forgets models on reset and a module imported earlier does not register
-    # them again, so hand them back (SQLAlchemy's registry remembers every model).
-    for label in apps.app_configs:
-        for model in app_models(label):
-            apps.register_model(label, model)
-    for name, module in sys.modules.items():
-        if name in ("tests.fixtures", "notes") or name.startswith(
-            ("tests.fixtures.dbproject.", "notes.")
-        ):
-            _project_modules[name] = module
+    load_project(
+        monkeypatch,
+        PROJECT_SETTINGS,
+        _project_modules,
+        ("tests.fixtures.dbproject.", "notes."),
+    )
+    for name in ("tests.fixtures", "notes"):  # the packages themselves
+        if name in sys.modules:
+            _project_modules[name] = sys.modules[name]
 
 
 @pytest.fixture

@@ -81,3 +81,46 @@ def test_app_fixture_without_a_project_explains(pytester: Any) -> None:
     result.stdout.fnmatch_lines(
         ["*The 'app' fixture builds the project's app, but no settings module is set*"]
     )
+
+
+MAIL_TESTS = """
+import logging
+
+from framework.mail import send_mail
+from framework.testing import mail
+
+
+def test_mail_goes_to_the_outbox():
+    send_mail("Welcome", "Hello", None, ["ann@example.com"])
+    assert [(m.subject, m.to) for m in mail.outbox] == [("Welcome", ["ann@example.com"])]
+
+
+def test_the_outbox_is_empty_again(mailoutbox):
+    assert mailoutbox == [] and mailoutbox is mail.outbox
+    send_mail("Second", "Hello", None, ["bob@example.com"])
+    assert len(mail.outbox) == 1
+
+
+def test_caplog_still_works_after_setup(caplog):
+    import framework
+
+    framework.setup()
+    logging.getLogger("notes").warning("captured")
+    assert [r.getMessage() for r in caplog.records] == ["captured"]
+"""
+
+
+def test_project_tests_send_mail_to_a_fresh_outbox(pytester: Any) -> None:
+    for name, text in PROJECT_FILES.items():
+        path = pytester.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    # A mail server that is not there (a closed loopback port): tests must never need it.
+    settings_file = pytester.path / "proj/settings.py"
+    settings_file.write_text(
+        settings_file.read_text() + "EMAIL_HOST = '127.0.0.1'\nEMAIL_PORT = 9\n"
+    )
+    (pytester.path / "test_project.py").write_text(MAIL_TESTS)
+    pytester.makeini("[pytest]\nframework_settings_module = proj.settings\npythonpath = .\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=3)

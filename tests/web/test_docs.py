@@ -20,6 +20,7 @@ GUIDES = [
     "sse.md",
     "templates-static.md",
     "background-tasks.md",
+    "tasks.md",
     "testing.md",
     "architecture.md",
 ]

@@ -49,7 +49,22 @@ def _import_target(target: str) -> None:
 
 
 def serve_forever(target: str, host: str, port: int) -> None:
-    """Run uvicorn in this process until interrupted (the reloader's child does the same)."""
+    """Run uvicorn in this process until interrupted (the reloader's child does the same).
+
+    uvicorn applies the project's logging configuration (LOG_LEVEL, LOG_FORMAT, LOGGING)
+    before it imports the app, so its own lines and the access log look like the app's.
+    """
     import uvicorn
 
-    uvicorn.run(target, host=host, port=port, lifespan="on", log_level="info", server_header=False)
+    from framework.conf import settings
+    from framework.logging import logging_config
+
+    uvicorn.run(
+        target,
+        host=host,
+        port=port,
+        lifespan="on",
+        log_config=logging_config(),
+        log_level=str(settings.LOG_LEVEL).lower(),
+        server_header=False,
+    )

@@ -15,6 +15,18 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     """Handle the SIGTERM uvicorn re-raises after its graceful shutdown: nothing left to do."""
 
 
+def _warn_in_memory_tasks(workers: int) -> None:
+    """Print ``tasks.W001``: jobs kept in one process's memory while several processes serve."""
+    from rich.markup import escape
+
+    from framework.console import get_console
+    from framework.tasks.checks import multiprocess_warnings
+
+    console = get_console(stderr=True)
+    for message in multiprocess_warnings(workers):
+        console.print(f"[yellow]{message.level_name}[/] {escape(str(message))}", markup=True)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -42,8 +54,9 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
 @click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
-    default="info",
-    show_default=True,
+    default=None,
+    show_default="LOG_LEVEL",
+    help="Level of the server's loggers (access lines are INFO).",
 )
 @click.option(
     "--graceful-timeout",
@@ -59,7 +72,7 @@ def serve(
     proxy_headers: bool,
     forwarded_allow_ips: str,
     root_path: str,
-    log_level: str,
+    log_level: str | None,
     graceful_timeout: int,
 ) -> None:
     """Serve the project for production with uvicorn (no reload, no debug page)."""
@@ -67,8 +80,12 @@ def serve(
 
     from framework.cli.commands.check import run_system_checks
     from framework.cli.server import asgi_target
+    from framework.conf import settings
+    from framework.logging import logging_config
 
     run_system_checks(quiet_ok=True)
+    if workers > 1:
+        _warn_in_memory_tasks(workers)
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the
     # previous handler; a handler that does nothing makes that a clean exit with status 0.
     signal.signal(signal.SIGTERM, _ignore)
@@ -81,7 +98,8 @@ def serve(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         root_path=root_path,
-        log_level=log_level,
+        log_config=logging_config(),
+        log_level=log_level or str(settings.LOG_LEVEL).lower(),
         lifespan="on",
         server_header=False,
         timeout_graceful_shutdown=graceful_timeout,

@@ -2,8 +2,9 @@
 
 ``UserBasicAuth`` checks a username and password against ``auth_user`` (an unknown user
 costs one password check too, so timing tells nothing); ``UserTokenAuth`` checks API tokens
-from ``manage.py users token create``. Both take roles from ``auth_role``, and a superuser
-meets every role requirement, as in Django.
+from ``manage.py users token create``; ``UserJWTAuth`` checks JWTs from ``manage.py users
+jwt`` or a ``JWTLoginController``. All take roles from ``auth_role``, and a superuser meets
+every role requirement, as in Django.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from framework.auth.backends import DEFAULT_REALM, BasicAuth, TokenAuth
+from framework.auth.jwt import JWTAuth
 from framework.auth.passwords import PasswordTooLongError
 from framework.auth.roles import RoleRequirement, roles_satisfied
 
-__all__ = ["UserBasicAuth", "UserTokenAuth", "user_meets"]
+__all__ = ["UserBasicAuth", "UserJWTAuth", "UserTokenAuth", "user_meets"]
 
 
 def user_meets(user: Any, requirement: RoleRequirement) -> bool:
@@ -59,6 +61,29 @@ class UserTokenAuth(TokenAuth):
         from framework.contrib.auth.tokens import user_for_token
 
         return await user_for_token(token)
+
+    async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
+        """Check roles from the database (superusers pass); a custom hook wins."""
+        if self._roles_hook is not None:
+            return await super().authorize(request, user, requirement)
+        return user_meets(user, requirement)
+
+
+class UserJWTAuth(JWTAuth):
+    """Bearer JWTs naming a ``framework.contrib.auth`` user (see ``contrib.auth.jwt``).
+
+    A token stops working when its user changes password, logs out everywhere or is
+    deactivated. Keyword arguments are JWTAuth's (audience, issuer, leeway…).
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.verify_token(self._check)
+
+    async def _check(self, claims: dict[str, Any]) -> Any:
+        from framework.contrib.auth.jwt import user_for_claims
+
+        return await user_for_claims(claims)
 
     async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
         """Check roles from the database (superusers pass); a custom hook wins."""

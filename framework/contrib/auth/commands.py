@@ -368,3 +368,27 @@ async def token_revoke(username: str, name: str | None) -> None:
 
     count = await _with_user(username, lambda user: revoke_tokens(user, name))
     click.echo(f"Revoked {count} token(s) of {username!r}.")
+
+
+@users.command("jwt")
+@click.argument("username")
+@click.option(
+    "--lifetime",
+    type=click.IntRange(min=1),
+    help="Seconds the token is valid (default: JWT_LIFETIME).",
+)
+async def jwt_token(username: str, lifetime: int | None) -> None:
+    """Print a JSON Web Token for USERNAME (for UserJWTAuth; needs framework[jwt])."""
+    from framework.contrib.auth.jwt import issue_jwt
+    from framework.exceptions import ImproperlyConfigured, MissingDependencyError
+
+    async def action(user: Any) -> str:
+        if not user.is_active:
+            raise CommandError(f"User {username!r} is inactive: no token issued.")
+        return issue_jwt(user, lifetime)
+
+    try:
+        token = await _with_user(username, action)
+    except (ImproperlyConfigured, MissingDependencyError) as exc:
+        raise CommandError(str(exc)) from exc
+    click.echo(token)

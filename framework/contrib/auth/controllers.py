@@ -17,11 +17,12 @@ from framework.auth.decorators import get_login_manager
 from framework.auth.passwords import PasswordTooLongError
 from framework.auth.redirects import safe_redirect_url
 from framework.conf import settings
+from framework.contrib.auth.resetviews import PasswordResetController
 from framework.web import Controller, HTTPException, get, post, render
 from framework.web.requests import is_json_content_type
 from framework.web.responses import JSONResponse, RedirectResponse, Response
 
-__all__ = ["AuthController"]
+__all__ = ["AuthController", "PasswordResetController"]
 
 INVALID_LOGIN = "Please enter a correct username and password."
 

@@ -6,6 +6,7 @@ from framework.web.middleware.compression import GZipMiddleware
 from framework.web.middleware.cors import CORSMiddleware
 from framework.web.middleware.hosts import TrustedHostMiddleware
 from framework.web.middleware.loading import build_middleware
+from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.middleware.security import HTTPSRedirectMiddleware, SecurityHeadersMiddleware
 from framework.web.middleware.timing import TimingMiddleware
 from framework.web.sessions import SessionMiddleware
@@ -14,6 +15,7 @@ __all__ = [
     "CORSMiddleware",
     "GZipMiddleware",
     "HTTPSRedirectMiddleware",
+    "RequestIdMiddleware",
     "SecurityHeadersMiddleware",
     "SessionMiddleware",
     "TimingMiddleware",

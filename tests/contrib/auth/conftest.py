@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
@@ -17,6 +16,7 @@ from tests.support.databases import (
     scratch_folder,
 )
 from tests.support.fixtures import backend, close_engines
+from tests.support.projects import load_project
 
 __all__ = ["auth_db", "authproject", "backend", "close_engines", "run"]
 
@@ -42,24 +42,9 @@ def run(coroutine_function, *args):
 @pytest.fixture
 def authproject(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load the auth test project (its app modules are imported once per test session)."""
-    import framework
-    from framework.apps import apps
-    from framework.conf import ENVIRONMENT_VARIABLE, settings
-    from framework.migrations.locations import app_models
+    load_project(monkeypatch, PROJECT_SETTINGS, _modules, ("tests.fixtures.authproject",))
     from tests.fixtures.authproject.authsite.controllers import NOTES
 
-    sys.modules.update(_modules)
-    monkeypatch.setenv(ENVIRONMENT_VARIABLE, PROJECT_SETTINGS)
-    settings.reset()
-    apps.reset()
-    framework.setup()
-    # The registry forgets models on reset; hand back the ones SQLAlchemy already knows.
-    for label in apps.app_configs:
-        for model in app_models(label):
-            apps.register_model(label, model)
-    for name, module in sys.modules.items():
-        if name.startswith("tests.fixtures.authproject"):
-            _modules[name] = module
     NOTES.clear()
 
 

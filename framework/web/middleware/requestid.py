@@ -1,0 +1,65 @@
+"""Request ids: every HTTP request and WebSocket gets one, logged and echoed back.
+
+The id is the request's ``X-Request-ID`` header when it is a plausible id (printable, no
+spaces, at most 200 characters: what a proxy or load balancer sets), else a new random one.
+It is current (``framework.logging.get_request_id()``) while the request is handled, so
+every log line of the request — the handler's, the framework's, uvicorn's access line —
+carries it, and it comes back in the response's ``X-Request-ID`` header.
+
+The App installs this middleware outermost, always: error pages and the server's own
+error log get the id too.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from framework.logging.context import (
+    REQUEST_ID_HEADER,
+    new_request_id,
+    reset_request_id,
+    set_request_id,
+    valid_request_id,
+)
+
+__all__ = ["RequestIdMiddleware", "request_id_of"]
+
+_HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
+_STARTS = frozenset({"http.response.start", "websocket.accept"})
+
+
+def request_id_of(scope: Scope) -> str:
+    """Return the id for *scope*: its valid ``X-Request-ID``, else a new one."""
+    for name, value in scope.get("headers", ()):
+        if name == _HEADER:
+            return valid_request_id(value) or new_request_id()
+    return new_request_id()
+
+
+class RequestIdMiddleware:
+    """Set the request id for the request's context and add it to the response headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_of(scope)
+        scope["request_id"] = request_id
+        header = (_HEADER, request_id.encode("latin-1"))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] in _STARTS:
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == _HEADER for name, _ in headers):
+                    headers.append(header)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        token = set_request_id(request_id)
+        await self.app(scope, receive, send_with_id)
+        # Reset only on success: when the app raises, the server logs the error in this
+        # same context, and that line must carry the id too.
+        reset_request_id(token)
