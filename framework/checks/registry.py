@@ -18,6 +18,7 @@ BUILTIN_CHECK_MODULES = (
     "framework.apps.checks",
     "framework.conf.security",
     "framework.web.checks",
+    "framework.files.checks",
     "framework.auth.checks",
     "framework.mail.checks",
     "framework.logging.checks",

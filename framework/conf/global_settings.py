@@ -98,6 +98,11 @@ WEBSOCKET_CHECK_ORIGIN = True
 WEBSOCKET_ALLOWED_ORIGINS: list[str] = []
 #: Seconds of silence before a Server-Sent Events stream sends a keep-alive comment; 0 = never.
 SSE_KEEPALIVE = 15
+#: Where ``broadcast.publish`` sends messages: ``memory`` (this process only), ``redis``
+#: (LOCATION a URL; OPTIONS ``history`` keeps that many events per channel for
+#: ``Last-Event-ID``) or ``postgres`` (LISTEN/NOTIFY; OPTIONS ``database`` names the alias).
+#: OPTIONS ``max_queue``: events waiting for one subscriber before it is disconnected.
+BROADCAST: dict[str, object] = {"BACKEND": "memory"}
 
 # -- database -----------------------------------------------------------------------------------
 
@@ -137,6 +142,12 @@ SERVE_STATIC = None
 VALIDATION_MAX_ERRORS = 1000
 #: Folder where ``File.save()`` stores uploads under generated names (relative to BASE_DIR).
 MEDIA_ROOT = "media"
+#: URL prefix of the files of the filesystem storage (served by the app in DEBUG only).
+MEDIA_URL = "/media/"
+#: Alias → storage. ``filesystem`` (OPTIONS ``location``, default MEDIA_ROOT; ``base_url``,
+#: default MEDIA_URL) or ``s3`` (OPTIONS ``endpoint_url``, ``bucket``, ``access_key``,
+#: ``secret_key``, ``region``, ``prefix``, ``public_url``, ``url_expires``), or a dotted path.
+STORAGES: dict[str, dict[str, object]] = {"default": {"BACKEND": "filesystem", "OPTIONS": {}}}
 
 # -- API documentation (OpenAPI 3.1; served by the ``framework.openapi`` app) ------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
+from framework.web.broadcasting import Broadcast, BroadcastError, SlowSubscriberError, broadcast
 from framework.web.controllers import Controller
 from framework.web.exceptions import HTTPException, abort
 from framework.web.hooks import after_request, before_request, error_handler
@@ -41,7 +42,7 @@ from framework.web.routing import (
     websocket,
 )
 from framework.web.sessions import Session
-from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent
+from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent, last_event_id
 from framework.web.templates import Templates, render
 from framework.web.urls import url_for
 from framework.web.websockets import WebSocket, WebSocketDisconnect
@@ -49,6 +50,8 @@ from framework.web.websockets import WebSocket, WebSocketDisconnect
 __all__ = [
     "App",
     "BackgroundRunner",
+    "Broadcast",
+    "BroadcastError",
     "Controller",
     "EndpointSpec",
     "EventSource",
@@ -67,6 +70,7 @@ __all__ = [
     "Router",
     "ServerSentEvent",
     "Session",
+    "SlowSubscriberError",
     "StreamingResponse",
     "Templates",
     "WebSocket",
@@ -74,6 +78,7 @@ __all__ = [
     "abort",
     "after_request",
     "before_request",
+    "broadcast",
     "current_app",
     "delete",
     "endpoint_spec",
@@ -83,6 +88,7 @@ __all__ = [
     "get_endpoint_spec",
     "handler_decorator",
     "handler_decorators",
+    "last_event_id",
     "patch",
     "post",
     "put",

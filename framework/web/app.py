@@ -33,6 +33,7 @@ from framework.web.assembly import BuildContext, RouteSource, build_routes
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
+from framework.web.manifest import load_manifest
 from framework.web.middleware.loading import build_middleware
 from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.pipeline import ensure_async
@@ -89,6 +90,7 @@ class App(Starlette):
             url_for=self.url_for,
             static_prefix=self.settings.STATIC_URL,
             auto_reload=self.debug,
+            static_names=self._static_manifest,
         )
         self._extra_routes = list(routes or [])
         self._middleware_entries = middleware
@@ -119,6 +121,9 @@ class App(Starlette):
         if static_dirs:
             prefix = "/" + self.settings.STATIC_URL.strip("/")
             routes.append(Mount(prefix, app=StaticFiles(static_dirs), name="static"))
+        media = self._media_mount()
+        if media is not None:
+            routes.append(media)
         self.dispatcher.routes = routes
         self.dispatcher.fallback = self._fallback
         self._built = True
@@ -173,8 +178,32 @@ class App(Starlette):
         if serve is False or (serve is None and not self.debug):
             return []
         if not self.debug and self.settings.STATIC_ROOT:
-            return [Path(self.settings.STATIC_ROOT)]
+            # Relative to BASE_DIR, as collectstatic writes it.
+            return [Path(self.settings.BASE_DIR or ".") / self.settings.STATIC_ROOT]
         return static_source_dirs(self.settings)
+
+    def _media_mount(self) -> Mount | None:
+        """Serve the default filesystem storage at MEDIA_URL in DEBUG (static files' rules)."""
+        media_url = "/" + str(self.settings.MEDIA_URL or "").strip("/")
+        if not self.debug or media_url == "/" or self.settings.SERVE_STATIC is False:
+            return None
+        from framework.files import FileSystemStorage
+        from framework.files.registry import create_storage
+
+        try:
+            entry = self.settings.STORAGES["default"]
+            storage = create_storage("default", entry, self.settings)
+        except Exception:  # a bad STORAGES is reported by the system checks
+            return None
+        if not isinstance(storage, FileSystemStorage):
+            return None
+        return Mount(media_url, app=StaticFiles([storage.location]), name="media")
+
+    def _static_manifest(self) -> Mapping[str, str]:
+        """Return the hashed static names in force: STATIC_ROOT's manifest, unless DEBUG."""
+        if self.debug or not self.settings.STATIC_ROOT:
+            return {}
+        return load_manifest(Path(self.settings.BASE_DIR or ".") / self.settings.STATIC_ROOT)
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[Any]:

@@ -19,6 +19,7 @@ from starlette.responses import Response as StarletteResponse
 from starlette.types import Receive, Scope, Send
 
 from framework.web.background import BackgroundRunner
+from framework.web.broadcasting.errors import SlowSubscriberError
 from framework.web.deferred import SCOPE_KEY, HeaderCheck, settle
 from framework.web.exceptions import HTTPException
 from framework.web.limits import Limits, body_too_large, inspect_body_headers
@@ -26,6 +27,7 @@ from framework.web.pipeline import Call
 from framework.web.requests import DB_SCOPE_KEY, ClientDisconnect, Request
 from framework.web.responses import to_response
 from framework.web.websockets import (
+    TRY_AGAIN_LATER,
     WebSocket,
     WebSocketDisconnect,
     WebSocketState,
@@ -177,11 +179,14 @@ class WebSocketEndpoint:
         state = scope[DB_SCOPE_KEY] = db.enter() if db is not None else None
         error: BaseException | None = None
         try:
-            await self.serve(websocket, scope)
+            await _unwrap_groups(self.serve(websocket, scope))
         except WebSocketDisconnect:
             pass  # the client went away: nothing to report
         except HTTPException as exc:  # refused by a hook, a step or the handler
             await _close(websocket, 1008, str(exc.detail))
+        except SlowSubscriberError as exc:  # logged by the broadcast when it dropped the socket
+            error = exc
+            await _close(websocket, TRY_AGAIN_LATER, "Too slow to keep up.")
         except Exception as exc:
             error = exc
             logger.exception("WebSocket handler %s failed", _name(self.handler))
@@ -207,6 +212,27 @@ class WebSocketEndpoint:
         if websocket.application_state == WebSocketState.CONNECTING:
             # A hook or step answered instead of the handler (or it never accepted).
             await websocket.close(code=1008, reason="WebSocket refused.")
+
+
+async def _unwrap_groups(call: Awaitable[None]) -> None:
+    """Await *call*; a group made only of disconnects (or only of dropped subscriptions)
+    raises its first one.
+
+    A handler that runs a task group (one task reading the socket, one sending broadcast
+    events) sees a client that goes away as an ``ExceptionGroup``: that is still a
+    disconnect, not a failure to log.
+    """
+    try:
+        await call
+    except BaseExceptionGroup as group:
+        for kind in (WebSocketDisconnect, SlowSubscriberError):
+            matched, rest = group.split(kind)
+            if matched is not None and rest is None:
+                leaf: BaseException = matched
+                while isinstance(leaf, BaseExceptionGroup):
+                    leaf = leaf.exceptions[0]
+                raise leaf from None
+        raise
 
 
 async def _close(websocket: WebSocket, code: int, reason: str) -> None:

@@ -34,6 +34,7 @@ RANKS = {
     "logging": 2,
     "db": 3,
     "web": 3,
+    "files": 3,
     "io": 4,
     "mail": 4,
     "tasks": 4,
