@@ -13,6 +13,9 @@ a user (any object). Register the functions with the backend's decorators::
     async def get_user_roles(user):
         return user.roles
 
+Basic and Digest credentials count against LOGIN_THROTTLE (``framework.auth.throttling``):
+failures per client IP and per username, 429 over the limit.
+
 Every failure answers the same way — 401 with ``WWW-Authenticate`` and the same body — so
 a client cannot tell a missing user from a wrong password, malformed header or revoked
 token. ``@backend.error_handler`` replaces that answer: ``handler(request, status_code)``
@@ -189,12 +192,18 @@ class BasicAuth(AuthBackend):
         return func
 
     async def authenticate(self, request: Any) -> Any:
-        """Return the user of valid Basic credentials, or None."""
+        """Return the user of valid Basic credentials, or None (429 over LOGIN_THROTTLE)."""
+        from framework.auth.throttling import login_throttle
+
         verify = self._required(self._verify, "verify_password")
         credentials = parse_basic_credentials(request.headers.get("authorization"))
         if credentials is None:
             return None
-        return await call_hook(verify, *credentials)
+        await login_throttle.check(request, credentials[0])
+        user = await call_hook(verify, *credentials)
+        if user is None:
+            await login_throttle.failed(request, credentials[0])
+        return user
 
     def challenge(self, request: Any) -> str:
         """Ask for Basic credentials, encoded as UTF-8 (RFC 7617)."""
@@ -203,6 +212,27 @@ class BasicAuth(AuthBackend):
     def security_schemes(self) -> list[tuple[str, dict[str, Any]]]:
         """Describe HTTP Basic."""
         return [("basicAuth", {"type": "http", "scheme": "basic"})]
+
+
+#: HTTP authentication schemes registered with IANA: the ones OpenAPI's ``http`` type allows.
+IANA_HTTP_SCHEMES = frozenset(
+    {
+        "basic",
+        "bearer",
+        "concealed",
+        "digest",
+        "dpop",
+        "gnap",
+        "hoba",
+        "mutual",
+        "negotiate",
+        "oauth",
+        "privatetoken",
+        "scram-sha-1",
+        "scram-sha-256",
+        "vapid",
+    }
+)
 
 
 class TokenAuth(AuthBackend):
@@ -246,12 +276,26 @@ class TokenAuth(AuthBackend):
         return await call_hook(verify, token)
 
     def security_schemes(self) -> list[tuple[str, dict[str, Any]]]:
-        """Describe the bearer scheme, or the API-key header."""
+        """Describe the bearer scheme, another registered HTTP scheme, or an API-key header.
+
+        OpenAPI's ``http`` type takes only schemes of the IANA registry; a scheme of one's
+        own (``Authorization: Token <token>``, Django REST framework's) is published as an
+        ``apiKey`` in the ``Authorization`` header, with the expected form described.
+        """
         if self.header is not None:
             return [("apiKeyAuth", {"type": "apiKey", "in": "header", "name": self.header})]
-        if self.scheme.lower() == "bearer":
+        scheme = self.scheme.lower()
+        if scheme == "bearer":
             return [("bearerAuth", {"type": "http", "scheme": "bearer"})]
-        return [(f"{self.scheme.lower()}Auth", {"type": "http", "scheme": self.scheme.lower()})]
+        if scheme in IANA_HTTP_SCHEMES:
+            return [(f"{scheme}Auth", {"type": "http", "scheme": scheme})]
+        described = {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": f"Send 'Authorization: {self.scheme} <token>'.",
+        }
+        return [(f"{scheme}Auth", described)]
 
 
 class MultiAuth(AuthBackend):

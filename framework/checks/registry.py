@@ -23,6 +23,7 @@ BUILTIN_CHECK_MODULES = (
     "framework.mail.checks",
     "framework.logging.checks",
     "framework.auth.jwt",
+    "framework.cache.checks",
     "framework.tasks.checks",
 )
 

@@ -19,6 +19,7 @@ from framework.web.pipeline import (
     handler_decorators,
 )
 from framework.web.project import get_asgi_application
+from framework.web.ratelimit import ratelimit
 from framework.web.requests import Request
 from framework.web.responses import (
     FileResponse,
@@ -92,6 +93,7 @@ __all__ = [
     "patch",
     "post",
     "put",
+    "ratelimit",
     "register_converter",
     "render",
     "route",

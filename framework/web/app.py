@@ -33,6 +33,7 @@ from framework.web.assembly import BuildContext, RouteSource, build_routes
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
+from framework.web.limits import HeaderSizeMiddleware
 from framework.web.manifest import load_manifest
 from framework.web.middleware.loading import build_middleware
 from framework.web.middleware.requestid import RequestIdMiddleware
@@ -147,6 +148,7 @@ class App(Starlette):
             for source in self._sources
             if source.prefix and source.error_handlers
         ]
+        header_limit = int(self.settings.MAX_HEADER_SIZE or 0)
         stack = [
             Middleware(
                 ServerErrorMiddleware,
@@ -154,6 +156,8 @@ class App(Starlette):
                 debug=self.debug,
                 prefixed=prefixed,
             ),
+            # Whatever the server: headers over MAX_HEADER_SIZE never reach MIDDLEWARE.
+            *([Middleware(HeaderSizeMiddleware, limit=header_limit)] if header_limit else []),
             *build_middleware(entries, self.settings),
             Middleware(
                 ExceptionMiddleware,

@@ -4,6 +4,7 @@ Browsers get an HTML form (``auth/login.html``: put a template of that name in
 TEMPLATES_DIRS to restyle it) posted back with a CSRF token; API clients post JSON
 ``{"username": ..., "password": ..., "remember": false}`` and get the user and a CSRF token
 for their next unsafe requests. A wrong password and an unknown user get the same answer.
+Attempts count against LOGIN_THROTTLE per client IP and per username (429 over it).
 After login the browser goes to ``next`` if it is a path of this site, else to
 LOGIN_REDIRECT_URL.
 """
@@ -18,6 +19,7 @@ from framework.auth.passwords import PasswordTooLongError
 from framework.auth.redirects import safe_redirect_url
 from framework.conf import settings
 from framework.contrib.auth.resetviews import PasswordResetController
+from framework.io import expect
 from framework.web import Controller, HTTPException, get, post, render
 from framework.web.requests import is_json_content_type
 from framework.web.responses import JSONResponse, RedirectResponse, Response
@@ -37,12 +39,18 @@ def _user_data(user: Any) -> dict[str, Any]:
     }
 
 
-async def _credentials(username: Any, password: Any) -> Any:
+async def _credentials(request: Any, username: Any, password: Any) -> Any:
+    """Return the user these credentials log in, or None; LOGIN_THROTTLE counts the attempt."""
+    from framework.auth.throttling import login_throttle
     from framework.contrib.auth.users import authenticate_user
 
     if not isinstance(username, str) or not isinstance(password, str):
         return None
-    return await authenticate_user(username, password)
+    attempt = await login_throttle.reserve(request, username)
+    user = await authenticate_user(username, password)
+    if user is not None:
+        await attempt.succeeded()
+    return user
 
 
 class AuthController(Controller):
@@ -57,6 +65,14 @@ class AuthController(Controller):
         return _form(request, next_url)
 
     @post("/login")
+    @expect(
+        {
+            303: "Logged in with the form: on to the next page",
+            400: "A malformed request, or the form with wrong credentials",
+            401: "Wrong credentials (JSON)",
+            403: "The form came without its CSRF token",
+        }
+    )
     async def login(self, request: Any) -> Any:
         """Check the credentials; log in and redirect (form) or answer the user (JSON)."""
         if is_json_content_type(request.headers.get("content-type", "")):
@@ -65,7 +81,7 @@ class AuthController(Controller):
         check_csrf_token(request, form.get(settings.CSRF_FIELD_NAME))
         next_url = safe_redirect_url(request, form.get("next"), "")
         try:
-            user = await _credentials(form.get("username"), form.get("password"))
+            user = await _credentials(request, form.get("username"), form.get("password"))
         except PasswordTooLongError as exc:
             return _form(request, next_url, str(exc), status_code=400)
         if user is None:
@@ -108,7 +124,7 @@ async def _json_login(request: Any) -> Any:
             errors=[{"loc": ["body"], "msg": "Expected an object", "type": "type_error"}],
         )
     try:
-        user = await _credentials(data.get("username"), data.get("password"))
+        user = await _credentials(request, data.get("username"), data.get("password"))
     except PasswordTooLongError as exc:
         raise HTTPException(
             400,

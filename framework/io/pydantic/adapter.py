@@ -33,6 +33,7 @@ from framework.io.schemas import (
     JSONSchemaRenderer,
     SchemaAdapter,
 )
+from framework.web.requests import decode_json
 
 __all__ = ["PydanticAdapter", "PydanticJSONSchema", "pydantic_errors"]
 
@@ -134,6 +135,10 @@ class PydanticAdapter(SchemaAdapter):
 
     def load_json(self, body: bytes) -> Any:
         """Validate the JSON *body* in one pass; 400 if it is not JSON, 422 if invalid."""
+        if b"NaN" in body or b"Infinity" in body:
+            # pydantic's parser takes NaN and Infinity; the standard one says where they are
+            # (and lets the words pass inside strings).
+            decode_json(body)
         try:
             return self._validate_json(body)
         except ValidationError as exc:
@@ -175,20 +180,24 @@ class PydanticAdapter(SchemaAdapter):
         if not many and type(value) is self.schema:
             return value, adapter
         try:
-            return adapter.validator.validate_python(value, from_attributes=True), adapter
+            # A handler returns model objects (attribute names) or dicts by either key.
+            validated = adapter.validator.validate_python(
+                value, from_attributes=True, by_alias=True, by_name=True
+            )
+            return validated, adapter
         except ValidationError as exc:
             errors = pydantic_errors(exc, "response")
             raise ResponseValidationError(self.name, many, errors) from exc
 
     def dump(self, value: Any, many: bool) -> Any:
-        """Return *value* as JSON-compatible data (ORM objects read by attribute)."""
+        """Return *value* as JSON-compatible data, keyed by alias as the document says."""
         validated, adapter = self._validated(value, many)
-        return adapter.serializer.to_python(validated, mode="json")
+        return adapter.serializer.to_python(validated, mode="json", by_alias=True)
 
     def dump_json(self, value: Any, many: bool) -> bytes:
-        """Return *value* as JSON bytes (ORM objects read by attribute)."""
+        """Return *value* as JSON bytes, keyed by alias as the document says."""
         validated, adapter = self._validated(value, many)
-        return adapter.serializer.to_json(validated)
+        return adapter.serializer.to_json(validated, by_alias=True)
 
     # -- documentation ------------------------------------------------------------------------
 
