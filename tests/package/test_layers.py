@@ -55,20 +55,6 @@ RANKS = {
 #: The import circles still in the package, each with what removes it. Remove an entry when
 #: its circle is gone (its expected failure then passes, which fails the suite).
 KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    # requests imports limits; limits' HeaderSizeMiddleware.refuse imports errors (to render
-    # the 431) and requests in a function; errors imports pipeline and requests, and debug in
-    # a function; debug and pipeline import requests: the header-size middleware moves out of
-    # limits (which requests needs), above errors.
-    frozenset(
-        {
-            "framework.web.debug",
-            "framework.web.errors",
-            "framework.web.limits",
-            "framework.web.pipeline",
-            "framework.web.requests",
-        }
-    ): "web's limits (header-size middleware), errors, debug, pipeline and requests still "
-    "import one another",
     # The backend base names EmailMessage (type only) and imports connections.run_sync in
     # a function; connections imports the backend base; the message names the backend base
     # (type only) and imports get_connection/run_sync in functions: run_sync moves below
