@@ -92,7 +92,12 @@ class RoutingSession(Session):
             database_alias(mapper.class_) if mapper is not None else DEFAULT_ALIAS
         )
         if _bound is not None and alias in _bound:
-            return _bound[alias].sync_connection  # type: ignore[return-value]
+            connection = _bound[alias].sync_connection
+            if connection is None:
+                raise TransactionManagementError(
+                    f"The test connection bound to database {alias!r} is not open."
+                )
+            return connection
         return engines.session_bind(alias)
 
 
