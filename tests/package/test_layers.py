@@ -46,6 +46,7 @@ RANKS = {
     "migrations": 5,
     "auth": 5,
     "contrib": 6,
+    "graphql": 6,
     "testing": 6,
     "cli": 7,
     "__init__": 8,
