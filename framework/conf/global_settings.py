@@ -233,6 +233,14 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 #: password resets; empty = the address of the request (its Host, checked by ALLOWED_HOSTS).
 SITE_URL = ""
 
+# -- admin (served by the ``framework.contrib.admin`` app; needs ``framework[admin]``) ---------
+
+#: Where the admin is served. ``check --deploy`` warns while it is the guessable default.
+ADMIN_URL = "/admin/"
+#: The role that lets a user into the admin (a name, or a list: any of them); superusers
+#: always may enter. Per-model permissions are the ModelAdmin's ``*_roles`` attributes.
+ADMIN_ROLE = "staff"
+
 # -- HTTPS and cookies --------------------------------------------------------------------------
 
 #: ``Strict-Transport-Security`` max-age in seconds; 0 sends no header.
@@ -298,3 +306,28 @@ JWT_AUDIENCE = ""
 JWT_ISSUER = ""
 #: Seconds of clock difference tolerated when checking ``exp``, ``nbf`` and ``iat``.
 JWT_LEEWAY = 0
+
+# -- GraphQL (the ``framework.graphql`` app; needs framework[graphql] or framework[graphene]) ----
+
+#: Where the endpoint answers: GET and POST queries, and subscriptions over WebSocket.
+GRAPHQL_URL = "/graphql"
+#: ``"package.module:schema"`` of a Strawberry or Graphene schema to serve instead of the one
+#: merged from the apps' ``graphql.py`` modules (their ``Query``, ``Mutation``, ``Subscription``).
+GRAPHQL_SCHEMA = ""
+#: Serve the GraphiQL page (offline, from the package) to browsers; None means "when DEBUG".
+GRAPHQL_IDE = None
+#: Answer introspection queries (``__schema``, ``__type``); None means "when DEBUG".
+GRAPHQL_INTROSPECTION = None
+#: Deepest nesting of fields a query may select (fragments followed); 0 = no limit.
+GRAPHQL_MAX_DEPTH = 10
+#: Most aliases one query may use (each alias can run a resolver again); 0 = no limit.
+GRAPHQL_MAX_ALIASES = 30
+#: Most fields one query may select, counting a fragment each time it is spread (a list
+#: counts once, whatever its length); 0 = no limit.
+GRAPHQL_MAX_COST = 1000
+#: Backends tried, in order, for ``info.context.user`` when the request carries their
+#: credentials (``"module:attribute"`` of an ``AuthBackend`` such as ``UserTokenAuth()``);
+#: the session login of LOGIN_MANAGER is always tried last.
+GRAPHQL_AUTHENTICATION: list[str] = []
+#: Accept file uploads (the GraphQL multipart request spec) in ``multipart/form-data`` POSTs.
+GRAPHQL_MULTIPART_UPLOADS = False
