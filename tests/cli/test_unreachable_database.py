@@ -111,3 +111,36 @@ def test_runserver_warns_in_one_line_and_serve_refuses_a_busy_port(project: Path
     assert ran.stderr.splitlines() == expected
     assert served.returncode == 1
     assert served.stderr.splitlines() == expected
+
+
+#: A SQLite file that cannot be opened: aiosqlite stops its worker thread without waiting for
+#: it, and a thread that outlived the command's event loop printed "Exception in thread ...
+#: Event loop is closed" around the error in most runs; so each command runs several times.
+MISSING_FILE_RUNS = 5
+
+
+@pytest.mark.parametrize("args", [["flush", "--noinput"], ["inspectdb"]], ids=" ".join)
+def test_a_missing_sqlite_file_is_one_line_without_a_thread_traceback(
+    project: Path, args: list[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{project / 'no_such_folder' / 'db.sqlite3'}"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=project,
+            env=clean_environ(DATABASE_URL=url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(MISSING_FILE_RUNS)
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 1, stderr
+        assert "Traceback" not in stderr and "Exception in thread" not in stderr, stderr
+        assert stderr == (
+            "Error: Cannot connect to the database: the SQLite file cannot be opened (unable to "
+            "open database file). Check DATABASES (or DATABASE_URL) and that the database server "
+            "is running and reachable.\n"
+        )
