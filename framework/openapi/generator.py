@@ -19,6 +19,7 @@ from typing import Any
 from framework.openapi.components import SchemaRegistry
 from framework.openapi.operations import OperationBuilder
 from framework.web.controllers import Controller
+from framework.web.development import is_development_only
 from framework.web.pipeline import EndpointSpec, get_endpoint_spec
 from framework.web.routes import HandlerRoute
 
@@ -117,6 +118,8 @@ def generate_openapi(app: Any, *, settings: Any = None) -> dict[str, Any]:
     if not app.router.routes:
         app.build()
     entries = route_entries(list(app.router.routes))
+    if not app.debug:  # development-only routes answer 404: they are not part of the API
+        entries = [e for e in entries if e.spec is None or not is_development_only(e.spec.meta)]
     registry = SchemaRegistry()
     builder = OperationBuilder(registry)
     for entry in entries:

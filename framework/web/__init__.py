@@ -5,7 +5,9 @@ from __future__ import annotations
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
-from framework.web.exceptions import HTTPException, abort
+from framework.web.cors import cors, no_cors
+from framework.web.development import development
+from framework.web.exceptions import HTMLAbort, HTTPException, abort, html_abort
 from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.limits import Limits
 from framework.web.pipeline import (
@@ -55,6 +57,7 @@ __all__ = [
     "EventSourceResponse",
     "FileResponse",
     "HTMLResponse",
+    "HTMLAbort",
     "HTTPException",
     "HandlerDecorator",
     "JSONResponse",
@@ -74,8 +77,10 @@ __all__ = [
     "abort",
     "after_request",
     "before_request",
+    "cors",
     "current_app",
     "delete",
+    "development",
     "endpoint_spec",
     "error_handler",
     "get",
@@ -83,6 +88,8 @@ __all__ = [
     "get_endpoint_spec",
     "handler_decorator",
     "handler_decorators",
+    "html_abort",
+    "no_cors",
     "patch",
     "post",
     "put",

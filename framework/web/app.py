@@ -32,6 +32,7 @@ from starlette.types import ASGIApp
 from framework.web.assembly import BuildContext, RouteSource, build_routes
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
+from framework.web.cors import PolicyPaths, preflight_routes
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
 from framework.web.middleware.loading import build_middleware
 from framework.web.middleware.requestid import RequestIdMiddleware
@@ -103,6 +104,8 @@ class App(Starlette):
         self._shutdown: list[Callable[..., Any]] = []
         self._fallback: ASGIApp | None = None
         self._built = False
+        #: Where routes have a CORS policy of their own (``@cors``), set by the build.
+        self.cors_paths: PolicyPaths = ()
 
     # -- building -------------------------------------------------------------------------
 
@@ -115,6 +118,7 @@ class App(Starlette):
             after=[ensure_async(hook) for hook in self._after],
         )
         routes = [*self._extra_routes, *build_routes(self._sources, context)]
+        routes, self.cors_paths = preflight_routes(routes, self.settings)
         static_dirs = self._static_dirs()
         if static_dirs:
             prefix = "/" + self.settings.STATIC_URL.strip("/")

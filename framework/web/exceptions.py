@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from framework.exceptions import FrameworkError
 
-__all__ = ["HTTPException", "abort", "status_phrase"]
+__all__ = ["HTMLAbort", "HTTPException", "abort", "html_abort", "status_phrase"]
 
 
 def status_phrase(status_code: int) -> str:
@@ -65,3 +65,37 @@ def abort(
 ) -> NoReturn:
     """Stop the current request with an error response (``abort(404, detail="No such post")``)."""
     raise HTTPException(status_code, detail, errors=errors, headers=headers)
+
+
+class HTMLAbort(HTTPException):
+    """Answer the current request with the page *template* rendered, and *status_code*.
+
+    Rendered by the error middleware with the app's templates (``request``, ``url_for`` and
+    ``static`` available, as in ``render()``), whatever handlers are registered for the
+    status: the template was chosen where the request was stopped.
+    """
+
+    def __init__(self, template: str, status_code: int, context: Mapping[str, Any]) -> None:
+        super().__init__(status_code)
+        self.template = template
+        self.context = dict(context)
+
+    def response(self, request: Any) -> Any:
+        """Return the rendered page for *request*."""
+        from framework.web.templates import render
+
+        return render(
+            request,
+            self.template,
+            {**self.context, "status_code": self.status_code},
+            status_code=self.status_code,
+            headers=self.headers,
+        )
+
+
+def html_abort(template: str, status_code: int = 400, **context: Any) -> NoReturn:
+    """Stop the current request with the HTML page *template* (``html_abort("404.html", 404)``).
+
+    *context* goes to the template, with ``status_code``.
+    """
+    raise HTMLAbort(template, status_code, context)
