@@ -39,9 +39,7 @@ __all__ = ["CORSPolicy", "PolicyPaths", "cors", "has_own_policy", "no_cors", "pr
 F = TypeVar("F", bound=Callable[..., Any])
 META_KEY = "cors"
 _SAFELISTED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
-_WHY_NOT = (
-    "browsers do not apply CORS to WebSockets; use check_origin or WEBSOCKET_ALLOWED_ORIGINS"
-)
+_WHY_NOT = "browsers do not apply CORS to WebSockets; use check_origin or WEBSOCKET_ALLOWED_ORIGINS"
 
 CORS = handler_decorator("@cors", kinds=("http", "sse"), why_not=_WHY_NOT)
 NO_CORS = handler_decorator("@no_cors", kinds=("http", "sse"), why_not=_WHY_NOT)
@@ -226,8 +224,9 @@ class _Preflight:
         method = request.headers.get("access-control-request-method", "").upper()
         if origin is None or not method:
             raise HTTPException(
-                400, "An OPTIONS request here must be a CORS preflight (Origin and "
-                "Access-Control-Request-Method headers)."
+                400,
+                "An OPTIONS request here must be a CORS preflight (Origin and "
+                "Access-Control-Request-Method headers).",
             )
         policy = self.policies.get(method) or next(iter(self.policies.values()))
         requested = request.headers.get("access-control-request-headers", "")
@@ -248,9 +247,7 @@ def _route_policy(route: BaseRoute, settings: Any) -> CORSPolicy | None:
 PolicyPaths = tuple[tuple[re.Pattern[str], frozenset[str]], ...]
 
 
-def preflight_routes(
-    routes: list[BaseRoute], settings: Any
-) -> tuple[list[BaseRoute], PolicyPaths]:
+def preflight_routes(routes: list[BaseRoute], settings: Any) -> tuple[list[BaseRoute], PolicyPaths]:
     """Return *routes* with an OPTIONS route before each path where a route has a policy.
 
     Also return where those policies apply, so the app-wide ``CORSMiddleware`` leaves those

@@ -50,7 +50,9 @@ def build(**overrides: Any) -> App:
 
 @pytest.fixture
 def client() -> Any:
-    with TestClient(build(CORS_ALLOW_ORIGINS=[APP_ORIGIN], CORS_ALLOW_METHODS=["GET", "POST"])) as c:
+    with TestClient(
+        build(CORS_ALLOW_ORIGINS=[APP_ORIGIN], CORS_ALLOW_METHODS=["GET", "POST"])
+    ) as c:
         yield c
 
 
@@ -64,9 +66,10 @@ def test_the_route_policy_replaces_the_app_wide_one(client: TestClient) -> None:
     assert refused.status_code == 403
     assert refused.json()["detail"] == f"CORS: the origin {APP_ORIGIN!r} is not allowed here."
     # Routes without a policy keep the app-wide one.
-    assert client.get("/open", headers={"Origin": APP_ORIGIN}).headers[
-        "access-control-allow-origin"
-    ] == APP_ORIGIN
+    assert (
+        client.get("/open", headers={"Origin": APP_ORIGIN}).headers["access-control-allow-origin"]
+        == APP_ORIGIN
+    )
 
 
 def test_preflight_is_answered_per_route(client: TestClient) -> None:
@@ -107,9 +110,12 @@ def test_same_origin_requests_pass_a_route_policy(client: TestClient) -> None:
 def test_route_policies_work_without_the_app_wide_middleware() -> None:
     with TestClient(build()) as client:
         assert client.options("/partner", headers=preflight(PARTNER, "GET")).status_code == 204
-        assert client.get("/partner", headers={"Origin": PARTNER}).headers[
-            "access-control-allow-origin"
-        ] == PARTNER
+        assert (
+            client.get("/partner", headers={"Origin": PARTNER}).headers[
+                "access-control-allow-origin"
+            ]
+            == PARTNER
+        )
         # Without a policy there is no CORS at all: the preflight is an unknown method.
         assert client.options("/open", headers=preflight(PARTNER, "GET")).status_code == 405
 

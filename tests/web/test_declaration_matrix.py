@@ -361,9 +361,7 @@ ROWS = {
         probe_webhook,
         refused_on(NOT_HTTP, CLASS_SITES),
     ),
-    "cors": Row(
-        "@cors", lambda: cors(allow_origins=[ORIGIN]), probe_cors, refused_on(WEBSOCKET)
-    ),
+    "cors": Row("@cors", lambda: cors(allow_origins=[ORIGIN]), probe_cors, refused_on(WEBSOCKET)),
     "no_cors": Row("@no_cors", lambda: no_cors, probe_no_cors, refused_on(WEBSOCKET)),
     "development": Row("@development", lambda: development, probe_development),
     "custom step": Row(

@@ -33,7 +33,9 @@ def build(tmp_path: Path) -> App:
 
 def test_the_template_is_rendered_with_the_status_and_context(tmp_path: Path) -> None:
     with TestClient(build(tmp_path)) as client:
-        response = client.get("/posts", params={"t": "<b>old</b>"}, headers={"Accept": "application/json"})
+        response = client.get(
+            "/posts", params={"t": "<b>old</b>"}, headers={"Accept": "application/json"}
+        )
     assert response.status_code == 410
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     # The chosen page wins over a handler of the status; the context is escaped.
