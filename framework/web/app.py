@@ -34,7 +34,7 @@ from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
 from framework.web.cors import PolicyPaths, preflight_routes
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
-from framework.web.middleware.loading import build_middleware
+from framework.web.middleware.loading import build_middleware, middleware_before_hooks
 from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.pipeline import ensure_async
 from framework.web.routes import Dispatcher, describe_routes, reverse
@@ -114,7 +114,7 @@ class App(Starlette):
         context = BuildContext.from_settings(
             self.settings,
             self.background,
-            before=[ensure_async(hook) for hook in self._before],
+            before=[*middleware_before_hooks(self._entries()), *map(ensure_async, self._before)],
             after=[ensure_async(hook) for hook in self._after],
         )
         routes = [*self._extra_routes, *build_routes(self._sources, context)]
@@ -136,11 +136,7 @@ class App(Starlette):
         """Return the ASGI stack: request ids, error pages, MIDDLEWARE, handled errors, routes."""
         if not self._built:
             self.build()
-        entries = (
-            self.settings.MIDDLEWARE
-            if self._middleware_entries is None
-            else (self._middleware_entries)
-        )
+        entries = self._entries()
         prefixed = [
             (source.prefix, source.error_handlers)
             for source in self._sources
@@ -166,6 +162,12 @@ class App(Starlette):
         for cls, args, kwargs in reversed(stack):
             app = cls(app, *args, **kwargs)
         return RequestIdMiddleware(app)
+
+    def _entries(self) -> Sequence[Any]:
+        """Return the middleware entries: the App's own, or MIDDLEWARE."""
+        if self._middleware_entries is None:
+            return list(self.settings.MIDDLEWARE)
+        return self._middleware_entries
 
     def _template_dirs(self) -> list[Path]:
         base = Path(self.settings.BASE_DIR or ".")

@@ -178,6 +178,23 @@ class Request(_starlette.Request):
         """
         return scope_db(self.scope, "request")
 
+    @property
+    def user(self) -> Any:
+        """Return the request's user: set by ``AuthenticationMiddleware`` or an auth decorator.
+
+        None when no one is logged in. Without the middleware, only routes protected by
+        ``@login_required``/``@authenticate`` have one.
+        """
+        if "user" in self.scope:
+            return self.scope["user"]
+        state = self.scope.get("state") or {}
+        if "user" in state:
+            return state["user"]
+        raise ImproperlyConfigured(
+            "request.user needs 'framework.auth.AuthenticationMiddleware' in MIDDLEWARE (after "
+            "the session middleware), or an auth decorator on the route."
+        )
+
     def call_on_close(self, callback: Callable[[], Awaitable[Any]]) -> None:
         """Await *callback* once the response is sent or the request failed (always once)."""
         if self._on_close is None:

@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from framework.exceptions import ImproperlyConfigured
 from framework.module_loading import import_string
 
-__all__ = ["build_middleware", "middleware_classes"]
+__all__ = ["build_middleware", "middleware_before_hooks", "middleware_classes"]
 
 
 def _resolve(entry: Any) -> tuple[Any, dict[str, Any]]:
@@ -71,3 +71,16 @@ def middleware_classes(entries: Iterable[Any]) -> list[type]:
         if isinstance(cls, type):
             classes.append(cls)
     return classes
+
+
+def middleware_before_hooks(entries: Iterable[Any]) -> list[Any]:
+    """Return the ``before_request`` hooks of the MIDDLEWARE classes that have one, in order.
+
+    A middleware that needs the route's context (its database scope: loading the user for
+    ``request.user``) provides the work as a hook that every route runs first.
+    """
+    return [
+        cls.before_request
+        for cls in middleware_classes(entries)
+        if callable(getattr(cls, "before_request", None))
+    ]
