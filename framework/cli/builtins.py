@@ -27,6 +27,8 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "startproject": _anywhere("framework.cli.commands.startproject:startproject"),
     "startapp": _anywhere("framework.cli.commands.startapp:startapp"),
     "version": _anywhere("framework.cli.commands.version:version"),
+    # In a project, or for a single-file App with --app (it sets the project up itself).
+    "runserver": _anywhere("framework.cli.commands.runserver:runserver"),
     # Project commands: settings are loaded and apps populated before they run.
     "check": _project("framework.cli.commands.check:check"),
     "collectstatic": _project("framework.cli.commands.collectstatic:collectstatic"),
@@ -43,7 +45,6 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "db-upgrade": _project("framework.cli.commands.db_apply:db_upgrade"),
     "openapi": _project("framework.cli.commands.openapi:openapi"),
     "routes": _project("framework.cli.commands.routes:routes"),
-    "runserver": _project("framework.cli.commands.runserver:runserver"),
     "sendtestemail": _project("framework.cli.commands.sendtestemail:sendtestemail"),
     "serve": _project("framework.cli.commands.serve:serve"),
     "settings": _project("framework.cli.commands.settings:settings_command"),

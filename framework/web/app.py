@@ -39,6 +39,7 @@ from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.pipeline import ensure_async
 from framework.web.routes import Dispatcher, describe_routes, reverse
 from framework.web.routing import Router
+from framework.web.standalone import configure_standalone
 from framework.web.staticfiles import IndexFallback, StaticFiles
 from framework.web.templates import Templates
 
@@ -73,9 +74,12 @@ class App(Starlette):
         lifespan: Callable[[App], contextlib.AbstractAsyncContextManager[Any]] | None = None,
         sources: Sequence[RouteSource] = (),
         run_app_hooks: bool = False,
+        **standalone: Any,
     ) -> None:
         from framework.conf import settings
 
+        if standalone:  # env_file, env_prefix, encoding, config: see framework.web.standalone
+            configure_standalone(settings, **standalone)
         #: The settings the app was created under (overrides included), read at build time.
         self.settings = settings.wrapped
         super().__init__(debug=self.settings.DEBUG if debug is None else debug)
@@ -106,6 +110,11 @@ class App(Starlette):
         self._built = False
         #: Where routes have a CORS policy of their own (``@cors``), set by the build.
         self.cors_paths: PolicyPaths = ()
+
+    @property
+    def config(self) -> Any:
+        """Return the app's settings: ``app.config.DEBUG``, ``.get(key, default, cast)``, …"""
+        return self.settings
 
     # -- building -------------------------------------------------------------------------
 

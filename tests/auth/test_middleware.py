@@ -105,7 +105,7 @@ def test_without_the_middleware_request_user_names_it() -> None:
 
     with (
         TestClient(app) as client,
-        pytest.raises(ImproperlyConfigured, match="framework.auth.AuthenticationMiddleware"),
+        pytest.raises(ImproperlyConfigured, match=r"framework\.auth\.AuthenticationMiddleware"),
     ):
         client.get("/")
 
