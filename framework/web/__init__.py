@@ -10,6 +10,7 @@ from framework.web.development import development
 from framework.web.exceptions import HTMLAbort, HTTPException, abort, html_abort
 from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.limits import Limits
+from framework.web.media import produces, register_parser, register_renderer
 from framework.web.pipeline import (
     EndpointSpec,
     HandlerDecorator,
@@ -92,8 +93,11 @@ __all__ = [
     "no_cors",
     "patch",
     "post",
+    "produces",
     "put",
     "register_converter",
+    "register_parser",
+    "register_renderer",
     "render",
     "route",
     "sse",

@@ -48,6 +48,7 @@ from framework.web import (
     get,
     handler_decorators,
     no_cors,
+    produces,
     sse,
     websocket,
 )
@@ -309,6 +310,14 @@ def probe_development(place: Place, app: App) -> None:
             assert client.get("/x").status_code == 200
 
 
+def probe_produces(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        answer = client.get("/x", headers={"Accept": "application/yaml"})
+        assert answer.headers["content-type"].startswith("application/yaml")
+        assert answer.text.startswith("a: 1\n")
+        assert client.get("/x", headers={"Accept": "image/png"}).status_code == 406
+
+
 # -- rows: every handler decorator ---------------------------------------------------------------
 
 CLASS_SITES = frozenset({"class", "base class"})
@@ -364,6 +373,12 @@ ROWS = {
     "cors": Row("@cors", lambda: cors(allow_origins=[ORIGIN]), probe_cors, refused_on(WEBSOCKET)),
     "no_cors": Row("@no_cors", lambda: no_cors, probe_no_cors, refused_on(WEBSOCKET)),
     "development": Row("@development", lambda: development, probe_development),
+    "produces": Row(
+        "@produces",
+        lambda: produces("application/json", "application/yaml"),
+        probe_produces,
+        refused_on(NOT_HTTP),
+    ),
     "custom step": Row(
         "a custom pipeline step", lambda: custom_step, probe_custom, refused_on(WEBSOCKET)
     ),
