@@ -151,11 +151,17 @@ OPENAPI_DESCRIPTION = ""
 OPENAPI_INFO: dict[str, object] = {}
 #: ``servers`` of the document, e.g. ``[{"url": "https://api.example.com"}]``.
 OPENAPI_SERVERS: list[dict[str, str]] = []
+#: Version of the OpenAPI specification the document follows: "3.1" (JSON Schema 2020-12),
+#: or "3.0" (3.0.3) for generators and gateways that read only 3.0.
+OPENAPI_SPEC_VERSION = "3.1"
 #: Where each part is served; an empty string turns that part off.
 OPENAPI_URL = "/openapi.json"
 OPENAPI_YAML_URL = "/openapi.yaml"
 OPENAPI_DOCS_URL = "/docs"
 OPENAPI_REDOC_URL = "/redoc"
+OPENAPI_RAPIDOC_URL = "/rapidoc"
+#: Stoplight Elements needs ``pip install framework[elements]`` (its files come in a wheel).
+OPENAPI_ELEMENTS_URL = ""
 
 # -- passwords ----------------------------------------------------------------------------------
 

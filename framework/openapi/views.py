@@ -1,12 +1,15 @@
 """Serve the document (JSON and YAML) and the documentation pages, offline.
 
 ``DocsController`` answers ``OPENAPI_URL``, ``OPENAPI_YAML_URL``, ``OPENAPI_DOCS_URL``
-(Swagger UI) and ``OPENAPI_REDOC_URL`` (ReDoc); an empty setting leaves that page out and
+(Swagger UI), ``OPENAPI_REDOC_URL`` (ReDoc), ``OPENAPI_RAPIDOC_URL`` (RapiDoc) and
+``OPENAPI_ELEMENTS_URL`` (Stoplight Elements, off unless set: its files come with
+``framework[elements]``); an empty setting leaves that page out and
 ``OPENAPI_ENABLED = False`` leaves them all out. Installing the ``framework.openapi`` app
 serves it; a standalone ``App`` includes it with ``app.include(DocsController)``.
 
-The pages load Swagger UI and ReDoc from the files of the ``openapi-ui-bundles`` package
-(a dependency without dependencies of its own), under ``<page>/assets/<file>``, so
+The pages load Swagger UI, ReDoc and RapiDoc from the files of the ``openapi-ui-bundles``
+package (a dependency without dependencies of its own), and Elements from the ``stopments``
+wheel, under ``<page>/assets/<file>``, so
 the documentation works without any network; a Content-Security-Policy keeps the bundles
 from reaching elsewhere (ReDoc's logo, for one, would come from a CDN). The document is
 generated on first request and kept until the app's routes change.
@@ -43,6 +46,12 @@ SWAGGER_ASSETS = {
     "favicon-32x32.png": ("swagger_ui/vendor", "image/png"),
 }
 REDOC_ASSETS = {"redoc.standalone.js": ("redoc/vendor", "text/javascript")}
+RAPIDOC_ASSETS = {"rapidoc-min.js": ("rapidoc/vendor", "text/javascript")}
+#: Inside the ``stopments`` package (Stoplight Elements, Apache-2.0; the wheel is BSD-2).
+ELEMENTS_ASSETS = {
+    "web-components.min.js": ("static", "text/javascript"),
+    "styles.min.css": ("static", "text/css"),
+}
 _SETTINGS = {
     "openapi_json": "OPENAPI_URL",
     "openapi_yaml": "OPENAPI_YAML_URL",
@@ -50,17 +59,23 @@ _SETTINGS = {
     "swagger_asset": "OPENAPI_DOCS_URL",
     "redoc": "OPENAPI_REDOC_URL",
     "redoc_asset": "OPENAPI_REDOC_URL",
+    "rapidoc": "OPENAPI_RAPIDOC_URL",
+    "rapidoc_asset": "OPENAPI_RAPIDOC_URL",
+    "elements": "OPENAPI_ELEMENTS_URL",
+    "elements_asset": "OPENAPI_ELEMENTS_URL",
 }
 _cache: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, Any], dict[str, bytes]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def asset_folder() -> Path:
-    """Return the folder of the ``openapi-ui-bundles`` package (found, not imported)."""
-    spec = importlib.util.find_spec("openapi_ui_bundles")
+def asset_folder(package: str = "openapi_ui_bundles") -> Path:
+    """Return the folder of the package holding a page's files (found, not imported)."""
+    spec = importlib.util.find_spec(package)
     locations = list(spec.submodule_search_locations or []) if spec is not None else []
     if not locations:
+        if package == "stopments":
+            raise MissingDependencyError("stopments", "elements", "the Stoplight Elements page")
         raise MissingDependencyError("openapi-ui-bundles", feature="the documentation pages")
     return Path(locations[0])
 
@@ -140,6 +155,8 @@ class DocsController(Controller):
             base = str(getattr(settings, _SETTINGS[method_name]) or "")
             if not base:
                 continue
+            if method_name == "elements":
+                asset_folder("stopments")  # a missing extra is one line when the app is built
             path = base.rstrip("/") + decl.path if decl.path != "/" else base
             yield method_name, func, dataclasses.replace(decl, path=path)
 
@@ -192,6 +209,36 @@ class DocsController(Controller):
         title = f"{request.app.settings.OPENAPI_TITLE} - ReDoc"
         return HTMLResponse(_page(title, "", body), headers=_policy())
 
+    @get("/", **OPTIONS)
+    async def rapidoc(self, request: Request) -> HTMLResponse:
+        """Return the RapiDoc page."""
+        assets = _url(request, "OPENAPI_RAPIDOC_URL").rstrip("/") + "/assets"
+        spec_url = _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL")
+        body = (
+            f'<script type="module" src="{assets}/rapidoc-min.js"></script>'
+            f'<rapi-doc spec-url="{html.escape(spec_url)}" render-style="read" '
+            'show-header="false" allow-spec-url-load="false" allow-spec-file-load="false">'
+            "</rapi-doc>"
+        )
+        title = f"{request.app.settings.OPENAPI_TITLE} - RapiDoc"
+        return HTMLResponse(_page(title, "", body), headers=_policy())
+
+    @get("/", **OPTIONS)
+    async def elements(self, request: Request) -> HTMLResponse:
+        """Return the Stoplight Elements page."""
+        assets = _url(request, "OPENAPI_ELEMENTS_URL").rstrip("/") + "/assets"
+        spec_url = _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL")
+        head = (
+            f'<script src="{assets}/web-components.min.js"></script>'
+            f'<link rel="stylesheet" href="{assets}/styles.min.css">'
+        )
+        body = (
+            f'<elements-api apiDescriptionUrl="{html.escape(spec_url)}" router="hash" '
+            'layout="sidebar"></elements-api>'
+        )
+        title = f"{request.app.settings.OPENAPI_TITLE} - Elements"
+        return HTMLResponse(_page(title, head, body), headers=_policy())
+
     @get("/assets/{name}", **OPTIONS)
     async def swagger_asset(self, request: Request, name: str) -> FileResponse:
         """Return one file of Swagger UI."""
@@ -202,10 +249,22 @@ class DocsController(Controller):
         """Return one file of ReDoc."""
         return _asset(REDOC_ASSETS, name)
 
+    @get("/assets/{name}", **OPTIONS)
+    async def rapidoc_asset(self, request: Request, name: str) -> FileResponse:
+        """Return one file of RapiDoc."""
+        return _asset(RAPIDOC_ASSETS, name)
 
-def _asset(known: dict[str, tuple[str, str]], name: str) -> FileResponse:
+    @get("/assets/{name}", **OPTIONS)
+    async def elements_asset(self, request: Request, name: str) -> FileResponse:
+        """Return one file of Stoplight Elements."""
+        return _asset(ELEMENTS_ASSETS, name, "stopments")
+
+
+def _asset(
+    known: dict[str, tuple[str, str]], name: str, package: str = "openapi_ui_bundles"
+) -> FileResponse:
     if name not in known:
         raise HTTPException(404, f"No documentation asset is named {name!r}.")
     folder, media_type = known[name]
-    path = asset_folder() / folder / name
+    path = asset_folder(package) / folder / name
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "max-age=86400"})
