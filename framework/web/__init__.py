@@ -11,6 +11,7 @@ from framework.web.exceptions import HTMLAbort, HTTPException, abort, html_abort
 from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.limits import Limits
 from framework.web.media import produces, register_parser, register_renderer
+from framework.web.multipart import FormDataIter
 from framework.web.pipeline import (
     EndpointSpec,
     HandlerDecorator,
@@ -57,6 +58,7 @@ __all__ = [
     "EventSource",
     "EventSourceResponse",
     "FileResponse",
+    "FormDataIter",
     "HTMLAbort",
     "HTMLResponse",
     "HTTPException",
