@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from framework.db.config import DEFAULT_ALIAS
 from framework.db.engines import engines
 from framework.db.models import database_alias
+from framework.db.schema import AwaitableSession
 from framework.exceptions import FrameworkError
 
 __all__ = [
@@ -96,7 +97,7 @@ class RoutingSession(Session):
 
 def new_session() -> AsyncSession:
     """Return a fresh ``AsyncSession`` routed by alias (objects stay usable after commit)."""
-    return AsyncSession(
+    return AwaitableSession(
         sync_session_class=RoutingSession,
         expire_on_commit=False,
         # Bound to a connection already in a transaction (tests), commits become savepoints.
