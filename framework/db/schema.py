@@ -64,11 +64,13 @@ async def create_all(aliases: Sequence[str] | None = None) -> list[str]:
         if aliases is not None and alias not in aliases:
             continue
         async with engines.get(alias).begin() as connection:
-            missing = await connection.run_sync(
-                lambda sync, tables=tables: [
-                    t for t in tables if not sync.dialect.has_table(sync, t.name, schema=t.schema)
-                ]
-            )
+            missing = await connection.run_sync(_missing, tables)
             await connection.run_sync(metadata.create_all, tables=missing)
         created.extend(table.name for table in missing)
     return created
+
+
+def _missing(connection: Any, tables: list[Any]) -> list[Any]:
+    """Return the *tables* that do not exist on *connection*'s database."""
+    dialect = connection.dialect
+    return [t for t in tables if not dialect.has_table(connection, t.name, schema=t.schema)]
