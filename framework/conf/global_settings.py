@@ -122,6 +122,8 @@ TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "inprocess"}}
 
 #: Project template folders (relative to BASE_DIR), searched before the apps' templates/.
 TEMPLATES_DIRS: list[str] = []
+#: An undefined template variable raises an error instead of rendering as empty text.
+TEMPLATES_STRICT = False
 STATIC_URL = "/static/"
 #: Where ``collectstatic`` copies the static files for production.
 STATIC_ROOT = ""

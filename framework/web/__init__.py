@@ -46,7 +46,7 @@ from framework.web.routing import (
 )
 from framework.web.sessions import Session
 from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent
-from framework.web.templates import Templates, render
+from framework.web.templates import Templates, render, render_stream
 from framework.web.urls import url_for
 from framework.web.websockets import WebSocket, WebSocketDisconnect
 
@@ -101,6 +101,7 @@ __all__ = [
     "register_parser",
     "register_renderer",
     "render",
+    "render_stream",
     "route",
     "sse",
     "url_for",

@@ -94,6 +94,7 @@ class App(Starlette):
             url_for=self.url_for,
             static_prefix=self.settings.STATIC_URL,
             auto_reload=self.debug,
+            strict=bool(self.settings.get("TEMPLATES_STRICT", False)),
         )
         self._extra_routes = list(routes or [])
         self._middleware_entries = middleware
