@@ -96,6 +96,8 @@ def route_entries(routes: list[Any]) -> list[RouteEntry]:
         methods = [m for m in _METHOD_ORDER if m in (route.methods or ())]
         tag, description = _tag(route)
         spec = route.spec if route.spec is not None else get_endpoint_spec(route.handler)
+        if spec is not None and spec.meta.get("openapi", {}).get("include_in_schema") is False:
+            continue  # @doc(include_in_schema=False), on the route or its controller
         entries.append(RouteEntry(route, methods, spec, tag, description))
     return entries
 
