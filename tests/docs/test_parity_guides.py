@@ -1,0 +1,36 @@
+"""The examples of the single-file apps, media types and signing guides run as printed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from framework.conf import ENVIRONMENT_VARIABLE, settings
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+@pytest.fixture
+def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Run in an empty folder with unloaded settings, as a new script would."""
+    previous = settings._wrapped
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
+    monkeypatch.delenv("FRAMEWORK_ENV_FILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    settings.reset()
+    yield
+    object.__setattr__(settings, "_wrapped", previous)
+
+
+@pytest.mark.parametrize("guide", ["standalone.md", "media-types.md", "signing.md"])
+def test_guide_examples_run(guide: str, fresh_settings: None) -> None:
+    blocks = BLOCK.findall((DOCS / guide).read_text(encoding="utf-8"))
+    assert blocks, f"{guide} has no runnable example"
+    namespace: dict[str, object] = {"__name__": f"docs_{guide[:-3].replace('-', '_')}"}
+    with settings.override(SECRET_KEY="docs-examples-secret-key-0123456789-abcdefghij"):
+        for number, block in enumerate(blocks, 1):
+            exec(compile(block, f"{guide} (example {number})", "exec"), namespace)
