@@ -249,7 +249,7 @@ def produces(*media_types: str) -> Callable[[F], F]:
 def _yaml_loader() -> Any:
     import yaml
 
-    class SafeNoAliasLoader(yaml.SafeLoader):  # type: ignore[misc]
+    class SafeNoAliasLoader(yaml.SafeLoader):
         """PyYAML's safe loader, refusing anchors and aliases (no exponential expansion)."""
 
         def compose_node(self, parent: Any, index: Any) -> Any:

@@ -79,8 +79,5 @@ def middleware_before_hooks(entries: Iterable[Any]) -> list[Any]:
     A middleware that needs the route's context (its database scope: loading the user for
     ``request.user``) provides the work as a hook that every route runs first.
     """
-    return [
-        cls.before_request
-        for cls in middleware_classes(entries)
-        if callable(getattr(cls, "before_request", None))
-    ]
+    hooks = (getattr(cls, "before_request", None) for cls in middleware_classes(entries))
+    return [hook for hook in hooks if callable(hook)]
