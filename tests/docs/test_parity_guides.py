@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from framework.conf import ENVIRONMENT_VARIABLE, settings
+from framework.conf import settings
+from tests.support.standalone import fresh_settings
+
+__all__ = ["fresh_settings"]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
-
-
-@pytest.fixture
-def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Run in an empty folder with unloaded settings, as a new script would."""
-    previous = settings._wrapped
-    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
-    monkeypatch.delenv("FRAMEWORK_ENV_FILE", raising=False)
-    monkeypatch.chdir(tmp_path)
-    settings.reset()
-    yield
-    object.__setattr__(settings, "_wrapped", previous)
 
 
 @pytest.mark.parametrize("guide", ["standalone.md", "media-types.md", "signing.md"])

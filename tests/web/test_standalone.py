@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,12 @@ from framework.conf.standalone import find_env_file
 from framework.exceptions import ImproperlyConfigured
 from framework.testing import TestClient
 from framework.web import App, Request
+from tests.support.standalone import fresh_settings
+
+__all__ = ["fresh_settings"]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Give each test unloaded settings in an empty folder, and restore them afterwards."""
-    previous = settings._wrapped
-    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
-    monkeypatch.delenv("FRAMEWORK_ENV_FILE", raising=False)
-    monkeypatch.chdir(tmp_path)
-    settings.reset()
-    yield
-    object.__setattr__(settings, "_wrapped", previous)
+pytestmark = pytest.mark.usefixtures("fresh_settings")
 
 
 class DevelopmentConfig:
