@@ -188,19 +188,39 @@ def render_value(value: Any, media_type: str) -> bytes:
     return _RENDERERS[_media(media_type)](plain)
 
 
-def _value_of(result: Any) -> tuple[Any, int, dict[str, str]] | None:
-    """Return ``(value, status, headers)`` of a handler result, or None to pass it through."""
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+def _value_of(result: Any) -> tuple[Any, int, RawHeaders] | None:
+    """Return ``(value, status, headers)`` of a handler result, or None to pass it through.
+
+    A JSON response (``@output``'s) gives its data back, keeping its status and headers (every
+    ``Set-Cookie`` included) but not those that describe the JSON body.
+    """
     if isinstance(result, StarletteResponse):
         if (result.media_type or "").startswith("application/json") and hasattr(result, "body"):
-            headers = {k: v for k, v in result.headers.items() if k not in _BODY_HEADERS}
-            return json.loads(bytes(result.body) or b"null"), result.status_code, headers
+            kept = [(k, v) for k, v in result.raw_headers if k not in _BODY_HEADERS]
+            return json.loads(bytes(result.body) or b"null"), result.status_code, kept
         return None
     if isinstance(result, tuple) and 2 <= len(result) <= 3 and isinstance(result[1], int):
-        return result[0], result[1], dict(result[2]) if len(result) == 3 else {}
-    return result, 200, {}
+        extra = dict(result[2]) if len(result) == 3 else {}
+        raw = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in extra.items()]
+        return result[0], result[1], raw
+    return result, 200, []
 
 
-_BODY_HEADERS = frozenset({"content-length", "content-type"})
+_BODY_HEADERS = frozenset({b"content-length", b"content-type"})
+
+
+def _answer(value: Any, status: int, headers: RawHeaders, media_type: str) -> Response:
+    """Return *value* rendered in *media_type*, with *status* and the kept *headers*."""
+    if status in (204, 304) or (value is None and status != 200):
+        response = Response(status_code=status)
+    else:
+        response = Response(render_value(value, media_type), status, media_type=media_type)
+    response.raw_headers.extend(headers)
+    response.headers.append("Vary", "Accept")
+    return response
 
 
 def produces(*media_types: str) -> Callable[[F], F]:
@@ -226,13 +246,7 @@ def produces(*media_types: str) -> Callable[[F], F]:
             parts = _value_of(result)
             if parts is None:
                 return result
-            value, status, headers = parts
-            if status in (204, 304) or (value is None and status != 200):
-                return Response(status_code=status, headers=headers)
-            body = render_value(value, chosen)
-            response = Response(body, status_code=status, headers=headers, media_type=chosen)
-            response.headers.append("Vary", "Accept")
-            return response
+            return _answer(*parts, chosen)
 
         return run
 

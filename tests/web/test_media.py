@@ -163,3 +163,35 @@ def test_best_match_follows_quality_and_specificity() -> None:
     assert best_match("application/yaml, */*;q=0.1", offered) == "application/yaml"
     assert best_match("application/*;q=0.5, application/json;q=0", offered) == "application/yaml"
     assert best_match("text/html", offered) is None
+
+
+def test_produces_keeps_cookies_and_headers() -> None:
+    from framework.web import JSONResponse
+
+    app = App()
+
+    @app.get("/prefs")
+    @produces("application/json", "application/yaml")
+    async def prefs(request: Request) -> Any:
+        response = JSONResponse({"theme": "dark"}, headers={"X-Trace": "1"})
+        response.set_cookie("a", "1")
+        response.set_cookie("b", "2")
+        return response
+
+    @app.get("/made")
+    @produces("application/yaml")
+    async def made(request: Request) -> Any:
+        return {"id": 7}, 201, {"Location": "/made/7"}
+
+    with TestClient(app) as client:
+        answer = client.get("/prefs", headers={"Accept": "application/yaml"})
+        assert answer.text == "theme: dark\n"
+        assert answer.headers["x-trace"] == "1"
+        assert answer.headers.get_list("set-cookie")[0].startswith("a=1")
+        assert len(answer.headers.get_list("set-cookie")) == 2
+        made = client.get("/made")
+        assert (made.status_code, made.headers["location"], made.text) == (
+            201,
+            "/made/7",
+            "id: 7\n",
+        )
