@@ -37,7 +37,10 @@ def runserver(
 
     host, port = parse_addrport(addrport)
     if debug:
+        from framework.conf import settings
+
         os.environ["DEBUG"] = "true"  # the environment wins, here and in the server process
+        settings.reset()  # listing the commands may have read them already
     target = _standalone(app_target) if app_target else _project(skip_checks)
     _import_target(target)
     check_port_free(host, port)
