@@ -186,11 +186,16 @@ def _declare(policy: CORSPolicy, decorator: Any) -> Callable[[F], F]:
             if origin is None or _same_origin(request.scope, origin):
                 return await call(request, kwargs)
             # Headers were vetted by the preflight; browsers add others themselves.
-            refusal = resolved.refusal(origin, request.method, ())
+            method = "GET" if request.method == "HEAD" else request.method
+            refusal = resolved.refusal(origin, method, ())
             if refusal is not None:
                 raise refusal
             response = to_response(await call(request, kwargs))
-            response.headers.update(resolved.headers(origin, preflight=False))
+            for name, value in resolved.headers(origin, preflight=False).items():
+                if name == "Vary" and "vary" in response.headers:
+                    response.headers["Vary"] = f"{response.headers['vary']}, {value}"
+                else:
+                    response.headers[name] = value
             return response
 
         return run
