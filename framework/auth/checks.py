@@ -1,4 +1,4 @@
-"""Checks on CSRF protection: installed when sessions are, and placed after them."""
+"""Checks on the auth middleware: CSRF and ``AuthenticationMiddleware`` after the session."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from framework.checks import CheckMessage, Error, Warning, register
 
-__all__ = ["check_csrf_installed", "check_csrf_middleware"]
+__all__ = ["check_authentication_middleware", "check_csrf_installed", "check_csrf_middleware"]
 
 
 @register("security")
@@ -42,6 +42,29 @@ def check_csrf_installed(app_configs: Any = None) -> list[CheckMessage]:
             "cookie-authenticated requests are open to cross-site request forgery.",
             "Add 'framework.auth.CSRFMiddleware' to MIDDLEWARE after the SessionMiddleware.",
             "security.W003",
+        )
+    ]
+
+
+@register("security")
+def check_authentication_middleware(app_configs: Any = None) -> list[CheckMessage]:
+    """Refuse AuthenticationMiddleware without a SessionMiddleware before it."""
+    from framework.auth.middleware import AuthenticationMiddleware
+    from framework.conf import settings
+    from framework.web.middleware.loading import middleware_classes
+
+    classes = middleware_classes(settings.MIDDLEWARE)
+    auth = next((i for i, c in enumerate(classes) if issubclass(c, AuthenticationMiddleware)), None)
+    session, _ = _positions(settings.MIDDLEWARE)
+    if auth is None or (session is not None and session < auth):
+        return []
+    return [
+        Error(
+            "AuthenticationMiddleware needs the session (it reads the logged-in user from it), "
+            "but no SessionMiddleware comes before it in MIDDLEWARE: every request would fail.",
+            "Put 'framework.web.middleware.SessionMiddleware' before "
+            "'framework.auth.AuthenticationMiddleware' in MIDDLEWARE.",
+            "security.E033",
         )
     ]
 
