@@ -26,13 +26,15 @@ test: install
 	$(MAKE) pytest lint typecheck
 
 ## pytest: every test, on SQLite and on a private PostgreSQL server, with a private Redis
-## server (each installed with apt-get when missing, started on a free port, stopped at the
-## end: scripts/pgcluster.py, scripts/redisserver.py), with
+## server and a private S3 server (moto; the first two installed with apt-get when missing,
+## each started on a free port, stopped at the end: scripts/pgcluster.py,
+## scripts/redisserver.py, scripts/s3server.py), with
 ## Chromium for browser tests and wrk/ab/hyperfine for the benchmark smoke run
 ## (scripts/system_packages.py)
 pytest: install
 	$(PY) scripts/system_packages.py chromium wrk apache2-utils hyperfine
-	$(PY) scripts/pgcluster.py run -- $(PY) scripts/redisserver.py run -- $(PY) -m pytest
+	$(PY) scripts/pgcluster.py run -- $(PY) scripts/redisserver.py run -- \
+		$(PY) scripts/s3server.py run -- $(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check framework tests scripts docs/hooks bench example

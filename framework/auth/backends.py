@@ -13,6 +13,9 @@ a user (any object). Register the functions with the backend's decorators::
     async def get_user_roles(user):
         return user.roles
 
+Basic and Digest credentials count against LOGIN_THROTTLE (``framework.auth.throttling``):
+failures per client IP and per username, 429 over the limit.
+
 Every failure answers the same way — 401 with ``WWW-Authenticate`` and the same body — so
 a client cannot tell a missing user from a wrong password, malformed header or revoked
 token. ``@backend.error_handler`` replaces that answer: ``handler(request, status_code)``
@@ -204,12 +207,18 @@ class BasicAuth(AuthBackend):
         return func
 
     async def authenticate(self, request: Any) -> Any:
-        """Return the user of valid Basic credentials, or None."""
+        """Return the user of valid Basic credentials, or None (429 over LOGIN_THROTTLE)."""
+        from framework.auth.throttling import login_throttle
+
         verify = self._required(self._verify, "verify_password")
         credentials = parse_basic_credentials(request.headers.get("authorization"))
         if credentials is None:
             return None
-        return await call_hook(verify, *credentials)
+        await login_throttle.check(request, credentials[0])
+        user = await call_hook(verify, *credentials)
+        if user is None:
+            await login_throttle.failed(request, credentials[0])
+        return user
 
     def challenge(self, request: Any) -> str:
         """Ask for Basic credentials, encoded as UTF-8 (RFC 7617)."""

@@ -7,8 +7,9 @@ stateless by default: a timestamp and random bytes signed with SECRET_KEY, valid
 ``stale=true``, so the client retries without asking the user again. Each nonce count
 (``nc``) is accepted once: a replayed request gets 401.
 
-The replay record lives in this process. With several worker processes, either pin a client
-to one worker or supply ``generate_nonce``/``verify_nonce`` functions backed by a shared store.
+The replay record lives in the cache RATELIMIT_CACHE names: with a shared one (Redis, the
+database) a captured request replayed to any worker or host is refused. Nonces signed with
+a key of SECRET_KEY_FALLBACKS stay valid; failed responses count against LOGIN_THROTTLE.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.request import parse_http_list, parse_keqv_list
 
 from framework.auth.backends import DEFAULT_REALM, AuthBackend, quote_header_value
 from framework.auth.roles import call_hook
+from framework.auth.throttling import login_throttle
+from framework.cache.base import CacheUnavailableError
 from framework.exceptions import ImproperlyConfigured
+from framework.web.exceptions import HTTPException
 
 __all__ = ["DigestAuth", "NonceCounter", "digest_ha1"]
 
@@ -41,30 +44,32 @@ def digest_ha1(username: str, realm: str, password: str, algorithm: str = "MD5")
 
 
 class NonceCounter:
-    """Remember the highest nonce count seen per nonce, so each request is accepted once."""
+    """Accept each nonce count (``nc``) of a nonce once, in the shared cache.
 
-    def __init__(self, max_age: float, max_entries: int = 100_000) -> None:
+    The record is an ``aadd`` of ``digest:<nonce>:<nc>`` in the cache RATELIMIT_CACHE names,
+    kept twice the nonce lifetime: atomic, so a request replayed to any process or host
+    that shares the cache is refused. When the cache is down the request is refused with
+    503 (fail closed): a replay cannot be ruled out.
+    """
+
+    def __init__(self, max_age: float) -> None:
         self.max_age = max_age
-        self.max_entries = max_entries
-        self._seen: OrderedDict[str, tuple[int, float]] = OrderedDict()
 
-    def accept(self, nonce: str, count: int) -> bool:
-        """Record *count* for *nonce*; return False if it (or a later one) was seen."""
-        now = time.monotonic()
-        self._forget_expired(now)
-        previous = self._seen.get(nonce)
-        if previous is not None and count <= previous[0]:
-            return False
-        self._seen[nonce] = (count, previous[1] if previous else now)
-        self._seen.move_to_end(nonce)
-        return True
+    async def accept(self, nonce: str, count: int) -> bool:
+        """Record *count* for *nonce*; return False if it was seen before."""
+        from framework.cache.registry import caches
+        from framework.conf import settings
 
-    def _forget_expired(self, now: float) -> None:
-        while self._seen:
-            nonce, (_, first) = next(iter(self._seen.items()))
-            if now - first <= self.max_age * 2 and len(self._seen) < self.max_entries:
-                break
-            del self._seen[nonce]
+        digest = hashlib.sha256(nonce.encode("utf-8", "surrogateescape")).hexdigest()
+        cache = caches[str(settings.RATELIMIT_CACHE)]
+        try:
+            return await cache.aadd(f"digest:{digest}:{count}", 1, timeout=self.max_age * 2)
+        except CacheUnavailableError as exc:
+            raise HTTPException(
+                503,
+                "Authentication is unavailable right now; try again shortly.",
+                headers={"Retry-After": "5"},
+            ) from exc
 
 
 _HASHING_NAMES = frozenset({"md5", "sha256", "hexdigest", "digest_ha1", "ha1"})
@@ -151,11 +156,22 @@ class DigestAuth(AuthBackend):
 
     # -- nonces -----------------------------------------------------------------------------
 
-    def _sign(self, value: str) -> str:
+    def _sign(self, value: str, secret: str | None = None) -> str:
         from framework.conf import settings
 
-        key = f"framework.auth.digest:{settings.SECRET_KEY}".encode()
+        secret = settings.SECRET_KEY if secret is None else secret
+        key = f"framework.auth.digest:{secret}".encode()
         return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+    def _signed(self, value: str, signature: str) -> bool:
+        """Return whether *signature* signs *value* with SECRET_KEY or a fallback key."""
+        from framework.conf.security import signing_keys
+
+        # Bytes: compare_digest refuses str with non-ASCII characters (a header may hold any).
+        given = signature.encode("utf-8", "replace")
+        return any(
+            hmac.compare_digest(given, self._sign(value, key).encode()) for key in signing_keys()
+        )
 
     def _default_nonce(self) -> str:
         value = f"{time.time():.6f}:{secrets.token_hex(8)}"
@@ -164,9 +180,7 @@ class DigestAuth(AuthBackend):
     def _nonce_state(self, nonce: str) -> str:
         """Return ``"valid"``, ``"stale"`` or ``"invalid"`` for a default nonce."""
         value, _, signature = nonce.rpartition(":")
-        # Bytes: compare_digest refuses str with non-ASCII characters (a header may hold any).
-        expected = self._sign(value).encode()
-        if not value or not hmac.compare_digest(signature.encode("utf-8", "replace"), expected):
+        if not value or not self._signed(value, signature):
             return "invalid"
         try:
             issued = float(value.partition(":")[0])
@@ -196,8 +210,16 @@ class DigestAuth(AuthBackend):
     async def _check_opaque(self, request: Any, opaque: str) -> bool:
         if self._verify_opaque is not None:
             return bool(await call_hook(self._verify_opaque, request, opaque))
-        expected = (await self._new_opaque(request)).encode()
-        return hmac.compare_digest(opaque.encode("utf-8", "replace"), expected)
+        given = opaque.encode("utf-8", "replace")
+        if self._generate_opaque is not None:
+            return hmac.compare_digest(given, (await self._new_opaque(request)).encode())
+        from framework.conf.security import signing_keys
+
+        value = f"opaque:{self.realm}"
+        return any(
+            hmac.compare_digest(given, self._sign(value, key)[:32].encode())
+            for key in signing_keys()
+        )
 
     # -- authentication ---------------------------------------------------------------------
 
@@ -240,16 +262,18 @@ class DigestAuth(AuthBackend):
         if not await self._check_opaque(request, params.get("opaque", "")):
             return None
         nonce_state = await self._check_nonce(request, params["nonce"])
+        await login_throttle.check(request, params["username"])
         ha1, known = await self._ha1(params["username"])
         expected = self._expected(ha1, params, request.method)
         matched = hmac.compare_digest(expected.encode(), params["response"].lower().encode())
         if nonce_state == "invalid" or not matched or not known:
+            await login_throttle.failed(request, params["username"])
             return None
         if nonce_state == "stale":
             request.scope[_STALE] = True
             return None
         count = _count(params.get("nc"))
-        if count < 1 or not self.counter.accept(params["nonce"], count):
+        if count < 1 or not await self.counter.accept(params["nonce"], count):
             return None
         if self._load_user is not None:
             return await call_hook(self._load_user, params["username"])

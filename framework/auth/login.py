@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import enum
 import hmac
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -159,6 +160,17 @@ class LoginManager:
         method = getattr(user, "get_session_auth_hash", None)
         return str(method()) if callable(method) else ""
 
+    async def session_hashes(self, user: Any) -> list[str]:
+        """Return the session hash of *user* under SECRET_KEY, then under each fallback key
+        (for users whose ``get_session_auth_hash`` takes ``secret=``)."""
+        from framework.conf.security import signing_keys
+
+        current = await self.session_hash(user)
+        method = getattr(user, "get_session_auth_hash", None)
+        if not callable(method) or "secret" not in inspect.signature(method).parameters:
+            return [current]
+        return [current, *(str(method(secret=key)) for key in signing_keys()[1:])]
+
     async def revoke_sessions(self, user: Any) -> None:
         """Invalidate every session of *user* (at logout); users that support it do."""
         method = getattr(user, "revoke_sessions", None)
@@ -204,11 +216,12 @@ class LoginManager:
         return user
 
     async def _valid(self, user: Any, expected_hash: Any) -> bool:
-        if user is None or not self.is_active(user):
+        if user is None or not self.is_active(user) or not isinstance(expected_hash, str):
             return False
-        current = await self.session_hash(user)
-        return isinstance(expected_hash, str) and hmac.compare_digest(
-            expected_hash.encode(), current.encode()
+        # Any key of SECRET_KEY_FALLBACKS still validates a session (key rotation).
+        return any(
+            hmac.compare_digest(expected_hash.encode(), known.encode())
+            for known in await self.session_hashes(user)
         )
 
     async def _from_session(self, request: Any) -> Any:
@@ -220,6 +233,9 @@ class LoginManager:
         if not await self._valid(user, session.get(HASH_KEY)):
             session.clear()  # revoked, deactivated or deleted: the cookie is dropped
             return None
+        current = await self.session_hash(user)
+        if session.get(HASH_KEY) != current:  # valid under a fallback key: re-sign it
+            session[HASH_KEY] = current
         return user
 
     async def _from_remember_cookie(self, request: Any) -> Any:
@@ -250,7 +266,9 @@ class LoginManager:
         request.state.user = user
 
     def _serializer(self) -> _Signer:
-        return _Signer(str(_settings().SECRET_KEY))
+        from framework.conf.security import signing_keys
+
+        return _Signer(signing_keys())
 
     # -- login and logout ---------------------------------------------------------------------
 
@@ -373,13 +391,17 @@ def protect(
 
 
 class _Signer:
-    """Sign remember-me cookies with SECRET_KEY (timestamped, so they expire)."""
+    """Sign remember-me cookies with SECRET_KEY, accept its fallbacks (timestamped, so they
+    expire)."""
 
-    def __init__(self, secret_key: str) -> None:
+    def __init__(self, keys: list[str]) -> None:
         import itsdangerous
 
         self._bad = itsdangerous.BadData
-        self._serializer = itsdangerous.URLSafeTimedSerializer(secret_key, salt=_REMEMBER_SALT)
+        # itsdangerous signs with the last key and accepts any: older keys first.
+        self._serializer = itsdangerous.URLSafeTimedSerializer(
+            list(reversed(keys)), salt=_REMEMBER_SALT
+        )
 
     def dumps(self, value: Any) -> str:
         return str(self._serializer.dumps(value))

@@ -18,10 +18,12 @@ BUILTIN_CHECK_MODULES = (
     "framework.apps.checks",
     "framework.conf.security",
     "framework.web.checks",
+    "framework.files.checks",
     "framework.auth.checks",
     "framework.mail.checks",
     "framework.logging.checks",
     "framework.auth.jwt",
+    "framework.cache.checks",
     "framework.tasks.checks",
 )
 

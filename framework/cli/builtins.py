@@ -30,6 +30,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     # In a project, or for a single-file App with --app (it sets the project up itself).
     "runserver": _anywhere("framework.cli.commands.runserver:runserver"),
     # Project commands: settings are loaded and apps populated before they run.
+    "cache": _project("framework.cli.commands.cache:cache"),
     "check": _project("framework.cli.commands.check:check"),
     "collectstatic": _project("framework.cli.commands.collectstatic:collectstatic"),
     "db-check": _project("framework.cli.commands.db_schema:db_check"),

@@ -13,9 +13,10 @@ DEBUG = False
 #: Signs sessions and tokens. ``startproject`` writes a fresh one into the project's ``.env``;
 #: with DEBUG off the server refuses to start without a strong one.
 SECRET_KEY = ""
-#: Former SECRET_KEYs, newest first: still accepted when verifying what they signed (JWTs),
-#: never used to sign. Move the old key here when you rotate SECRET_KEY; drop it once what
-#: it signed has expired.
+#: Former SECRET_KEYs, newest first: still accepted when verifying what they signed
+#: (sessions and the CSRF secret in them, remember-me cookies, session hashes, Digest nonces,
+#: password-reset links, JWTs), never used to sign, so a key rotation logs nobody out. Move
+#: the old key here when you rotate SECRET_KEY; drop it once what it signed has expired.
 SECRET_KEY_FALLBACKS: list[str] = []
 #: Host headers the server answers to; always checked (a bad Host gets a 400).
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
@@ -47,6 +48,10 @@ MIDDLEWARE: list[str] = [
 #: Largest request body in bytes (413 above it); 0 disables the limit. Routes may override
 #: it with ``max_body_size=``.
 MAX_BODY_SIZE = 10 * 1024 * 1024
+#: Largest total size of a request's headers in bytes (each header counts its name, its value
+#: and 4 bytes for ": " and the line end); over it HTTP requests and WebSocket handshakes get
+#: 431, whatever the server. 0 disables the limit.
+MAX_HEADER_SIZE = 64 * 1024
 #: Most fields in a form (urlencoded or multipart) and in a query string (400 above).
 FORM_MAX_FIELDS = 1000
 QUERY_MAX_FIELDS = 1000
@@ -98,6 +103,11 @@ WEBSOCKET_CHECK_ORIGIN = True
 WEBSOCKET_ALLOWED_ORIGINS: list[str] = []
 #: Seconds of silence before a Server-Sent Events stream sends a keep-alive comment; 0 = never.
 SSE_KEEPALIVE = 15
+#: Where ``broadcast.publish`` sends messages: ``memory`` (this process only), ``redis``
+#: (LOCATION a URL; OPTIONS ``history`` keeps that many events per channel for
+#: ``Last-Event-ID``) or ``postgres`` (LISTEN/NOTIFY; OPTIONS ``database`` names the alias).
+#: OPTIONS ``max_queue``: events waiting for one subscriber before it is disconnected.
+BROADCAST: dict[str, object] = {"BACKEND": "memory"}
 
 # -- database -----------------------------------------------------------------------------------
 
@@ -108,6 +118,25 @@ DATABASE_URL = ""
 DATABASES = {"default": "sqlite+aiosqlite:///db.sqlite3"}
 #: Wrap each request in one transaction.
 ATOMIC_REQUESTS = False
+
+# -- caches, rate limits, shared security state ------------------------------------------------
+
+#: Alias → options. BACKEND: ``locmem`` (this process's memory: the zero-setup default),
+#: ``redis`` (LOCATION ``redis://host:6379/0``; shared by every process and host),
+#: ``database`` (a table of ``framework.contrib.cache`` on the default database), ``dummy``
+#: (keeps nothing), or a dotted path. Also TIMEOUT (seconds, None = forever), KEY_PREFIX,
+#: VERSION and OPTIONS.
+CACHES: dict[str, dict[str, object]] = {"default": {"BACKEND": "locmem"}}
+#: The cache alias where ``@ratelimit`` and LOGIN_THROTTLE count. With several processes or
+#: hosts it must be a shared one (redis, database), or each process counts on its own.
+RATELIMIT_CACHE = "default"
+#: Addresses of the reverse proxies in front of the app (IPs or CIDR networks). Only a
+#: request from one of them has its client address taken from ``X-Forwarded-For``.
+TRUSTED_PROXIES: list[str] = []
+#: Login attempts allowed per client IP and per username on every login path (form and JSON
+#: login, Basic, Digest, token issue), e.g. ``"5/minute"``; over it, 429 with Retry-After.
+#: An empty value turns throttling off. When the cache is down, logins are refused (503).
+LOGIN_THROTTLE = "5/minute"
 
 # -- tasks ----------------------------------------------------------------------------------------
 
@@ -139,6 +168,12 @@ SERVE_STATIC = None
 VALIDATION_MAX_ERRORS = 1000
 #: Folder where ``File.save()`` stores uploads under generated names (relative to BASE_DIR).
 MEDIA_ROOT = "media"
+#: URL prefix of the files of the filesystem storage (served by the app in DEBUG only).
+MEDIA_URL = "/media/"
+#: Alias → storage. ``filesystem`` (OPTIONS ``location``, default MEDIA_ROOT; ``base_url``,
+#: default MEDIA_URL) or ``s3`` (OPTIONS ``endpoint_url``, ``bucket``, ``access_key``,
+#: ``secret_key``, ``region``, ``prefix``, ``public_url``, ``url_expires``), or a dotted path.
+STORAGES: dict[str, dict[str, object]] = {"default": {"BACKEND": "filesystem", "OPTIONS": {}}}
 
 # -- API documentation (OpenAPI 3.1; served by the ``framework.openapi`` app) ------------------
 

@@ -1,4 +1,10 @@
-"""Hide secrets when settings are displayed (``manage.py settings``, debug pages)."""
+"""Hide secrets when settings or request data are displayed (``manage.py settings``, debug pages).
+
+Two rules, both judged by name: :func:`is_secret_key` for the ``settings`` command (a few
+well-known public settings stay visible), and :func:`is_sensitive_name` for the DEBUG page,
+which is stricter: Django's pattern ``API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|COOKIE`` on
+headers, settings, form fields and local variables alike, with no exceptions.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,33 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["MASK", "is_secret_key", "mask_setting", "mask_url"]
+__all__ = ["MASK", "cleanse", "is_secret_key", "is_sensitive_name", "mask_setting", "mask_url"]
 
 MASK = "********"
 _SECRET_NAME = re.compile(r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|CREDENTIAL|PRIVATE|AUTH", re.I)
 _PUBLIC_NAMES = frozenset({"PASSWORD_SCHEMES", "PASSWORD_VALIDATORS", "AUTH_USER_MODEL"})
+#: What the DEBUG page never shows the value of (Django's pattern, plus two more words).
+_SENSITIVE_NAME = re.compile(
+    r"API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|COOKIE|CREDENTIAL|PRIVATE", re.I
+)
+#: How many items of a container :func:`cleanse` copies (the page truncates beyond anyway).
+_CLEANSE_ITEMS = 50
 
 
 def is_secret_key(key: str) -> bool:
     """Return whether a setting called *key* holds a secret, judged by its name."""
     return key not in _PUBLIC_NAMES and bool(_SECRET_NAME.search(key))
+
+
+def is_sensitive_name(name: str | bytes) -> bool:
+    """Return whether a value called *name* must be hidden on the DEBUG page.
+
+    Matches headers (``Authorization``, ``Cookie``, ``Set-Cookie``, ``X-API-Key``), settings,
+    form fields and local variables alike, case-insensitively.
+    """
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    return bool(_SENSITIVE_NAME.search(name))
 
 
 def mask_url(text: str) -> str:
@@ -45,4 +68,31 @@ def mask_setting(key: str, value: Any) -> Any:
         return {k: mask_setting(str(k), v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(mask_setting(key, v) for v in value)
+    return value
+
+
+def cleanse(value: Any, depth: int = 3) -> Any:
+    """Return a copy of *value* fit for display: sensitive keys and URL passwords masked.
+
+    Dicts are masked by key, ``(name, value)`` pairs (raw headers) by name, containers down to
+    *depth* levels and their first items only; other objects are returned as they are.
+    """
+    if isinstance(value, str):
+        return mask_url(value)
+    if depth <= 0:
+        return value
+    if isinstance(value, Mapping):
+        items = list(value.items())[:_CLEANSE_ITEMS]
+        return {
+            key: MASK
+            if isinstance(key, str | bytes) and is_sensitive_name(key)
+            else cleanse(v, depth - 1)
+            for key, v in items
+        }
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str | bytes):
+        name, item = value
+        return (name, MASK) if is_sensitive_name(name) else (name, cleanse(item, depth - 1))
+    if isinstance(value, list | tuple):
+        cleaned = [cleanse(item, depth - 1) for item in value[:_CLEANSE_ITEMS]]
+        return tuple(cleaned) if isinstance(value, tuple) else cleaned
     return value

@@ -21,10 +21,12 @@ __all__ = [
     "check_cross_origin_settings",
     "check_deployment",
     "check_secret_key",
+    "check_secret_key_fallbacks",
     "check_security_headers",
     "check_session_cookie",
     "cors_allows_any_origin",
     "secret_key_problem",
+    "signing_keys",
 ]
 
 _PLACEHOLDERS = ("insecure", "changeme", "change-me", "notasecret", "secret", "dev")
@@ -82,6 +84,41 @@ def check_secret_key(app_configs: Any = None) -> list[CheckMessage]:
             )
         ]
     return [Error(f"{problem} and DEBUG is off.", SECRET_KEY_HINT, "security.E001")]
+
+
+def signing_keys(settings: Any = None) -> list[str]:
+    """Return SECRET_KEY then SECRET_KEY_FALLBACKS: sign with the first, verify with any.
+
+    Everything the framework signs (session and remember-me cookies, session hashes, Digest
+    nonces) verifies against this list, so rotating the key logs nobody out.
+    """
+    if settings is None:
+        from framework.conf import settings
+    fallbacks = settings.SECRET_KEY_FALLBACKS or []
+    if isinstance(fallbacks, str):
+        fallbacks = [fallbacks]
+    return [str(settings.SECRET_KEY), *(str(key) for key in fallbacks if key)]
+
+
+@register("security", deploy=True)
+def check_secret_key_fallbacks(app_configs: Any = None) -> list[CheckMessage]:
+    """Warn about weak SECRET_KEY_FALLBACKS: a value they signed is still accepted."""
+    from framework.conf import settings
+
+    messages: list[CheckMessage] = []
+    for index, key in enumerate(signing_keys(settings)[1:]):
+        problem = secret_key_problem(key)
+        if problem is not None:
+            messages.append(
+                Warning(
+                    f"SECRET_KEY_FALLBACKS[{index}]: "
+                    + problem.replace("SECRET_KEY ", "the key ", 1)
+                    + "; what it signed can be forged while it is listed.",
+                    "Remove it once the values it signed have expired.",
+                    "security.W025",
+                )
+            )
+    return messages
 
 
 @register("security")

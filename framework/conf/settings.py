@@ -18,7 +18,7 @@ from typing import Any
 
 from framework.conf import global_settings
 from framework.conf.casting import cast_like, cast_to
-from framework.conf.dotenv import read_dotenv
+from framework.conf.dotenv import read_dotenv_lines
 from framework.exceptions import ImproperlyConfigured
 
 __all__ = ["SOURCES", "Setting", "SettingNotFound", "Settings"]
@@ -32,17 +32,40 @@ class SettingNotFound(ImproperlyConfigured, AttributeError):
 
 
 class Setting:
-    """One resolved value and the layer it came from."""
+    """One resolved value, the layer it came from, and where exactly (for messages).
 
-    __slots__ = ("key", "source", "value")
+    ``source`` is the layer (one of :data:`SOURCES`); ``origin`` says where a person finds
+    the value: ``.env line 2``, ``environment variable DEBUG``,
+    ``settings module mysite/settings.py``.
+    """
 
-    def __init__(self, key: str, value: Any, source: str) -> None:
+    __slots__ = ("key", "origin", "source", "value")
+
+    def __init__(self, key: str, value: Any, source: str, origin: str = "") -> None:
         self.key = key
         self.value = value
         self.source = source
+        self.origin = origin or _DEFAULT_ORIGINS.get(source, source)
 
     def __repr__(self) -> str:
         return f"Setting({self.key!r}, {self.value!r}, source={self.source!r})"
+
+
+_DEFAULT_ORIGINS = {
+    "default": "the framework's defaults",
+    "module": "the settings module",
+    ".env": "the .env file",
+    "env": "the environment",
+    "override": "settings.override()",
+}
+
+
+def _shown_path(path: Path, base_dir: Any) -> str:
+    """Return *path* relative to the project root when it lies inside, else as it is."""
+    try:
+        return str(Path(path).resolve().relative_to(Path(base_dir).resolve()))
+    except (TypeError, ValueError, OSError):
+        return str(path)
 
 
 def _upper_names(namespace: ModuleType | Mapping[str, Any]) -> dict[str, Any]:
@@ -93,6 +116,8 @@ class Settings:
         dotenv: Mapping[str, str] | None = None,
         dotenv_path: Path | None = None,
         environ: Mapping[str, str] | None = None,
+        module_file: str | None = None,
+        dotenv_lines: Mapping[str, int] | None = None,
     ) -> None:
         self.module_name = module_name
         self.dotenv_path = dotenv_path
@@ -100,6 +125,7 @@ class Settings:
         self._defaults = _upper_names(vars(global_settings))
         self._module = dict(module_values)
         self._dotenv = dict(dotenv or {})
+        self._origins = self._layer_origins(module_file, dotenv_lines or {})
         self._resolved: dict[str, Setting] = {}
         for key in sorted({*self._defaults, *self._module, *self._dotenv}):
             self._resolved[key] = self._resolve(key)
@@ -116,12 +142,15 @@ class Settings:
         base_dir = Path(values["BASE_DIR"]) if values.get("BASE_DIR") else default_base_dir(module)
         values.setdefault("BASE_DIR", base_dir)
         dotenv_path = Path(environ.get("FRAMEWORK_ENV_FILE") or base_dir / ".env")
+        dotenv, lines = read_dotenv_lines(dotenv_path)
         return cls(
             values,
             module_name=name,
-            dotenv=read_dotenv(dotenv_path),
+            dotenv=dotenv,
             dotenv_path=dotenv_path,
             environ=environ,
+            module_file=getattr(module, "__file__", None),
+            dotenv_lines=lines,
         )
 
     @classmethod
@@ -135,19 +164,40 @@ class Settings:
 
     # -- resolution -----------------------------------------------------------------------
 
+    def _layer_origins(self, module_file: str | None, lines: Mapping[str, int]) -> dict[str, Any]:
+        """Return what :meth:`origin` needs to describe each layer in words."""
+        base_dir = self._module.get("BASE_DIR")
+        module = self.module_name and f"settings module {self.module_name}"
+        if module_file:
+            module = f"settings module {_shown_path(Path(module_file), base_dir)}"
+        dotenv = _shown_path(self.dotenv_path, base_dir) if self.dotenv_path else ".env"
+        return {"module": module or "the settings", "dotenv": dotenv, "lines": dict(lines)}
+
+    def origin(self, key: str, source: str) -> str:
+        """Return where *key*'s value in layer *source* is written, in words."""
+        if source == "module":
+            return str(self._origins["module"])
+        if source == ".env":
+            line = self._origins["lines"].get(key)
+            where = self._origins["dotenv"]
+            return f"{where} line {line}" if line else where
+        if source == "env":
+            return f"environment variable {key}"
+        return _DEFAULT_ORIGINS.get(source, source)
+
     def _resolve(self, key: str) -> Setting:
         if key in self._module:
-            setting = Setting(key, self._module[key], "module")
+            setting = Setting(key, self._module[key], "module", self.origin(key, "module"))
         elif key in self._defaults:
             setting = Setting(key, self._defaults[key], "default")
         else:
             setting = Setting(key, None, "default")
         if key in self._dotenv:
-            raw = self._dotenv[key]
-            setting = Setting(key, cast_like(raw, setting.value, key, ".env"), ".env")
+            value = cast_like(self._dotenv[key], setting.value, key, ".env")
+            setting = Setting(key, value, ".env", self.origin(key, ".env"))
         if key in self._environ:
-            raw = self._environ[key]
-            setting = Setting(key, cast_like(raw, setting.value, key, "the environment"), "env")
+            value = cast_like(self._environ[key], setting.value, key, "the environment")
+            setting = Setting(key, value, "env", self.origin(key, "env"))
         return setting
 
     def _apply_database_url(self) -> None:
@@ -160,7 +210,7 @@ class Settings:
             databases["default"] = {**default, "URL": url.value}
         else:
             databases["default"] = url.value
-        self._resolved["DATABASES"] = Setting("DATABASES", databases, url.source)
+        self._resolved["DATABASES"] = Setting("DATABASES", databases, url.source, url.origin)
 
     # -- access ---------------------------------------------------------------------------
 
@@ -190,7 +240,7 @@ class Settings:
         if key in self._resolved:
             return self._resolved[key]
         if key in self._environ:
-            return Setting(key, self._environ[key], "env")
+            return Setting(key, self._environ[key], "env", self.origin(key, "env"))
         return None
 
     def get(self, key: str, default: Any = None, cast: Any = None) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from framework.db.config import DatabaseConfig
 from framework.db.crud import CRUDMixin
 from framework.db.engines import EngineRegistry, engines
+from framework.db.errors import LazyLoadError, QueryValueError
 from framework.db.hooks import on_commit
 from framework.db.models import NAMING_CONVENTION, Model, database_alias, metadata
 from framework.db.query import Page, Query
@@ -31,10 +32,12 @@ __all__ = [
     "CRUDMixin",
     "DatabaseConfig",
     "EngineRegistry",
+    "LazyLoadError",
     "Model",
     "NoSessionError",
     "Page",
     "Query",
+    "QueryValueError",
     "RequestSessions",
     "SessionScope",
     "TransactionManagementError",

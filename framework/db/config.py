@@ -4,6 +4,8 @@ Entries are a URL string or ``{"URL": ..., "OPTIONS": {...}, "PRAGMAS": {...}}``
 driver names are replaced by the async driver the framework uses (``sqlite://`` becomes
 ``sqlite+aiosqlite://``, ``postgresql://`` becomes ``postgresql+asyncpg://``) and relative
 SQLite paths are made relative to ``BASE_DIR`` rather than to the current directory.
+``OPTIONS`` go to SQLAlchemy's ``create_async_engine``, except ``transaction_mode`` (SQLite
+only, as in Django 5.1): how SQLite transactions begin, ``IMMEDIATE`` unless set.
 Reading the configuration does no IO: engines are created later, on first use.
 """
 
@@ -20,7 +22,13 @@ from sqlalchemy.exc import ArgumentError
 
 from framework.exceptions import ImproperlyConfigured, MissingDependencyError
 
-__all__ = ["DEFAULT_ALIAS", "SQLITE_PRAGMAS", "DatabaseConfig", "load_database_configs"]
+__all__ = [
+    "DEFAULT_ALIAS",
+    "SQLITE_PRAGMAS",
+    "TRANSACTION_MODES",
+    "DatabaseConfig",
+    "load_database_configs",
+]
 
 DEFAULT_ALIAS = "default"
 
@@ -32,6 +40,12 @@ SQLITE_PRAGMAS: dict[str, Any] = {
     "foreign_keys": "ON",
     "busy_timeout": 5000,
 }
+
+#: How a SQLite transaction may begin (``BEGIN <mode>``). IMMEDIATE takes the write lock at
+#: once, so a transaction that reads and then writes waits for the lock (``busy_timeout``)
+#: instead of failing with "database is locked" when another write happened in between.
+TRANSACTION_MODES = ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")
+DEFAULT_TRANSACTION_MODE = "IMMEDIATE"
 
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _BACKEND_ALIASES = {"postgres": "postgresql", "sqlite3": "sqlite"}
@@ -46,6 +60,8 @@ class DatabaseConfig:
     url: URL
     options: Mapping[str, Any] = field(default_factory=dict)
     pragmas: Mapping[str, Any] = field(default_factory=dict)
+    #: ``BEGIN`` mode of SQLite transactions (None for other databases).
+    transaction_mode: str | None = None
 
     @property
     def backend(self) -> str:
@@ -109,13 +125,36 @@ def _config(alias: str, entry: Any, root: Path) -> DatabaseConfig:
             f"DATABASES[{alias!r}] must be a URL or a dict with 'URL'; got {entry!r}."
         )
     url = _async_url(alias, raw_url)
+    mode = _transaction_mode(alias, options.pop("transaction_mode", None), url)
     if url.get_backend_name() == "sqlite":
         url = _absolute_sqlite(url, root)
         pragmas = {**SQLITE_PRAGMAS, **pragmas}
     elif pragmas:
         raise ImproperlyConfigured(f"DATABASES[{alias!r}]: 'PRAGMAS' apply to SQLite only.")
     _require_driver(alias, url)
-    return DatabaseConfig(alias=alias, url=url, options=options, pragmas=pragmas)
+    return DatabaseConfig(
+        alias=alias, url=url, options=options, pragmas=pragmas, transaction_mode=mode
+    )
+
+
+def _transaction_mode(alias: str, value: Any, url: URL) -> str | None:
+    """Return the ``BEGIN`` mode of a SQLite alias; refuse a bad one or one elsewhere."""
+    where = f"DATABASES[{alias!r}]['OPTIONS']['transaction_mode']"
+    if url.get_backend_name() != "sqlite":
+        if value is not None:
+            raise ImproperlyConfigured(
+                f"{where} applies to SQLite only; on PostgreSQL set the isolation level "
+                "instead (OPTIONS {'isolation_level': 'SERIALIZABLE'}, say)."
+            )
+        return None
+    if value is None:
+        return DEFAULT_TRANSACTION_MODE
+    mode = value.upper() if isinstance(value, str) else value
+    if mode not in TRANSACTION_MODES:
+        raise ImproperlyConfigured(
+            f"{where} is {value!r}; use one of {', '.join(map(repr, TRANSACTION_MODES))}."
+        )
+    return str(mode)
 
 
 def _async_url(alias: str, raw_url: str | URL) -> URL:

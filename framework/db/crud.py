@@ -15,6 +15,7 @@ from sqlalchemy import BigInteger, Integer, SmallInteger
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from framework.db.engines import engines
+from framework.db.expiry import rollback_and_reload
 from framework.db.models import database_alias
 from framework.db.query import Query, check_field, read
 from framework.db.schema import SelectMixin
@@ -55,7 +56,11 @@ def _primary_key_bits(model: type[Any]) -> int:
 
 
 async def write(action: Callable[[AsyncSession], Awaitable[None]]) -> None:
-    """Run the write *action*; commit now outside a transaction, else flush for the block."""
+    """Run the write *action*; commit now outside a transaction, else flush for the block.
+
+    A failed autocommit write is rolled back, and the objects the rollback expired are
+    reloaded, so the caller can still use what it loaded before (``request.user``, say).
+    """
     scope = current_scope()
     session = scope.session
     autocommit = scope.atomic_depth == 0
@@ -67,7 +72,7 @@ async def write(action: Callable[[AsyncSession], Awaitable[None]]) -> None:
             await session.flush()
     except BaseException:
         if autocommit:
-            await session.rollback()
+            await rollback_and_reload(session, in_outer_transaction=False)
         raise
 
 

@@ -15,19 +15,25 @@ import threading
 import weakref
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from framework.db.config import DEFAULT_ALIAS, DatabaseConfig, load_database_configs
+from framework.db.sqlite import TRANSACTION_MODE_OPTION
 from framework.exceptions import ImproperlyConfigured
 
 __all__ = ["EngineRegistry", "create_engine", "engines"]
 
 
 class _LoopEngines:
-    """The engines opened on one event loop, plus replaced ones still to dispose."""
+    """The engines opened on one event loop, plus replaced ones still to dispose.
+
+    Each alias keeps its config, its engine and the engine sessions connect through: the
+    same pool, with the SQLite ``transaction_mode`` as an execution option.
+    """
 
     def __init__(self) -> None:
-        self.current: dict[str, tuple[DatabaseConfig, AsyncEngine]] = {}
+        self.current: dict[str, tuple[DatabaseConfig, AsyncEngine, Engine]] = {}
         self.retired: list[AsyncEngine] = []
 
 
@@ -78,6 +84,18 @@ class EngineRegistry:
 
     def get(self, alias: str = DEFAULT_ALIAS) -> AsyncEngine:
         """Return the engine of *alias* for the running event loop, creating it if needed."""
+        return self._entry(alias)[1]
+
+    def session_bind(self, alias: str = DEFAULT_ALIAS) -> Engine:
+        """Return what ORM sessions of *alias* connect through (see ``transaction_mode``).
+
+        Sessions — ``request.db``, the CRUD helpers, ``transaction()`` — begin SQLite
+        transactions in the alias's ``transaction_mode``; Core connections taken from
+        :meth:`get` keep SQLite's plain ``BEGIN`` (deferred), so raw reads never wait.
+        """
+        return self._entry(alias)[2]
+
+    def _entry(self, alias: str) -> tuple[DatabaseConfig, AsyncEngine, Engine]:
         config = self.config(alias)
         try:
             loop = asyncio.get_running_loop()
@@ -93,12 +111,15 @@ class EngineRegistry:
                 self._register_cleanup()
             cached = state.current.get(alias)
             if cached is not None and cached[0] == config:
-                return cached[1]
+                return cached
             if cached is not None:
                 state.retired.append(cached[1])
             engine = create_engine(config)
-            state.current[alias] = (config, engine)
-            return engine
+            bind = engine.sync_engine
+            if config.transaction_mode:
+                bind = bind.execution_options(**{TRANSACTION_MODE_OPTION: config.transaction_mode})
+            entry = state.current[alias] = (config, engine, bind)
+            return entry
 
     def _register_cleanup(self) -> None:
         from framework.runtime import register_cleanup
@@ -112,7 +133,7 @@ class EngineRegistry:
             state = self._loops.pop(loop, None)
         if state is None:
             return
-        for engine in [*state.retired, *(engine for _, engine in state.current.values())]:
+        for engine in [*state.retired, *(entry[1] for entry in state.current.values())]:
             await engine.dispose()
 
 

@@ -18,6 +18,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from framework.db.errors import INT64_MAX, QueryValueError, out_of_range
+from framework.db.expiry import rollback_and_reload
 from framework.db.sessions import current_scope
 from framework.db.sqlite import LONE_READ
 
@@ -28,7 +30,11 @@ T = TypeVar("T")
 
 
 async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run the read *action* in the active session; end the transaction it began, if any."""
+    """Run the read *action* in the active session; end the transaction it began, if any.
+
+    An integer the database cannot hold (an id or a filter value from a URL) is a
+    :class:`~framework.db.errors.QueryValueError`, which web requests answer with ``400``.
+    """
     scope = current_scope()
     session = scope.session
     began = scope.atomic_depth == 0 and not session.in_transaction()
@@ -37,9 +43,12 @@ async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
     token = LONE_READ.set(True) if lone else None
     try:
         result = await action(session)
-    except BaseException:
+    except BaseException as exc:
         if began:
-            await session.rollback()
+            await rollback_and_reload(session, in_outer_transaction=False)
+        refused = out_of_range(exc) if isinstance(exc, Exception) else None
+        if refused is not None and refused is not exc:
+            raise refused from exc
         raise
     finally:
         if token is not None:
@@ -215,17 +224,25 @@ class Query(Generic[M]):
     ) -> Page[M]:
         """Return page *page* (from 1) of *per_page* items, capped at *max_per_page*.
 
-        A page past the end is empty (its ``total`` still tells the caller how many exist).
+        A page past the end is empty (its ``total`` still tells the caller how many exist),
+        however large its number; a page or size below 1 is a
+        :class:`~framework.db.errors.QueryValueError` (``400`` in a web request).
         """
         if page < 1 or per_page < 1:
-            raise ValueError(f"page and per_page start at 1; got page={page}, per_page={per_page}.")
+            raise QueryValueError(
+                f"page and per_page start at 1; got page={page}, per_page={per_page}."
+            )
         if max_per_page is not None:
             per_page = min(per_page, max_per_page)
-        statement = self.statement.limit(per_page).offset((page - 1) * per_page)
+        offset = (page - 1) * per_page
+        # Past the largest OFFSET a database accepts no row can be: an empty page, no query.
+        beyond = offset > INT64_MAX
+        statement = self.statement.limit(min(per_page, INT64_MAX)).offset(offset)
 
         async def action(session: AsyncSession) -> Page[M]:
             total = int((await session.scalar(self._count_statement())) or 0)
-            items: Sequence[M] = (await session.scalars(statement)).all() if total else []
+            found = total and not beyond
+            items: Sequence[M] = (await session.scalars(statement)).all() if found else []
             return Page(items=list(items), total=total, page=page, per_page=per_page)
 
         return await read(action)

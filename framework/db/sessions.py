@@ -19,12 +19,14 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, NamedTuple
 
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
 
 from framework.db.config import DEFAULT_ALIAS
 from framework.db.engines import engines
+from framework.db.expiry import refuse_implicit_io
 from framework.db.models import database_alias
 from framework.db.schema import AwaitableSession
 from framework.exceptions import FrameworkError
@@ -92,7 +94,12 @@ class RoutingSession(Session):
         )
         if _bound is not None and alias in _bound:
             return _bound[alias].sync_connection  # type: ignore[return-value]
-        return engines.get(alias).sync_engine
+        return engines.session_bind(alias)
+
+
+# Touching an expired attribute or a lazy relationship from async code: a clear error that
+# says what to do, instead of SQLAlchemy's MissingGreenlet.
+event.listen(RoutingSession, "do_orm_execute", refuse_implicit_io)
 
 
 def new_session() -> AsyncSession:
@@ -133,6 +140,34 @@ class SessionScope:
     def started(self) -> bool:
         """Return whether the session was ever created."""
         return self._session is not None
+
+    async def end_atomic(self) -> None:
+        """Commit the atomic block now; what runs afterwards autocommits (Django's rule).
+
+        The web layer calls it when the handler has returned, before the response starts,
+        so a client never hears of a write that is not committed. A streaming body still
+        reads (and writes, each committed at once) through the same open session. The
+        ``on_commit`` callbacks of the transaction run right after its commit.
+        """
+        if not self.atomic:
+            return
+        self.atomic = False
+        self.atomic_depth -= 1
+        session = self._session
+        if session is None or self.needs_rollback:
+            self.commit_hooks = []
+            if session is not None:
+                raise TransactionManagementError(
+                    "An error inside a transaction(savepoint=False) block was caught, so the "
+                    "request's transaction was rolled back instead of committed."
+                )
+            return
+        try:
+            await session.commit()
+        except BaseException:
+            self.commit_hooks = []
+            raise
+        await self.run_commit_hooks()
 
     def discard_hooks(self, above: int = 0) -> None:
         """Forget the ``on_commit`` callbacks registered deeper than *above* (a rollback)."""
@@ -256,12 +291,29 @@ class RequestSessions:
     __slots__ = ("atomic",)
 
     def __init__(self, *, atomic: bool = False) -> None:
+        #: Whether each request is one transaction (``ATOMIC_REQUESTS``).
         self.atomic = atomic
 
-    def enter(self) -> tuple[SessionScope, contextvars.Token[SessionScope | None]]:
-        """Make a fresh lazy scope current; return what :meth:`exit` needs."""
-        scope = SessionScope(atomic=self.atomic)
+    def enter(
+        self, *, atomic: bool | None = None
+    ) -> tuple[SessionScope, contextvars.Token[SessionScope | None]]:
+        """Make a fresh lazy scope current; return what :meth:`exit` needs.
+
+        *atomic* overrides ``ATOMIC_REQUESTS`` for this scope: a WebSocket connection, which
+        may stay open for hours, autocommits rather than holding one transaction open.
+        """
+        scope = SessionScope(atomic=self.atomic if atomic is None else atomic)
         return scope, _current.set(scope)
+
+    async def commit(
+        self, state: tuple[SessionScope, contextvars.Token[SessionScope | None]]
+    ) -> None:
+        """Commit an atomic request's transaction before its response starts.
+
+        A failing commit raises here, so the client gets an error (``409`` for an integrity
+        error, ``500`` otherwise) instead of a success for a write that never happened.
+        """
+        await state[0].end_atomic()
 
     async def exit(
         self,

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = [
     "LONE_READ",
+    "TRANSACTION_MODE_OPTION",
     "foreign_key_violations",
     "install_sqlite_hooks",
     "set_foreign_keys",
@@ -31,8 +32,17 @@ LONE_READ: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 
 
+#: Execution option naming how a transaction begins (``DEFERRED``, ``IMMEDIATE``,
+#: ``EXCLUSIVE``); the engine that ORM sessions connect through carries the alias's mode.
+TRANSACTION_MODE_OPTION = "framework_transaction_mode"
+
+
 def install_sqlite_hooks(engine: AsyncEngine, pragmas: Mapping[str, Any]) -> None:
-    """Apply *pragmas* to every new connection of *engine* and make transactions real."""
+    """Apply *pragmas* to every new connection of *engine* and make transactions real.
+
+    A connection with the :data:`TRANSACTION_MODE_OPTION` execution option (those of ORM
+    sessions) begins with ``BEGIN <mode>``; others with SQLite's default, deferred.
+    """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -48,7 +58,8 @@ def install_sqlite_hooks(engine: AsyncEngine, pragmas: Mapping[str, Any]) -> Non
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         if not LONE_READ.get():
-            connection.exec_driver_sql("BEGIN")
+            mode = connection.get_execution_options().get(TRANSACTION_MODE_OPTION)
+            connection.exec_driver_sql(f"BEGIN {mode}" if mode else "BEGIN")
 
 
 def set_foreign_keys(connection: Connection, enabled: bool) -> None:

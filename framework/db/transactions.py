@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
+from framework.db.expiry import reload_expired, rollback_and_reload
 from framework.db.sessions import SessionScope, TransactionManagementError, current_scope
 
 __all__ = ["Atomic", "transaction"]
@@ -65,15 +66,17 @@ class Atomic:
         elif frame is _JOINED:
             if exc is not None:
                 scope.needs_rollback = True
-        elif isinstance(frame, AsyncSessionTransaction) and frame.is_active:
+        elif isinstance(frame, AsyncSessionTransaction):
             if exc is None:
-                await frame.commit()
-                scope.keep_hooks(at=scope.atomic_depth)
-            else:
+                if frame.is_active:
+                    await frame.commit()
+                    scope.keep_hooks(at=scope.atomic_depth)
+                return
+            if frame.is_active:
                 await frame.rollback()
-                scope.discard_hooks(above=scope.atomic_depth)
-        elif exc is not None:
             scope.discard_hooks(above=scope.atomic_depth)
+            # The savepoint's rollback expired what it changed: reload it in the outer block.
+            await reload_expired(scope.session, in_outer_transaction=True)
 
     def __call__(self, function: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         """Decorate *function* so each call runs inside its own ``transaction()`` block."""
@@ -93,7 +96,7 @@ async def _end_outermost(scope: SessionScope, *, failed: bool) -> None:
     scope.needs_rollback = False
     if failed or doomed:
         scope.discard_hooks()
-        await session.rollback()
+        await rollback_and_reload(session, in_outer_transaction=False)
         if doomed and not failed:
             raise TransactionManagementError(
                 "An error inside a transaction(savepoint=False) block was caught, so the "
@@ -104,7 +107,7 @@ async def _end_outermost(scope: SessionScope, *, failed: bool) -> None:
         await session.commit()
     except BaseException:
         scope.discard_hooks()
-        await session.rollback()
+        await rollback_and_reload(session, in_outer_transaction=False)
         raise
     await scope.run_commit_hooks()
 

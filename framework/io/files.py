@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import uuid
 from collections.abc import Collection
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+
+from framework.files.names import check_storage_name, generated_name
+
+if TYPE_CHECKING:
+    from framework.files import Storage
 
 __all__ = [
     "File",
@@ -32,7 +35,6 @@ __all__ = [
 ]
 
 _EXTENSION = re.compile(r"[a-z0-9]{1,16}")
-_CHUNK = 1024 * 1024
 
 
 def safe_extension(filename: str | None) -> str:
@@ -119,7 +121,7 @@ class File:
     :meth:`save` (or :meth:`asave` in async code) to keep the content.
     """
 
-    def __init__(self, upload: UploadFile | File) -> None:
+    def __init__(self, upload: UploadFile | File, *, storage: str | None = None) -> None:
         source: UploadFile = upload.upload if isinstance(upload, File) else upload
         #: The upload as the form parser produced it.
         self.upload: UploadFile = source
@@ -130,6 +132,8 @@ class File:
         self.content_type: str = upload.content_type or "application/octet-stream"
         #: Where :meth:`save` last stored the file, relative to the media root.
         self.saved_as: str | None = None
+        #: The STORAGES alias :meth:`asave` uses by default (a file field's ``storage``).
+        self.storage_alias: str | None = storage
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.filename!r} {self.size} bytes>"
@@ -166,43 +170,59 @@ class File:
         """Move to byte *offset* of the content."""
         await self.upload.seek(offset)
 
-    def save(self, to: str = "", *, root: str | os.PathLike[str] | None = None) -> str:
-        """Store the content under a new generated name; return its path relative to the root.
+    def save(
+        self,
+        path: str | None = None,
+        *,
+        to: str = "",
+        root: str | os.PathLike[str] | None = None,
+    ) -> str:
+        """Store the content on disk; return its name relative to the root (``MEDIA_ROOT``).
 
-        *to* is a folder inside the media root (``"covers"``); *root* replaces
-        ``MEDIA_ROOT``. The name is random hex plus the file's safe extension, so it never
-        comes from the client and never replaces an existing file.
+        Without *path* the name is generated (random hex plus the file's safe extension),
+        so it never comes from the client; with *path* (``"avatars/ann.png"``, checked: no
+        ``..``, no absolute path) the file gets that name, or an alternative if it is taken.
+        *to* is a folder inside the root; *root* replaces ``MEDIA_ROOT``. An existing file is
+        never replaced. ``await file.asave(...)`` does the same in a worker thread and can
+        use any storage of STORAGES.
         """
+        from framework.files import FileSystemStorage
+
         base = media_root(root)
-        folder = safe_subdirectory(base, to)
-        folder.mkdir(parents=True, exist_ok=True)
-        suffix = f".{self.extension}" if self.extension else ""
-        while True:
-            name = uuid.uuid4().hex + suffix
-            path = folder / name
-            try:
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:  # astronomically unlikely; never overwrite
-                continue
-            break
-        try:
-            with os.fdopen(descriptor, "wb") as target:
-                self._copy_into(target)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        self.saved_as = path.relative_to(base).as_posix()
+        safe_subdirectory(base, to)
+        name = self._target_name(path, to)
+        self.saved_as = FileSystemStorage(base).save_file(name, self.file)
         return self.saved_as
 
-    async def asave(self, to: str = "", *, root: str | os.PathLike[str] | None = None) -> str:
-        """Store the content like :meth:`save`, in a worker thread (for async handlers)."""
-        return await run_in_threadpool(self.save, to, root=root)
+    async def asave(
+        self,
+        path: str | None = None,
+        *,
+        to: str = "",
+        root: str | os.PathLike[str] | None = None,
+        storage: str | Storage | None = None,
+    ) -> str:
+        """Store the content in a storage like :meth:`save`; return the stored name.
 
-    def _copy_into(self, target: IO[bytes]) -> None:
-        source = self.file
-        source.seek(0)
-        shutil.copyfileobj(source, target, _CHUNK)
-        source.seek(0)
+        *storage* is an alias of STORAGES or a storage; by default the file field's
+        ``storage``, else ``"default"``. *root* stores in that folder instead.
+        """
+        from framework.files import FileSystemStorage, storages
+
+        if root is not None:
+            return await run_in_threadpool(self.save, path, to=to, root=root)
+        target = storages.resolve(storage or self.storage_alias)
+        if isinstance(target, FileSystemStorage):
+            safe_subdirectory(target.location, to)
+        self.saved_as = await target.asave(self._target_name(path, to), self)
+        return self.saved_as
+
+    def _target_name(self, path: str | None, to: str) -> str:
+        folder = to.replace("\\", "/").strip("/")
+        if not path:
+            return generated_name(folder, self.extension)
+        check_storage_name(path)
+        return f"{folder}/{path}" if folder else path
 
 
 def as_upload(value: Any) -> UploadFile | None:

@@ -18,6 +18,7 @@ does not configure it (``caplog`` and ``--log-level`` keep working).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -90,6 +91,18 @@ def mailoutbox() -> list[Any]:
     from framework.mail.backends.locmem import outbox
 
     return outbox
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_caches() -> Iterator[None]:
+    """Empty the in-process (``locmem``) caches after each test.
+
+    Cached pages, rate-limit counts and login throttling of one test never reach the next.
+    """
+    yield
+    locmem = sys.modules.get("framework.cache.locmem")
+    if locmem is not None:
+        locmem.clear_all_stores()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
+from framework.web.broadcasting import Broadcast, BroadcastError, SlowSubscriberError, broadcast
 from framework.web.controllers import Controller
 from framework.web.cors import cors, no_cors
 from framework.web.development import development
@@ -22,6 +23,7 @@ from framework.web.pipeline import (
     handler_decorators,
 )
 from framework.web.project import get_asgi_application
+from framework.web.ratelimit import ratelimit
 from framework.web.requests import Request
 from framework.web.responses import (
     FileResponse,
@@ -45,7 +47,7 @@ from framework.web.routing import (
     websocket,
 )
 from framework.web.sessions import Session
-from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent
+from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent, last_event_id
 from framework.web.templates import Templates, render, render_stream
 from framework.web.urls import url_for
 from framework.web.websockets import WebSocket, WebSocketDisconnect
@@ -53,6 +55,8 @@ from framework.web.websockets import WebSocket, WebSocketDisconnect
 __all__ = [
     "App",
     "BackgroundRunner",
+    "Broadcast",
+    "BroadcastError",
     "Controller",
     "EndpointSpec",
     "EventSource",
@@ -73,6 +77,7 @@ __all__ = [
     "Router",
     "ServerSentEvent",
     "Session",
+    "SlowSubscriberError",
     "StreamingResponse",
     "Templates",
     "WebSocket",
@@ -80,6 +85,7 @@ __all__ = [
     "abort",
     "after_request",
     "before_request",
+    "broadcast",
     "cors",
     "current_app",
     "delete",
@@ -92,11 +98,13 @@ __all__ = [
     "handler_decorator",
     "handler_decorators",
     "html_abort",
+    "last_event_id",
     "no_cors",
     "patch",
     "post",
     "produces",
     "put",
+    "ratelimit",
     "register_converter",
     "register_parser",
     "register_renderer",

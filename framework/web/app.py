@@ -34,6 +34,8 @@ from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
 from framework.web.cors import PolicyPaths, preflight_routes
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
+from framework.web.limits import HeaderSizeMiddleware
+from framework.web.manifest import load_manifest
 from framework.web.middleware.loading import build_middleware, middleware_before_hooks
 from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.pipeline import ensure_async
@@ -95,6 +97,7 @@ class App(Starlette):
             static_prefix=self.settings.STATIC_URL,
             auto_reload=self.debug,
             strict=bool(self.settings.get("TEMPLATES_STRICT", False)),
+            static_names=self._static_manifest,
         )
         self._extra_routes = list(routes or [])
         self._middleware_entries = middleware
@@ -133,6 +136,9 @@ class App(Starlette):
         if static_dirs:
             prefix = "/" + self.settings.STATIC_URL.strip("/")
             routes.append(Mount(prefix, app=StaticFiles(static_dirs), name="static"))
+        media = self._media_mount()
+        if media is not None:
+            routes.append(media)
         self.dispatcher.routes = routes
         self.dispatcher.fallback = self._fallback
         self._built = True
@@ -152,6 +158,7 @@ class App(Starlette):
             for source in self._sources
             if source.prefix and source.error_handlers
         ]
+        header_limit = int(self.settings.MAX_HEADER_SIZE or 0)
         stack = [
             Middleware(
                 ServerErrorMiddleware,
@@ -159,6 +166,8 @@ class App(Starlette):
                 debug=self.debug,
                 prefixed=prefixed,
             ),
+            # Whatever the server: headers over MAX_HEADER_SIZE never reach MIDDLEWARE.
+            *([Middleware(HeaderSizeMiddleware, limit=header_limit)] if header_limit else []),
             *build_middleware(entries, self.settings),
             Middleware(
                 ExceptionMiddleware,
@@ -189,8 +198,32 @@ class App(Starlette):
         if serve is False or (serve is None and not self.debug):
             return []
         if not self.debug and self.settings.STATIC_ROOT:
-            return [Path(self.settings.STATIC_ROOT)]
+            # Relative to BASE_DIR, as collectstatic writes it.
+            return [Path(self.settings.BASE_DIR or ".") / self.settings.STATIC_ROOT]
         return static_source_dirs(self.settings)
+
+    def _media_mount(self) -> Mount | None:
+        """Serve the default filesystem storage at MEDIA_URL in DEBUG (static files' rules)."""
+        media_url = "/" + str(self.settings.MEDIA_URL or "").strip("/")
+        if not self.debug or media_url == "/" or self.settings.SERVE_STATIC is False:
+            return None
+        from framework.files import FileSystemStorage
+        from framework.files.registry import create_storage
+
+        try:
+            entry = self.settings.STORAGES["default"]
+            storage = create_storage("default", entry, self.settings)
+        except Exception:  # a bad STORAGES is reported by the system checks
+            return None
+        if not isinstance(storage, FileSystemStorage):
+            return None
+        return Mount(media_url, app=StaticFiles([storage.location]), name="media")
+
+    def _static_manifest(self) -> Mapping[str, str]:
+        """Return the hashed static names in force: STATIC_ROOT's manifest, unless DEBUG."""
+        if self.debug or not self.settings.STATIC_ROOT:
+            return {}
+        return load_manifest(Path(self.settings.BASE_DIR or ".") / self.settings.STATIC_ROOT)
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[Any]:

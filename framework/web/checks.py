@@ -1,12 +1,17 @@
-"""Deployment checks on the web middleware: the host check and the security headers."""
+"""Checks of the web layer: middleware (host check, security headers) and broadcast."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from framework.checks import CheckMessage, Warning, register
+from framework.checks import CheckMessage, Error, Warning, register
 
-__all__ = ["check_security_middleware"]
+__all__ = [
+    "check_broadcast",
+    "check_broadcast_reaches_every_process",
+    "check_security_middleware",
+    "scaled_out",
+]
 
 
 @register("security", deploy=True)
@@ -37,3 +42,59 @@ def check_security_middleware(app_configs: Any = None) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+def scaled_out() -> str:
+    """Return why this deployment runs several processes or hosts ("" when it looks single).
+
+    ``WEB_CONCURRENCY`` above 1 (the worker count ``serve`` uses), or a PostgreSQL default
+    database (the path to several hosts; a SQLite project lives on one machine).
+    """
+    import os
+
+    from framework.conf import settings
+
+    workers = os.environ.get("WEB_CONCURRENCY", "1").strip()
+    if workers.isdigit() and int(workers) > 1:
+        return f"WEB_CONCURRENCY={workers}"
+    databases = settings.DATABASES
+    default = databases.get("default") if isinstance(databases, dict) else None
+    url = default.get("URL", "") if isinstance(default, dict) else default
+    if isinstance(url, str) and url.startswith(("postgres", "postgresql")):
+        return "the default database is PostgreSQL"
+    return ""
+
+
+@register("broadcast")
+def check_broadcast(app_configs: Any = None) -> list[CheckMessage]:
+    """Refuse a BROADCAST setting that names an unknown backend, key or option."""
+    from framework.conf import settings
+    from framework.exceptions import ImproperlyConfigured
+    from framework.web.broadcasting.config import load_broadcast_config
+
+    try:
+        load_broadcast_config(settings.BROADCAST)
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), "Fix BROADCAST in the settings.", "broadcast.E001")]
+    return []
+
+
+@register("broadcast", deploy=True)
+def check_broadcast_reaches_every_process(app_configs: Any = None) -> list[CheckMessage]:
+    """Warn when the memory broadcast backend serves a deployment of several processes."""
+    from framework.conf import settings
+
+    backend = (settings.BROADCAST or {}).get("BACKEND") or "memory"
+    reason = scaled_out()
+    if backend != "memory" or not reason:
+        return []
+    return [
+        Warning(
+            f"BROADCAST uses the 'memory' backend, but this deployment runs several processes "
+            f"or hosts ({reason}): a message reaches only the subscribers of the process that "
+            "published it.",
+            "Set BROADCAST = {'BACKEND': 'redis', 'LOCATION': 'redis://...'} or "
+            "{'BACKEND': 'postgres'}.",
+            "broadcast.W001",
+        )
+    ]

@@ -2,10 +2,12 @@
 
 :class:`HTTPEndpoint` is the hot path. Per request it builds the ``Request``, checks the
 body headers against the route's limits, runs the before hooks, the handler (through its
-pipeline steps, if any), converts the return value, runs the after hooks and sends the
-response; then it closes uploads, awaits ``call_on_close`` callbacks and runs
-``after_response`` tasks. The request's database scope (lazy: no session until used) is
-active from the first hook to the last byte sent, so streaming responses can still read.
+pipeline steps, if any), converts the return value, runs the after hooks, commits an
+atomic request's transaction and sends the response; then it closes uploads, awaits
+``call_on_close`` callbacks and runs ``after_response`` tasks. The request's database scope
+(lazy: no session until used) is active from the first hook to the last byte sent, so
+streaming responses can still read; with ``ATOMIC_REQUESTS`` the commit comes *before* the
+response starts, and what a streaming body writes afterwards autocommits.
 Nothing in it reads settings or allocates what a route without hooks or steps does not need.
 """
 
@@ -19,13 +21,15 @@ from starlette.responses import Response as StarletteResponse
 from starlette.types import Receive, Scope, Send
 
 from framework.web.background import BackgroundRunner
+from framework.web.broadcasting.errors import SlowSubscriberError
 from framework.web.deferred import SCOPE_KEY, HeaderCheck, settle
 from framework.web.exceptions import HTTPException
 from framework.web.limits import Limits, body_too_large, inspect_body_headers
 from framework.web.pipeline import Call
-from framework.web.requests import DB_SCOPE_KEY, ClientDisconnect, Request
+from framework.web.requests import DB_SCOPE_KEY, FORM_SCOPE_KEY, ClientDisconnect, Request
 from framework.web.responses import to_response
 from framework.web.websockets import (
+    TRY_AGAIN_LATER,
     WebSocket,
     WebSocketDisconnect,
     WebSocketState,
@@ -77,12 +81,18 @@ class HTTPEndpoint:
         error: BaseException | None = None
         try:
             response = await self.respond(request, scope)
+            if state is not None and db.atomic:
+                # ATOMIC_REQUESTS: commit before the response starts, so no client hears
+                # of a write that is not there; a failed commit is an error response.
+                await db.commit(state)
             await response(scope, receive, send)
         except ClientDisconnect as exc:
             error = exc  # nothing the handler did before is kept
             return  # the client left while sending its body: no one to answer
         except BaseException as exc:
             error = exc
+            if request._form is not None:
+                scope[FORM_SCOPE_KEY] = request._form  # for the DEBUG page
             raise
         finally:
             if state is not None:
@@ -174,14 +184,18 @@ class WebSocketEndpoint:
             await websocket.close(code=1008, reason="Cross-site WebSocket refused.")
             return
         db = self.db
-        state = scope[DB_SCOPE_KEY] = db.enter() if db is not None else None
+        # A WebSocket may stay open for hours: it autocommits, never one long transaction.
+        state = scope[DB_SCOPE_KEY] = db.enter(atomic=False) if db is not None else None
         error: BaseException | None = None
         try:
-            await self.serve(websocket, scope)
+            await _unwrap_groups(self.serve(websocket, scope))
         except WebSocketDisconnect:
             pass  # the client went away: nothing to report
         except HTTPException as exc:  # refused by a hook, a step or the handler
             await _close(websocket, 1008, str(exc.detail))
+        except SlowSubscriberError as exc:  # logged by the broadcast when it dropped the socket
+            error = exc
+            await _close(websocket, TRY_AGAIN_LATER, "Too slow to keep up.")
         except Exception as exc:
             error = exc
             logger.exception("WebSocket handler %s failed", _name(self.handler))
@@ -207,6 +221,27 @@ class WebSocketEndpoint:
         if websocket.application_state == WebSocketState.CONNECTING:
             # A hook or step answered instead of the handler (or it never accepted).
             await websocket.close(code=1008, reason="WebSocket refused.")
+
+
+async def _unwrap_groups(call: Awaitable[None]) -> None:
+    """Await *call*; a group made only of disconnects (or only of dropped subscriptions)
+    raises its first one.
+
+    A handler that runs a task group (one task reading the socket, one sending broadcast
+    events) sees a client that goes away as an ``ExceptionGroup``: that is still a
+    disconnect, not a failure to log.
+    """
+    try:
+        await call
+    except BaseExceptionGroup as group:
+        for kind in (WebSocketDisconnect, SlowSubscriberError):
+            matched, rest = group.split(kind)
+            if matched is not None and rest is None:
+                leaf: BaseException = matched
+                while isinstance(leaf, BaseExceptionGroup):
+                    leaf = leaf.exceptions[0]
+                raise leaf from None
+        raise
 
 
 async def _close(websocket: WebSocket, code: int, reason: str) -> None:

@@ -24,6 +24,7 @@ from starlette.responses import Response as StarletteResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from framework.web.exceptions import HTMLAbort, status_phrase
+from framework.web.negotiation import prefers_html
 from framework.web.pipeline import ensure_async
 from framework.web.requests import Request
 from framework.web.responses import HTMLResponse, JSONResponse, to_response
@@ -127,13 +128,27 @@ def error_body(detail: str, errors: Sequence[Any] = ()) -> dict[str, Any]:
 
 
 def wants_html(request: Request) -> bool:
-    """Return whether an error for *request* renders as HTML (route option, then Accept)."""
+    """Return whether an error for *request* renders as HTML (route option, then Accept).
+
+    ``Accept`` is negotiated with q-values (:func:`~framework.web.negotiation.prefers_html`):
+    HTML only when the client prefers ``text/html`` to ``application/json``.
+    """
     route = request.scope.get("route")
     choice = getattr(route, "html", None)
     if choice is not None:
         return bool(choice)
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept and "application/json" not in accept
+    return prefers_html(request.headers.get("accept", ""))
+
+
+def _negotiated(request: Request, headers: dict[str, str] | None) -> dict[str, str] | None:
+    """Add ``Vary: Accept`` to *headers* when the error's format depends on ``Accept``."""
+    if getattr(request.scope.get("route"), "html", None) is not None:
+        return headers  # the route fixed the format
+    headers = dict(headers or {})
+    vary = headers.get("Vary") or headers.get("vary")
+    headers.pop("vary", None)
+    headers["Vary"] = f"{vary}, Accept" if vary and "accept" not in vary.lower() else "Accept"
+    return headers
 
 
 def render_error(
@@ -144,6 +159,7 @@ def render_error(
     headers: dict[str, str] | None = None,
 ) -> StarletteResponse:
     """Return the default error response: JSON body, or an HTML page for HTML clients."""
+    headers = _negotiated(request, headers)
     if status_code in (204, 304) or request.method == "HEAD":
         return StarletteResponse(status_code=status_code, headers=headers)
     if wants_html(request):
@@ -211,6 +227,9 @@ async def handled_response(
         )
     if handler is not None:
         return await _call_handler(handler, request, exc, 500)
+    known = _client_database_error(exc)
+    if known is not None:
+        return render_error(request, *known)
     return None
 
 
@@ -279,6 +298,24 @@ class ExceptionMiddleware:
         )
 
 
+def _client_database_error(exc: Exception) -> tuple[int, str] | None:
+    """Return ``(status, detail)`` for a database error the client caused, else None.
+
+    An integrity error (a unique value taken, a missing referenced row) is ``409``; a value
+    the database cannot take (an integer out of its range, a page below 1) is ``400``.
+    """
+    module = type(exc).__module__
+    if not (module.startswith(("sqlalchemy", "framework.db")) or isinstance(exc, OverflowError)):
+        return None
+    from framework.db.errors import client_error
+
+    known = client_error(exc)
+    if known is None:
+        return None
+    kind, detail = known
+    return (409 if kind == "conflict" else 400), detail
+
+
 class ServerErrorMiddleware:
     """Turn unhandled exceptions into a 500 (traceback page in DEBUG) and re-raise them.
 
@@ -309,16 +346,31 @@ class ServerErrorMiddleware:
         except Exception as exc:
             if progress.started:
                 raise
+            if await self._answer(scope, receive, _Tracker(send, progress), exc):
+                return  # raised by a middleware, answered by its handler
+            # Re-raised so the server logs it and test clients can surface it.
+            raise
+
+    async def _answer(self, scope: Scope, receive: Receive, send: _Tracker, exc: Exception) -> bool:
+        """Send the answer to *exc*; return whether a handler answered it (not a 500).
+
+        An exception raised by a middleware goes to its handler first; otherwise it is a
+        500 (its handler, or the DEBUG page). A handler or page that fails in turn must not
+        leave the client without an answer: the stable error body goes out instead.
+        """
+        try:
             local = self.prefixes.for_scope(scope)
             handler = (local.lookup(exc) if local else None) or self.handlers.lookup(exc)
             handled = await handled_response(Request(scope, receive), exc, handler)
-            if handled is not None:  # raised by a middleware, answered by its handler
-                await handled(scope, receive, send)
-                return
-            response = await self._response(scope, receive, exc)
+            response = handled or await self._response(scope, receive, exc)
             await response(scope, receive, send)
-            # Re-raised so the server logs it and test clients can surface it.
-            raise
+            return handled is not None
+        except Exception:
+            logger.exception("The error response for %s failed", type(exc).__name__)
+            if not send.progress.started:
+                fallback = render_error(Request(scope, receive), 500, status_phrase(500))
+                await fallback(scope, receive, send)
+            return False
 
     async def _response(self, scope: Scope, receive: Receive, exc: Exception) -> Any:
         request = Request(scope, receive)

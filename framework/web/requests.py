@@ -26,14 +26,17 @@ from starlette.datastructures import FormData, QueryParams, UploadFile
 from framework.exceptions import ImproperlyConfigured
 from framework.web.exceptions import HTTPException
 from framework.web.limits import Limits, body_too_large, parse_query
+from framework.web.negotiation import prefers_html
 
-__all__ = ["DB_SCOPE_KEY", "ClientDisconnect", "Request", "scope_db"]
+__all__ = ["DB_SCOPE_KEY", "FORM_SCOPE_KEY", "ClientDisconnect", "Request", "scope_db"]
 
 ClientDisconnect = _starlette.ClientDisconnect
 
 _DEFAULT_LIMITS = Limits()
 #: Key of the ASGI scope under which the endpoint keeps the request's database scope.
 DB_SCOPE_KEY = "framework.db"
+#: Key under which a failed request's parsed form is kept for the DEBUG page.
+FORM_SCOPE_KEY = "framework.form"
 
 
 def scope_db(scope: Any, owner: str) -> Any:
@@ -150,9 +153,12 @@ class Request(_starlette.Request):
 
     @property
     def wants_html(self) -> bool:
-        """Return whether the client prefers an HTML page to JSON (browsers do)."""
-        accept = self.headers.get("accept", "")
-        return "text/html" in accept and "application/json" not in accept
+        """Return whether the client prefers an HTML page to JSON (browsers do).
+
+        ``Accept`` is negotiated with its q-values: HTML only when ``text/html`` is
+        preferred over ``application/json``.
+        """
+        return prefers_html(self.headers.get("accept", ""))
 
     # -- hooks ------------------------------------------------------------------------------
 
@@ -231,7 +237,11 @@ def is_json_content_type(content_type: str) -> bool:
 
 
 def decode_json(body: bytes) -> Any:
-    """Parse *body* as JSON; malformed, empty or too deeply nested input is a 400."""
+    """Parse *body* as JSON; malformed, empty or too deeply nested input is a 400.
+
+    ``NaN``, ``Infinity`` and ``-Infinity``, which Python's parser accepts but JSON
+    (RFC 8259) does not, are malformed too: they would poison sums and fail to serialise.
+    """
     if not body.strip():
         raise HTTPException(
             400,
@@ -239,7 +249,16 @@ def decode_json(body: bytes) -> Any:
             errors=[{"loc": ["body"], "msg": "Empty body", "type": "json_invalid"}],
         )
     try:
-        value = json.loads(body)
+        value = json.loads(body, parse_constant=_refuse_constant)
+    except _NonStandardConstant as exc:
+        raise HTTPException(
+            400,
+            f"Malformed JSON body: {exc.name} is not a JSON value (JSON has no NaN or "
+            "Infinity; send null or a string).",
+            errors=[
+                {"loc": ["body"], "msg": f"{exc.name} is not valid JSON", "type": "json_invalid"}
+            ],
+        ) from None
     except json.JSONDecodeError as exc:
         raise HTTPException(
             400,
@@ -275,6 +294,18 @@ def decode_json(body: bytes) -> Any:
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+class _NonStandardConstant(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python's parser accepts them, JSON does not."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NonStandardConstant(name)
 
 
 def _has_lone_surrogate(value: Any) -> bool:

@@ -186,7 +186,35 @@ class RedirectResponse(_CookieMixin, _starlette.RedirectResponse):
 
 
 class StreamingResponse(_CookieMixin, _starlette.StreamingResponse):
-    """A body sent as an (async) iterator yields it: large exports, proxies, generated files."""
+    """A body sent as an (async) iterator yields it: large exports, proxies, generated files.
+
+    The status line and headers go out with the first chunk, not before: an iterator that
+    fails before yielding anything still gets a proper ``500``. A failure after the first
+    chunk can only cut the response short (the client sees an incomplete body).
+    """
+
+    async def stream_response(self, send: Any) -> None:
+        """Send the headers once the first chunk is ready, then the rest of the body."""
+        iterator = aiter(self.body_iterator)
+        try:
+            first: Any = await anext(iterator)
+        except StopAsyncIteration:
+            first = None
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        if first is not None:
+            await send(
+                {"type": "http.response.body", "body": self._bytes(first), "more_body": True}
+            )
+            async for chunk in iterator:
+                await send(
+                    {"type": "http.response.body", "body": self._bytes(chunk), "more_body": True}
+                )
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    def _bytes(self, chunk: Any) -> Any:
+        return chunk if isinstance(chunk, bytes | memoryview) else chunk.encode(self.charset)
 
 
 class FileResponse(_CookieMixin, _starlette.FileResponse):

@@ -2,9 +2,10 @@
 
 ``HandlerRoute`` and ``SocketRoute`` are Starlette routes that also remember the handler,
 the owning app and the per-app error handlers, for ``manage.py routes``, error rendering
-and the API documentation. ``Dispatcher`` is Starlette's router with two changes: an
-unknown method lists every method the path accepts in ``Allow``, and a fallback (the SPA
-index) may answer unknown GET paths.
+and the API documentation. ``Dispatcher`` is Starlette's router with three changes: an
+unknown method lists every method the path accepts in ``Allow``, a fallback (the SPA
+index) may answer unknown GET paths, and a path converter that raises ``ValueError``
+does not match (so the path is a 404, not a 500).
 """
 
 from __future__ import annotations
@@ -128,7 +129,10 @@ class Dispatcher(StarletteRouter):
         partial: BaseRoute | None = None
         allowed: set[str] | None = None
         for route in self.routes:
-            match, child_scope = route.matches(scope)
+            try:
+                match, child_scope = route.matches(scope)
+            except ValueError:  # a converter refused the value: no match (see _matches)
+                continue
             if match is Match.FULL:
                 scope["route"] = route
                 scope.update(child_scope)
@@ -159,7 +163,7 @@ class Dispatcher(StarletteRouter):
             other = dict(scope)
             other["path"] = path.rstrip("/") if path.endswith("/") else path + "/"
             for route in self.routes:
-                match, _ = route.matches(other)
+                match, _ = _matches(route, other)
                 if match is not Match.NONE:
                     await RedirectResponse(str(URL(scope=other)), 307)(scope, receive, send)
                     return
@@ -167,6 +171,18 @@ class Dispatcher(StarletteRouter):
             await self.fallback(scope, receive, send)
             return
         raise HTTPException(404)
+
+
+def _matches(route: BaseRoute, scope: Scope) -> tuple[Match, Scope]:
+    """Match *route*; a path converter raising ``ValueError`` means "no match" (Django's rule).
+
+    A custom converter's ``convert()`` may refuse a value its regex let through (a date
+    that does not exist, say): the next routes are tried, and an unmatched path is a 404.
+    """
+    try:
+        return route.matches(scope)
+    except ValueError:
+        return Match.NONE, {}
 
 
 def reverse(routes: Sequence[BaseRoute], name: str, params: dict[str, Any]) -> str:

@@ -1,8 +1,9 @@
 """Signed-cookie sessions: ``request.session``, a dict the client keeps but cannot forge.
 
 The cookie holds the session id and data as base64 JSON, signed (HMAC-SHA256, SECRET_KEY)
-with a timestamp. It is HttpOnly, SameSite=Lax, Secure unless DEBUG (SESSION_COOKIE_*), and
-responses that read the session say ``Vary: Cookie``. A cookie that is tampered with, signed
+with a timestamp; cookies signed with a key of SECRET_KEY_FALLBACKS are still read. It is
+HttpOnly, SameSite=Lax, Secure unless DEBUG (SESSION_COOKIE_*), and responses that read the
+session say ``Vary: Cookie``. A cookie that is tampered with, signed
 with another key, expired (older than SESSION_COOKIE_AGE since its last change), not base64,
 not JSON or larger than 4096 bytes gives an empty session and is cleared — never an error.
 
@@ -19,6 +20,7 @@ import hashlib
 import json
 import logging
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 import itsdangerous
@@ -128,6 +130,7 @@ class SessionMiddleware:
         same_site: str = "lax",
         secure: bool = True,
         httponly: bool = True,
+        secret_key_fallbacks: Sequence[str] = (),
     ) -> None:
         if not secret_key:
             raise ImproperlyConfigured("Sessions need a SECRET_KEY to sign the cookie; set one.")
@@ -136,9 +139,9 @@ class SessionMiddleware:
                 f"SESSION_COOKIE_SAMESITE must be 'lax', 'strict' or 'none'; got {same_site!r}."
             )
         self.app = app
-        self.signer = itsdangerous.TimestampSigner(
-            secret_key, salt=_SALT, digest_method=hashlib.sha256
-        )
+        # itsdangerous signs with the last key and accepts any: older keys first.
+        keys = [*reversed(secret_key_fallbacks), secret_key]
+        self.signer = itsdangerous.TimestampSigner(keys, salt=_SALT, digest_method=hashlib.sha256)
         self.cookie_name = cookie_name
         self.max_age = max_age
         flags = f"; Path={path}"
@@ -171,9 +174,13 @@ class SessionMiddleware:
                     f"Refusing to start: {problem} and DEBUG is off, so session cookies could "
                     f"be forged. {SECRET_KEY_HINT}"
                 )
+        from framework.conf.security import signing_keys
+
         secure = settings.SESSION_COOKIE_SECURE
+        key, *fallbacks = signing_keys(settings)
         return {
-            "secret_key": str(settings.SECRET_KEY),
+            "secret_key": key,
+            "secret_key_fallbacks": fallbacks,
             "cookie_name": settings.SESSION_COOKIE_NAME,
             "max_age": settings.SESSION_COOKIE_AGE or None,
             "path": settings.SESSION_COOKIE_PATH,

@@ -31,14 +31,33 @@ from typing import Any
 
 import anyio
 
+from framework.web.broadcasting.errors import SlowSubscriberError
 from framework.web.responses import Response, json_default
 
-__all__ = ["EventSource", "EventSourceResponse", "ServerSentEvent"]
+__all__ = ["EventSource", "EventSourceResponse", "ServerSentEvent", "last_event_id"]
 
 logger = logging.getLogger("framework.web")
 
 _FIELDS = frozenset({"data", "event", "id", "retry", "comment"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+_MAX_EVENT_ID = 256
+
+
+def last_event_id(request: Any) -> str | None:
+    """Return the id of the last event a reconnecting client received, or None.
+
+    Browsers send it as the ``Last-Event-ID`` header when an ``EventSource`` reconnects;
+    polyfills that cannot set headers send ``?lastEventId=``. A value longer than 256
+    characters or with control characters is ignored (None), never passed on.
+    """
+    value = request.headers.get("last-event-id")
+    if value is None:
+        value = request.query_params.get("lastEventId")
+    if not value or len(value) > _MAX_EVENT_ID or any(ord(c) < 32 for c in value):
+        return None
+    return str(value)
 
 
 def _single_line(name: str, value: str) -> str:
@@ -62,6 +81,9 @@ class ServerSentEvent:
         """Return *value* as an event: events pass, field dicts map, anything else is data."""
         if isinstance(value, ServerSentEvent):
             return value
+        to_sse = getattr(value, "to_sse", None)
+        if callable(to_sse):  # a broadcast Event
+            value = to_sse()
         if isinstance(value, Mapping) and value and set(value) <= _FIELDS:
             return cls(**value)
         return cls(data=value)
@@ -169,7 +191,9 @@ class EventSourceResponse(Response):
                 if self.keepalive > 0:
                     group.start_soon(self._keep_alive, channel)
         except BaseExceptionGroup as errors:
-            _, others = errors.split(OSError)  # OSError: the client went away mid-write
+            # OSError: the client went away mid-write; a slow subscriber was dropped (logged
+            # by the broadcast): end the stream so the browser reconnects with Last-Event-ID.
+            _, others = errors.split((OSError, SlowSubscriberError))
             if others is not None:
                 # The response has started, so no error page can follow: log and end.
                 logger.error("Server-Sent Events handler failed", exc_info=others.exceptions[0])

@@ -11,7 +11,6 @@ resolved, lies inside the folder. Folders are never listed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from starlette.responses import Response as StarletteResponse
 from starlette.types import Receive, Scope, Send
 
 from framework.web.exceptions import HTTPException
+from framework.web.manifest import HASHED_CACHE_CONTROL, content_etag, load_manifest, write_manifest
 from framework.web.responses import FileResponse, Response
 
 __all__ = [
@@ -61,10 +61,24 @@ def find_file(roots: Iterable[Path], path: str) -> Path | None:
 
 
 class StaticFiles:
-    """Serve files from *directories* (searched in order) for GET and HEAD."""
+    """Serve files from *directories* (searched in order) for GET and HEAD.
+
+    A name listed as hashed in a directory's manifest (``collectstatic --manifest``) is
+    sent with ``Cache-Control: public, max-age=31536000, immutable``.
+    """
 
     def __init__(self, directories: Sequence[Path | str]) -> None:
         self.directories = [Path(directory) for directory in directories]
+
+    def lookup(self, relative: str) -> tuple[Path, str, bool] | None:
+        """Return the file at *relative*, its content ETag, and whether its name is hashed."""
+        found = find_file(self.directories, relative)
+        if found is None:
+            return None
+        hashed = any(
+            relative in load_manifest(directory).values() for directory in self.directories
+        )
+        return found, content_etag(found, found.stat()), hashed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,27 +90,34 @@ class StaticFiles:
         path = scope["path"]
         relative = path[len(root_path) :] if path.startswith(root_path) else path
         relative = relative[1:] if relative.startswith("/") else relative
-        found = await anyio.to_thread.run_sync(find_file, self.directories, relative)
+        found = await anyio.to_thread.run_sync(self.lookup, relative)
         if found is None:
             raise HTTPException(404)
-        await file_response(found, scope)(scope, receive, send)
+        path, etag, hashed = found
+        extra = {"cache-control": HASHED_CACHE_CONTROL} if hashed else {}
+        await file_response(path, scope, etag=etag, headers=extra)(scope, receive, send)
 
 
-def file_response(path: Path, scope: Scope) -> StarletteResponse:
-    """Return *path* as a response, or 304 when the client's copy is current."""
+def file_response(
+    path: Path, scope: Scope, *, etag: str | None = None, headers: dict[str, str] | None = None
+) -> StarletteResponse:
+    """Return *path* as a response, or 304 when the client's copy is current.
+
+    *etag* defaults to one made from the file's content (the same on every host).
+    """
     stat = path.stat()
-    etag_base = f"{stat.st_mtime}-{stat.st_size}".encode()
-    etag = f'"{hashlib.md5(etag_base, usedforsecurity=False).hexdigest()}"'
+    etag = etag or content_etag(path, stat)
+    extra = {"etag": etag, **(headers or {})}
     last_modified = formatdate(stat.st_mtime, usegmt=True)
-    headers = {name: value for name, value in scope["headers"]}
-    if_none_match = headers.get(b"if-none-match")
+    request_headers = {name: value for name, value in scope["headers"]}
+    if_none_match = request_headers.get(b"if-none-match")
     if if_none_match is not None:
         tags = {tag.strip() for tag in if_none_match.decode("latin-1").split(",")}
         if etag in tags or "*" in tags or f"W/{etag}" in tags:
-            return Response(status_code=304, headers={"etag": etag})
-    elif headers.get(b"if-modified-since", b"").decode("latin-1") == last_modified:
-        return Response(status_code=304, headers={"etag": etag})
-    return FileResponse(path, stat_result=stat)
+            return Response(status_code=304, headers=extra)
+    elif request_headers.get(b"if-modified-since", b"").decode("latin-1") == last_modified:
+        return Response(status_code=304, headers=extra)
+    return FileResponse(path, stat_result=stat, headers=extra)
 
 
 class IndexFallback:
@@ -116,7 +137,8 @@ class IndexFallback:
         found = await anyio.to_thread.run_sync(find_file, self.directories, self.index)
         if found is None:
             raise HTTPException(404)
-        await file_response(found, scope)(scope, receive, send)
+        response = await anyio.to_thread.run_sync(file_response, found, scope)
+        await response(scope, receive, send)
 
 
 @dataclass
@@ -126,6 +148,8 @@ class CollectResult:
     copied: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, Path]] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    #: Original → content-hashed name, when a manifest was written.
+    hashed: dict[str, str] = field(default_factory=dict)
 
 
 def _ignored(name: str) -> bool:
@@ -133,12 +157,18 @@ def _ignored(name: str) -> bool:
 
 
 def collect_static(
-    sources: Sequence[Path], destination: Path, *, clear: bool = False, dry_run: bool = False
+    sources: Sequence[Path],
+    destination: Path,
+    *,
+    clear: bool = False,
+    dry_run: bool = False,
+    manifest: bool = False,
 ) -> CollectResult:
     """Copy the files of *sources* into *destination*; the first source to have a path wins.
 
     Symlinks that lead outside their source folder are skipped (and reported), so collecting
-    never copies files the folder does not own.
+    never copies files the folder does not own. With *manifest*, each file is also copied
+    under its content-hashed name and ``staticfiles.json`` maps one to the other.
     """
     result = CollectResult()
     destination = Path(destination)
@@ -167,4 +197,6 @@ def collect_static(
                     target = destination / relative
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(real, target)
+    if manifest and not dry_run:
+        result.hashed = write_manifest(destination, result.copied)
     return result

@@ -6,9 +6,10 @@ a project overrides an app's template by putting one at the same name. Namespace
 templates by the app label (``blog/templates/blog/index.html``).
 
 Every template sees ``request``, ``url_for(name, **params)`` (a path) and ``static(path)``
-(a URL under STATIC_URL), plus the globals other layers add with :func:`add_template_global`
-(``csrf_input()`` from ``framework.auth``). Customise the environment through
-``app.templates.env``.
+(a URL under STATIC_URL; the content-hashed name from the ``collectstatic --manifest``
+manifest when there is one and DEBUG is off), plus the globals other layers add with
+:func:`add_template_global` (``csrf_input()`` from ``framework.auth``). Customise the
+environment through ``app.templates.env``.
 """
 
 from __future__ import annotations
@@ -58,10 +59,13 @@ class Templates:
         static_prefix: str = "/static/",
         auto_reload: bool = False,
         strict: bool = False,
+        static_names: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.directories = [Path(directory) for directory in directories]
         self.url_for = url_for
         self.static_prefix = static_prefix
+        #: Returns the manifest (original → hashed static name) in force, if any.
+        self.static_names = static_names
         self.auto_reload = auto_reload
         #: An undefined variable is an error instead of empty text (TEMPLATES_STRICT).
         self.strict = strict
@@ -78,13 +82,18 @@ class Templates:
             env = jinja2.Environment(
                 loader=loader, autoescape=True, auto_reload=self.auto_reload, undefined=undefined
             )
-            env.globals["static"] = lambda path: static_url(self.static_prefix, path)
+            env.globals["static"] = self.static
             if self.url_for is not None:
                 env.globals["url_for"] = self.url_for
             env.globals.update(_extra_globals)
             _environments.add(env)
             self._env = env
         return self._env
+
+    def static(self, path: str) -> str:
+        """Return the URL of static file *path*, hashed when the manifest lists it."""
+        names = self.static_names() if self.static_names is not None else {}
+        return static_url(self.static_prefix, names.get(path.lstrip("/"), path))
 
     def get_template(self, name: str) -> jinja2.Template:
         """Return template *name*; a missing one names the folders searched."""

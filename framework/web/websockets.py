@@ -30,6 +30,7 @@ from framework.web.requests import scope_db
 
 __all__ = [
     "MESSAGE_TOO_BIG",
+    "TRY_AGAIN_LATER",
     "WebSocket",
     "WebSocketDisconnect",
     "WebSocketState",
@@ -40,6 +41,8 @@ WebSocketDisconnect = _starlette.WebSocketDisconnect
 WebSocketState = _starlette.WebSocketState
 #: Close code for a message over the size limit (RFC 6455).
 MESSAGE_TOO_BIG = 1009
+#: Close code for a subscriber dropped for being too slow: reconnect later (RFC 6455 registry).
+TRY_AGAIN_LATER = 1013
 
 
 class WebSocket(_starlette.WebSocket):

@@ -48,6 +48,20 @@ def test_environment_overrides_dotenv(make_settings_module, monkeypatch, clean_e
     assert settings.wrapped.lookup("DEBUG").source == "env"
 
 
+def test_each_value_says_where_it_was_set(make_settings_module, monkeypatch, clean_env) -> None:
+    module = make_settings_module(MODULE, env="# comment\nDEBUG=yes\n\nexport WORKERS=4\n")
+    monkeypatch.setenv("ALLOWED_HOSTS", "a.com")
+    settings.reset()
+    lookup = settings.wrapped.lookup
+    assert lookup("DEBUG").origin == ".env line 2"
+    assert lookup("WORKERS").origin == ".env line 4"
+    assert lookup("ALLOWED_HOSTS").origin == "environment variable ALLOWED_HOSTS"
+    assert lookup("SECRET_KEY").origin == f"settings module {module.replace('.', '/')}.py"
+    assert lookup("MAX_BODY_SIZE").origin == "the framework's defaults"
+    with settings.override(DEBUG=False):
+        assert settings.wrapped.lookup("DEBUG").origin == "settings.override()"
+
+
 def test_environment_only_overrides_known_keys(make_settings_module, monkeypatch) -> None:
     make_settings_module(MODULE)
     monkeypatch.setenv("SOMETHING_UNRELATED", "1")

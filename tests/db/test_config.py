@@ -106,6 +106,17 @@ def test_display_url_hides_the_password(tmp_path: Path) -> None:
             {"default": 42},
             "DATABASES['default'] must be a URL or a dict with 'URL'; got 42.",
         ),
+        (
+            {"default": {"URL": "sqlite://", "OPTIONS": {"transaction_mode": "EAGER"}}},
+            "DATABASES['default']['OPTIONS']['transaction_mode'] is 'EAGER'; use one of "
+            "'DEFERRED', 'IMMEDIATE', 'EXCLUSIVE'.",
+        ),
+        (
+            {"default": {"URL": "postgresql://h/db", "OPTIONS": {"transaction_mode": "IMMEDIATE"}}},
+            "DATABASES['default']['OPTIONS']['transaction_mode'] applies to SQLite only; on "
+            "PostgreSQL set the isolation level instead (OPTIONS {'isolation_level': "
+            "'SERIALIZABLE'}, say).",
+        ),
     ],
 )
 def test_configuration_errors_name_the_problem(
@@ -134,3 +145,18 @@ def test_database_url_fills_the_default_alias() -> None:
         DATABASES={"default": "sqlite://", "other": "sqlite://"},
     )
     assert settings.DATABASES == {"default": "postgresql+asyncpg://u@h/db", "other": "sqlite://"}
+
+
+def test_sqlite_transactions_begin_immediate_unless_options_say_otherwise(tmp_path: Path) -> None:
+    configs = load_database_configs(
+        {
+            "default": "sqlite:///a.sqlite3",
+            "reports": {"URL": "sqlite:///b.sqlite3", "OPTIONS": {"transaction_mode": "deferred"}},
+            "main": "postgresql://h/db",
+        },
+        tmp_path,
+    )
+    assert configs["default"].transaction_mode == "IMMEDIATE"
+    assert configs["reports"].transaction_mode == "DEFERRED"
+    assert "transaction_mode" not in configs["reports"].options  # not an engine argument
+    assert configs["main"].transaction_mode is None

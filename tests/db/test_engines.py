@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -132,3 +135,53 @@ async def test_lone_reads_skip_begin_but_transactions_and_writes_do_not(
             assert statements == ["BEGIN", "INSERT", "SELECT"]
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def begins_sent(engine: Any) -> Iterator[list[str]]:
+    """Collect the ``BEGIN`` statements *engine* sends while the block runs."""
+    from sqlalchemy import event
+
+    begins: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield begins
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_sessions_begin_immediate_and_core_connections_deferred(
+    migrated: dict[str, str], models
+) -> None:
+    from framework.db import request_scope, session, transaction
+
+    with begins_sent(engines.get().sync_engine) as begins:
+        async with session():
+            await models.Post.create(title="autocommit write")
+            async with transaction():
+                await models.Post.query().count()
+        async with request_scope(atomic=True):
+            await models.Post.find(title="read, then write")  # waits for the lock, not fails
+        async with engines.get().connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    assert begins == ["BEGIN IMMEDIATE", "BEGIN IMMEDIATE", "BEGIN IMMEDIATE", "BEGIN"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_transaction_mode_comes_from_the_options(migrated: dict[str, str], models) -> None:
+    from framework.db import session
+
+    entry = {"URL": migrated["default"], "OPTIONS": {"transaction_mode": "EXCLUSIVE"}}
+    with (
+        settings.override(DATABASES={**migrated, "default": entry}),
+        begins_sent(engines.get().sync_engine) as begins,  # the engine of the new setting
+    ):
+        async with session():
+            await models.Post.create(title="exclusive")
+    assert begins == ["BEGIN EXCLUSIVE"]

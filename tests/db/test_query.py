@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from framework.db import QueryValueError
+
 
 @pytest.fixture
 async def posts(db: AsyncSession, models: SimpleNamespace) -> type:
@@ -114,4 +116,45 @@ async def test_paginate_refuses_numbers_below_one(posts: type, page: int, per_pa
         await posts.query().paginate(page, per_page)
     assert str(caught.value) == (
         f"page and per_page start at 1; got page={page}, per_page={per_page}."
+    )
+
+
+async def test_a_page_beyond_what_the_database_can_count_is_empty(posts: type) -> None:
+    # OFFSET (page - 1) * per_page would overflow every database's 64-bit integers.
+    page = await posts.query().paginate(10**30, 20)
+    assert (page.items, page.total, page.page, page.has_next) == ([], 25, 10**30, False)
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 10**30], ids=["2**63", "-2**63-1", "1e30"])
+async def test_integers_beyond_the_database_are_a_query_value_error(
+    posts: type, value: int
+) -> None:
+    for query in (
+        lambda: posts.find(views=value),
+        lambda: posts.filter_by(views=value).all(),
+        lambda: posts.filter(posts.views > value).count(),
+        lambda: posts.query().filter(posts.id == value).first(),
+    ):
+        with pytest.raises(QueryValueError) as caught:
+            await query()
+        assert "out of the database's range" in str(caught.value)
+    assert await posts.query().count() == 25  # the session is still usable
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_value_beyond_a_32_bit_column_is_a_query_value_error(posts: type) -> None:
+    with pytest.raises(QueryValueError) as caught:
+        await posts.find(views=2**40)
+    assert str(caught.value) == (
+        "The number 1099511627776 is out of the database's range (a 32-bit integer column)."
+    )
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_sqlite_names_its_64_bit_range(posts: type) -> None:
+    assert await posts.find(views=2**40) is None  # SQLite integers have 64 bits
+    with pytest.raises(QueryValueError) as caught:
+        await posts.find(views=2**63)
+    assert str(caught.value) == (
+        "A number in the query is out of the database's range (SQLite integers have 64 bits)."
     )

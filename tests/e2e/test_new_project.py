@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from .conftest import free_port, run, start_server
@@ -101,10 +102,26 @@ def test_runserver_refuses_a_busy_port(project: Path) -> None:
 
 def test_serve_runs_without_reload(project: Path) -> None:
     port = free_port()
-    args = [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "1"]
+    # The generated .env turns DEBUG on for development: serve needs that said explicitly.
+    args = [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "1", "--debug"]
     with start_server(args, project, port) as server:
         assert server.get("/").status_code == 200
         assert "Reload" not in server.output()
+        assert "Serving with DEBUG on (--debug): not for production." in server.output()
+        page = httpx.get(f"{server.url}/no-such-page", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert "You see this page because DEBUG is on" in page.text
+
+
+def test_serve_refuses_the_development_dotenv_naming_its_line(project: Path) -> None:
+    args = [sys.executable, "manage.py", "serve", "--port", str(free_port())]
+    result = run(args, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: DEBUG is on (set in .env line 3), and serve is the production server: the "
+        "debug page would show tracebacks, settings and local variables to anyone. Set "
+        "DEBUG=false there, or pass --debug to serve with DEBUG on anyway.\n"
+    )
 
 
 def test_shell_command(project: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def upload_app(schema: Any, root: Path) -> App:
     @input(schema, location="form")
     async def upload(request, data):
         image = data.image if isinstance(data, BaseModel) else data["image"]
-        stored = await image.asave("covers", root=root)
+        stored = await image.asave(to="covers", root=root)
         return {
             "stored": stored,
             "name": image.filename,
@@ -136,7 +137,7 @@ def test_a_folder_outside_the_media_root_is_refused(to: str, tmp_path: Path) -> 
 
     file = File(UploadFile(file=open(os.devnull, "rb"), filename="a.txt"))  # noqa: SIM115
     with pytest.raises(ValueError, match="Cannot save into"):
-        file.save(to, root=tmp_path)
+        file.save(to=to, root=tmp_path)
     file.file.close()
     assert list(tmp_path.iterdir()) == []
 
@@ -149,7 +150,7 @@ def test_a_symlink_out_of_the_media_root_is_refused(tmp_path: Path) -> None:
     (root / "escape").symlink_to(tmp_path)
     file = File(UploadFile(file=open(os.devnull, "rb"), filename="a.txt"))  # noqa: SIM115
     with pytest.raises(ValueError) as caught:
-        file.save("escape", root=root)
+        file.save(to="escape", root=root)
     file.file.close()
     assert str(caught.value) == "Cannot save into 'escape': it resolves outside the media root."
 
@@ -319,3 +320,121 @@ def test_a_validator_name_without_a_method_is_refused() -> None:
 def test_allowed_extensions_must_not_be_a_string() -> None:
     with pytest.raises(TypeError, match="allowed_extensions must be a collection"):
         MarshmallowFileField(allowed_extensions="png")
+
+
+# -- storages: chosen paths, the field's storage, media in DEBUG --------------------------------
+
+
+class Archived(FileField):
+    storage = "archive"
+
+
+class ArchivedModel(BaseModel):
+    document: Archived
+
+
+class ArchivedSchema(Schema):
+    document = MarshmallowFileField(required=True, storage="archive")
+
+
+@pytest.mark.parametrize("schema", [ArchivedModel, ArchivedSchema], ids=["pydantic", "marshmallow"])
+def test_a_file_saves_to_a_chosen_path_in_its_fields_storage(schema: Any, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    storages = {
+        "default": {"BACKEND": "filesystem", "OPTIONS": {"location": str(tmp_path / "media")}},
+        "archive": {"BACKEND": "filesystem", "OPTIONS": {"location": str(archive)}},
+    }
+    with settings.override(STORAGES=storages):
+        app = App()
+
+        @app.post("/documents")
+        @input(schema, location="form")
+        async def upload(request, data):
+            document = data.document if isinstance(data, BaseModel) else data["document"]
+            return [
+                await document.asave(document.filename),  # as Dyne's users write it
+                await document.asave(document.filename),
+            ]
+
+        with TestClient(app) as client:
+            response = client.post("/documents", files={"document": ("cv.txt", b"me")})
+    first, second = response.json()
+    assert first == "cv.txt" and second.startswith("cv_") and second.endswith(".txt")
+    assert sorted(path.name for path in archive.iterdir()) == sorted([first, second])
+    assert not (tmp_path / "media").exists()
+
+
+async def test_a_chosen_path_is_checked(tmp_path: Path) -> None:
+    from starlette.datastructures import UploadFile
+
+    file = File(UploadFile(file=open(os.devnull, "rb"), filename="a.txt"))  # noqa: SIM115
+    with pytest.raises(ValueError, match=re.escape("Cannot store a file as '../escape.txt'")):
+        await file.asave("../escape.txt", root=tmp_path)
+    with pytest.raises(ValueError, match=re.escape("Cannot store a file as '/abs.txt'")):
+        file.save("/abs.txt", root=tmp_path)
+    assert await file.asave("in/place.txt", root=tmp_path) == "in/place.txt"
+    file.file.close()
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.txt")] == ["in/place.txt"]
+
+
+def test_media_is_served_in_debug_with_the_static_rules(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    (media / "avatars").mkdir(parents=True)
+    (media / "avatars" / "ann.png").write_bytes(b"png")
+    (tmp_path / "secret.txt").write_text("secret")
+    with settings.override(DEBUG=True, BASE_DIR=tmp_path, ALLOWED_HOSTS=["testserver"]):
+        debug = App()
+    with settings.override(BASE_DIR=tmp_path, ALLOWED_HOSTS=["testserver"]):
+        production = App()
+    with TestClient(debug) as client:
+        assert client.get("/media/avatars/ann.png").content == b"png"
+        for path in ["/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/avatars/"]:
+            assert client.get(path).status_code == 404, path
+    with TestClient(production) as client:
+        assert client.get("/media/avatars/ann.png").status_code == 404
+
+
+class SafeName(FileField):
+    file_validators = [*FileField.file_validators, "validate_filename"]
+
+
+class Sanitized(FileField):
+    sanitize_filename = True
+
+
+class StrictFileField(MarshmallowFileField):
+    file_validators = [*MarshmallowFileField.file_validators, "validate_filename"]
+
+
+class SafeNameSchema(Schema):
+    strict = StrictFileField(required=True)
+    clean = MarshmallowFileField(required=True, sanitize_filename=True)
+
+
+def test_filenames_are_validated_or_sanitized_on_request(tmp_path: Path) -> None:
+    class Strict(BaseModel):
+        strict: SafeName
+        clean: Sanitized
+
+    app = App()
+
+    @app.post("/pydantic")
+    @input(Strict, location="form")
+    async def with_pydantic(request, data):
+        return [data.strict.filename, data.clean.filename]
+
+    @app.post("/marshmallow")
+    @input(SafeNameSchema, location="form")
+    async def with_marshmallow(request, data):
+        return [data["strict"].filename, data["clean"].filename]
+
+    with TestClient(app) as client:
+        for path in ["/pydantic", "/marshmallow"]:
+            good = {"strict": ("cv.pdf", b"x"), "clean": ("../../Café Menu.PDF", b"x")}
+            assert client.post(path, files=good).json() == ["cv.pdf", "Cafe_Menu.PDF"], path
+            bad = {"strict": ("../cv.pdf", b"x"), "clean": ("a.txt", b"x")}
+            refused = client.post(path, files=bad)
+            assert refused.status_code == 422, path
+            error = refused.json()["errors"][0]
+            assert error["loc"] == ["body", "strict"]
+            assert error["msg"].startswith("The filename '../cv.pdf' is not safe")

@@ -122,8 +122,18 @@ def test_malformed_json_is_400_with_the_position(
             b'{"name": "\\ud800", "price": 1}',
             "Malformed JSON body: a string holds an unpaired surrogate escape (\\ud800-\\udfff).",
         ),
+        (
+            b'{"name": "a", "price": NaN}',
+            "Malformed JSON body: NaN is not a JSON value (JSON has no NaN or Infinity; send "
+            "null or a string).",
+        ),
+        (
+            b'{"name": "a", "price": -Infinity}',
+            "Malformed JSON body: -Infinity is not a JSON value (JSON has no NaN or Infinity; "
+            "send null or a string).",
+        ),
     ],
-    ids=["deep-nesting", "huge-number", "bad-utf8", "lone-surrogate"],
+    ids=["deep-nesting", "huge-number", "bad-utf8", "lone-surrogate", "nan", "minus-infinity"],
 )
 def test_hostile_bodies_are_400_and_the_worker_survives(
     client: TestClient, body: bytes, detail: str
@@ -132,6 +142,11 @@ def test_hostile_bodies_are_400_and_the_worker_survives(
     assert response.status_code == 400
     assert response.json()["detail"] == detail
     assert client.post("/items", json={"name": "a", "price": 1}).status_code == 200
+
+
+def test_the_words_nan_and_infinity_inside_strings_are_plain_text(client: TestClient) -> None:
+    response = client.post("/items", content=b'{"name": "NaN", "price": 1}', headers=JSON)
+    assert response.json()["data"]["name"] == "NaN"
 
 
 def test_every_error_is_listed_with_loc_msg_and_type(client: TestClient) -> None:

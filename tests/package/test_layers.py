@@ -1,4 +1,4 @@
-"""Imports point one way: cli → contrib/auth/openapi/migrations → io/tasks → db/web → apps → conf.
+"""Imports point one way: cli → contrib/auth/openapi → io/tasks → db/web/cache → apps → conf.
 
 A lower layer never imports a higher one, at module level or inside a function.
 """
@@ -26,6 +26,11 @@ RANKS = {
     "signing": 2,
     "db": 3,
     "web": 3,
+    "files": 3,
+    # Caches sit beside the database: the web layer's @ratelimit reads them, and
+    # framework.cache.pages (loaded lazily, never by framework.cache itself) reads the web
+    # layer's pipeline; the database backend is framework.contrib.cache.
+    "cache": 3,
     "io": 4,
     "mail": 4,
     "tasks": 4,

@@ -77,6 +77,8 @@ def build_app(Post: Any, media: Path) -> App:
         FORM_MAX_FIELDS=20,
         FORM_MAX_FILES=3,
         FORM_MAX_PART_SIZE=1024,
+        # Headers as large as a deployment may allow: what is tested here is what comes after.
+        MAX_HEADER_SIZE=0,
     ):
         app = App()
 

@@ -287,7 +287,7 @@ def upload_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     @input(request.param, location="form")
     async def upload(request: Request, data: Any) -> dict[str, str]:
         file = data.upload if isinstance(data, BaseModel) else data["upload"]
-        return {"stored": await file.asave("in", root=root)}
+        return {"stored": await file.asave(to="in", root=root)}
 
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client, root

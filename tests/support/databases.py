@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import asyncpg
 
@@ -65,6 +66,11 @@ def postgres_server_url() -> str:
 def _dsn(database: str) -> str:
     base = postgres_server_url().replace("postgresql+asyncpg://", "postgresql://")
     return base.rsplit("/", 1)[0] + f"/{database}"
+
+
+def private_postgres_cluster() -> Any:
+    """Start a PostgreSQL server of the caller's own (``.url``, ``.restart()``, ``.stop()``)."""
+    return _pgcluster().start_cluster()
 
 
 def postgres_url(database: str) -> str:

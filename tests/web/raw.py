@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 
 class RawResponse:
     """What an app sent back for a hand-built ASGI request."""
 
-    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    def __init__(
+        self,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        messages: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.status = status
         self.headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in headers}
         self.raw_headers = headers
         self.body = body
+        #: Every ASGI message the app sent, in order.
+        self.messages = messages or []
 
 
 async def call_asgi(
@@ -25,8 +34,14 @@ async def call_asgi(
     body: bytes = b"",
     query_string: bytes = b"",
     scheme: str = "http",
+    on_start: Callable[[], Awaitable[None]] | None = None,
+    raise_app_exceptions: bool = True,
 ) -> RawResponse:
-    """Send one request to *app* with exactly the given method, path and headers."""
+    """Send one request to *app* with exactly the given method, path and headers.
+
+    *on_start* is awaited when the app sends ``http.response.start``, before it is recorded:
+    a test can look at the world at the moment the response begins.
+    """
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -52,11 +67,17 @@ async def call_asgi(
         return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start" and on_start is not None:
+            await on_start()
         sent.append(message)
         if message["type"] == "http.response.body" and not message.get("more_body", False):
             complete.set()
 
-    await app(scope, receive, send)
+    try:
+        await app(scope, receive, send)
+    except Exception:
+        if raise_app_exceptions:
+            raise
     start = next(message for message in sent if message["type"] == "http.response.start")
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return RawResponse(start["status"], list(start.get("headers", [])), content)
+    return RawResponse(start["status"], list(start.get("headers", [])), content, sent)

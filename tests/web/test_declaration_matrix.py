@@ -30,6 +30,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from framework.auth import LoginManager, TokenAuth, authenticate, login_required
+from framework.cache import cache_page
 from framework.conf import settings
 from framework.exceptions import ImproperlyConfigured
 from framework.io import expect, input, output, webhook
@@ -49,6 +50,7 @@ from framework.web import (
     handler_decorators,
     no_cors,
     produces,
+    ratelimit,
     sse,
     websocket,
 )
@@ -318,6 +320,27 @@ def probe_produces(place: Place, app: App) -> None:
         assert client.get("/x", headers={"Accept": "image/png"}).status_code == 406
 
 
+def probe_cache_page(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        first, second = client.get("/x"), client.get("/x")
+    assert first.status_code == second.status_code == 200
+    assert "age" not in first.headers and "age" in second.headers  # served from the cache
+
+
+def probe_ratelimit(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        if place.kind == "websocket":
+            with client.websocket_connect("/x") as ws:
+                assert ws.receive_text() == "ok"
+            with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/x"):
+                pass
+            assert refused.value.code == 1008
+            return
+        assert client.get("/x").status_code == 200
+        refused_response = client.get("/x")
+        assert refused_response.status_code == 429 and "retry-after" in refused_response.headers
+
+
 # -- rows: every handler decorator ---------------------------------------------------------------
 
 CLASS_SITES = frozenset({"class", "base class"})
@@ -382,6 +405,10 @@ ROWS = {
     "custom step": Row(
         "a custom pipeline step", lambda: custom_step, probe_custom, refused_on(WEBSOCKET)
     ),
+    "cache_page": Row(
+        "@cache_page", lambda: cache_page(60), probe_cache_page, refused_on(NOT_HTTP)
+    ),
+    "ratelimit": Row("@ratelimit", lambda: ratelimit("1/minute"), probe_ratelimit),
 }
 
 

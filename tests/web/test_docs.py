@@ -18,6 +18,7 @@ GUIDES = [
     "sessions.md",
     "websockets.md",
     "sse.md",
+    "broadcast.md",
     "templates-static.md",
     "background-tasks.md",
     "tasks.md",

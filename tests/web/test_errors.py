@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -9,7 +10,14 @@ import pytest
 from framework.conf import settings
 from framework.exceptions import FrameworkError
 from framework.testing import TestClient
-from framework.web import App, HTTPException, Request, abort, get_asgi_application
+from framework.web import (
+    App,
+    HTTPException,
+    Request,
+    StreamingResponse,
+    abort,
+    get_asgi_application,
+)
 
 HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
@@ -207,3 +215,73 @@ def test_head_requests_get_no_error_body() -> None:
     with TestClient(failing_app()) as client:
         response = client.head("/abort")
     assert (response.status_code, response.content) == (404, b"")
+
+
+def test_a_stream_failing_before_its_first_chunk_is_a_proper_500() -> None:
+    app = failing_app()
+
+    @app.get("/export")
+    async def export(request: Request) -> StreamingResponse:
+        async def rows() -> AsyncIterator[bytes]:
+            raise RuntimeError("the query failed")
+            yield b"never"  # pragma: no cover
+
+        return StreamingResponse(rows())
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/export")
+    assert (response.status_code, response.json()) == (
+        500,
+        {"detail": "Internal Server Error", "errors": []},
+    )
+
+
+def test_a_stream_sends_its_headers_with_the_first_chunk() -> None:
+    app = failing_app()
+    started: list[str] = []
+
+    @app.get("/export")
+    async def export(request: Request) -> StreamingResponse:
+        async def rows() -> AsyncIterator[bytes]:
+            started.append("body")
+            yield b"a"
+            yield "b"
+
+        return StreamingResponse(rows(), headers={"x-kind": "export"})
+
+    @app.get("/empty")
+    async def empty(request: Request) -> StreamingResponse:
+        async def nothing() -> AsyncIterator[bytes]:
+            return
+            yield b""  # pragma: no cover
+
+        return StreamingResponse(nothing())
+
+    with TestClient(app) as client:
+        response = client.get("/export")
+        blank = client.get("/empty")
+    assert (response.status_code, response.content, response.headers["x-kind"]) == (
+        200,
+        b"ab",
+        "export",
+    )
+    assert (blank.status_code, blank.content) == (200, b"")
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_a_failing_500_handler_still_gives_the_stable_500(debug: bool) -> None:
+    app = failing_app(DEBUG=debug)
+
+    @app.error_handler(500)
+    async def broken(request: Request, exc: Exception) -> StreamingResponse:
+        async def page() -> AsyncIterator[bytes]:
+            raise LookupError("the error page failed too")
+            yield b""  # pragma: no cover
+
+        return StreamingResponse(page())
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    if not debug:
+        assert response.json() == {"detail": "Internal Server Error", "errors": []}

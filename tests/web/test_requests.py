@@ -115,6 +115,21 @@ def test_a_paired_surrogate_escape_is_one_character(client: TestClient) -> None:
             b'{"a": "\\ud800"}',
             "Malformed JSON body: a string holds an unpaired surrogate escape (\\ud800-\\udfff).",
         ),
+        (
+            b'{"a": NaN}',
+            "Malformed JSON body: NaN is not a JSON value (JSON has no NaN or Infinity; send "
+            "null or a string).",
+        ),
+        (
+            b"[1, Infinity]",
+            "Malformed JSON body: Infinity is not a JSON value (JSON has no NaN or Infinity; "
+            "send null or a string).",
+        ),
+        (
+            b'{"a": {"b": -Infinity}}',
+            "Malformed JSON body: -Infinity is not a JSON value (JSON has no NaN or Infinity; "
+            "send null or a string).",
+        ),
     ],
 )
 def test_bad_json_bodies_are_400(client: TestClient, body: bytes, detail: str) -> None:
@@ -215,3 +230,19 @@ def test_request_session_without_middleware_names_the_fix() -> None:
         "'framework.web.middleware.SessionMiddleware' to MIDDLEWARE and set SECRET_KEY (it "
         "signs the cookie)."
     )
+
+
+def test_nan_and_infinity_are_400_with_the_stable_shape(client: TestClient) -> None:
+    response = client.post("/json", content=b"[NaN]", headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "detail": "Malformed JSON body: NaN is not a JSON value (JSON has no NaN or "
+            "Infinity; send null or a string).",
+            "errors": [{"loc": ["body"], "msg": "NaN is not valid JSON", "type": "json_invalid"}],
+        },
+    )
+    words = client.post(
+        "/json", content=b'["NaN", "Infinity"]', headers={"content-type": "application/json"}
+    )
+    assert words.json() == {"json": ["NaN", "Infinity"]}  # strings are only text

@@ -236,3 +236,36 @@ def test_head_is_answered_for_get_routes() -> None:
         response = client.head("/")
     assert response.status_code == 200
     assert response.content == b""
+
+
+def test_a_converter_raising_value_error_means_no_match_and_404() -> None:
+    # Django's convention: to_python() raising ValueError means "this route does not match".
+    class Month(SlugConvertor):
+        regex = "[0-9]{4}-[0-9]{2}"
+
+        def convert(self, value: str) -> tuple[int, int]:  # type: ignore[override]
+            year, month = map(int, value.split("-"))
+            if not 1 <= month <= 12:
+                raise ValueError(f"no month {month}")
+            return year, month
+
+    register_converter("month", Month())
+    app = App()
+
+    @app.get("/archive/{month:month}")
+    async def archive(request: Request, month: tuple[int, int]) -> dict[str, int]:
+        return {"year": month[0], "month": month[1]}
+
+    @app.get("/archive/{anything}")
+    async def fallback(request: Request, anything: str) -> dict[str, str]:
+        return {"other": anything}
+
+    @app.get("/only/{month:month}")
+    async def only(request: Request, month: tuple[int, int]) -> dict[str, int]:
+        return {"month": month[1]}
+
+    with TestClient(app) as client:
+        assert client.get("/archive/2024-05").json() == {"year": 2024, "month": 5}
+        assert client.get("/archive/2024-13").json() == {"other": "2024-13"}  # next route
+        missing = client.get("/only/2024-13")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Not Found", "errors": []})

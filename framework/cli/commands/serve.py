@@ -1,4 +1,8 @@
-"""``manage.py serve``: the production server (uvicorn workers, proxy headers, no reload)."""
+"""``manage.py serve``: the production server (uvicorn workers, proxy headers, no reload).
+
+Production means production: with DEBUG on, ``serve`` refuses to start, naming where
+DEBUG was turned on, unless ``--debug`` says so explicitly.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,52 @@ from types import FrameType
 
 import click
 
-__all__ = ["serve"]
+from framework.exceptions import CommandError
+
+__all__ = ["debug_refusal", "serve"]
+
+
+def debug_refusal(origin: str) -> str:
+    """Return the one-line refusal to serve with DEBUG on, naming where it was turned on."""
+    return (
+        f"DEBUG is on (set in {origin}), and serve is the production server: the debug page "
+        "would show tracebacks, settings and local variables to anyone. Set DEBUG=false "
+        "there, or pass --debug to serve with DEBUG on anyway."
+    )
+
+
+def _settle_debug(debug: bool) -> None:
+    """Refuse DEBUG without ``--debug``; with it, turn DEBUG on for this process and workers."""
+    from framework.conf import settings
+    from framework.console import get_console
+
+    setting = settings.wrapped.lookup("DEBUG")
+    if not debug:
+        if settings.DEBUG:
+            raise CommandError(debug_refusal(setting.origin if setting else "the settings"))
+        return
+    if not settings.DEBUG:
+        # Workers import the project afresh: the environment is how they learn it too.
+        os.environ["DEBUG"] = "true"
+        settings.reset()
+    get_console().print("[yellow]Serving with DEBUG on (--debug): not for production.[/]")
 
 
 def _ignore(signum: int, frame: FrameType | None) -> None:
     """Handle the SIGTERM uvicorn re-raises after its graceful shutdown: nothing left to do."""
 
 
-def _warn_in_memory_tasks(workers: int) -> None:
-    """Print ``tasks.W001``: jobs kept in one process's memory while several processes serve."""
+def _warn_in_memory_state(workers: int) -> None:
+    """Print ``tasks.W001`` and ``caches.W001``: jobs and caches kept in one process's memory
+    while several processes serve."""
     from rich.markup import escape
 
+    from framework.cache.checks import local_cache_warnings
     from framework.console import get_console
     from framework.tasks.checks import multiprocess_warnings
 
     console = get_console(stderr=True)
-    for message in multiprocess_warnings(workers):
+    for message in [*multiprocess_warnings(workers), *local_cache_warnings(workers)]:
         console.print(f"[yellow]{message.level_name}[/] {escape(str(message))}", markup=True)
 
 
@@ -64,6 +98,11 @@ def _warn_in_memory_tasks(workers: int) -> None:
     show_default=True,
     help="Seconds to finish requests on shutdown.",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Serve with DEBUG on (traceback pages for everyone): never on a public server.",
+)
 def serve(
     host: str,
     port: int,
@@ -74,6 +113,7 @@ def serve(
     root_path: str,
     log_level: str | None,
     graceful_timeout: int,
+    debug: bool,
 ) -> None:
     """Serve the project for production with uvicorn (no reload, no debug page)."""
     import uvicorn
@@ -83,9 +123,10 @@ def serve(
     from framework.conf import settings
     from framework.logging import logging_config
 
+    _settle_debug(debug)
     run_system_checks(quiet_ok=True)
     if workers > 1:
-        _warn_in_memory_tasks(workers)
+        _warn_in_memory_state(workers)
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the
     # previous handler; a handler that does nothing makes that a clean exit with status 0.
     signal.signal(signal.SIGTERM, _ignore)

@@ -4,6 +4,7 @@ Browsers get an HTML form (``auth/login.html``: put a template of that name in
 TEMPLATES_DIRS to restyle it) posted back with a CSRF token; API clients post JSON
 ``{"username": ..., "password": ..., "remember": false}`` and get the user and a CSRF token
 for their next unsafe requests. A wrong password and an unknown user get the same answer.
+Attempts count against LOGIN_THROTTLE per client IP and per username (429 over it).
 After login the browser goes to ``next`` if it is a path of this site, else to
 LOGIN_REDIRECT_URL.
 """
@@ -37,12 +38,18 @@ def _user_data(user: Any) -> dict[str, Any]:
     }
 
 
-async def _credentials(username: Any, password: Any) -> Any:
+async def _credentials(request: Any, username: Any, password: Any) -> Any:
+    """Return the user these credentials log in, or None; LOGIN_THROTTLE counts the attempt."""
+    from framework.auth.throttling import login_throttle
     from framework.contrib.auth.users import authenticate_user
 
     if not isinstance(username, str) or not isinstance(password, str):
         return None
-    return await authenticate_user(username, password)
+    attempt = await login_throttle.reserve(request, username)
+    user = await authenticate_user(username, password)
+    if user is not None:
+        await attempt.succeeded()
+    return user
 
 
 class AuthController(Controller):
@@ -65,7 +72,7 @@ class AuthController(Controller):
         check_csrf_token(request, form.get(settings.CSRF_FIELD_NAME))
         next_url = safe_redirect_url(request, form.get("next"), "")
         try:
-            user = await _credentials(form.get("username"), form.get("password"))
+            user = await _credentials(request, form.get("username"), form.get("password"))
         except PasswordTooLongError as exc:
             return _form(request, next_url, str(exc), status_code=400)
         if user is None:
@@ -108,7 +115,7 @@ async def _json_login(request: Any) -> Any:
             errors=[{"loc": ["body"], "msg": "Expected an object", "type": "type_error"}],
         )
     try:
-        user = await _credentials(data.get("username"), data.get("password"))
+        user = await _credentials(request, data.get("username"), data.get("password"))
     except PasswordTooLongError as exc:
         raise HTTPException(
             400,

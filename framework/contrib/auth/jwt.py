@@ -58,7 +58,7 @@ class JWTLoginController(Controller):
     Not served by itself: subclass it in one of your apps' ``controllers.py`` and set
     ``path``. The answer follows OAuth 2.0's token response: ``access_token``,
     ``token_type`` ("bearer") and ``expires_in`` (seconds); a wrong password and an unknown
-    user get the same 401.
+    user get the same 401. Attempts count against LOGIN_THROTTLE (429 over it).
     """
 
     path = "/token"
@@ -66,6 +66,7 @@ class JWTLoginController(Controller):
     @post("")
     async def issue(self, request: Any) -> Any:
         """Check the credentials and answer a token for them."""
+        from framework.auth.throttling import login_throttle
         from framework.contrib.auth.users import authenticate_user
 
         data = await request.json()
@@ -79,11 +80,13 @@ class JWTLoginController(Controller):
                     {"loc": ["body"], "msg": "Expected username and password", "type": "missing"}
                 ],
             )
+        attempt = await login_throttle.reserve(request, username)  # LOGIN_THROTTLE: 429
         try:
             user = await authenticate_user(username, password)
         except PasswordTooLongError as exc:
             raise HTTPException(400, str(exc)) from None
         if user is None:
             raise HTTPException(401, INVALID_LOGIN)
+        await attempt.succeeded()
         lifetime = int(settings.JWT_LIFETIME)
         return {"access_token": issue_jwt(user), "token_type": "bearer", "expires_in": lifetime}

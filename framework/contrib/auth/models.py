@@ -97,12 +97,16 @@ class User(CRUDMixin, Model):
         """Return the names of the user's roles, sorted."""
         return [role.name for role in self.roles]
 
-    def get_session_auth_hash(self) -> str:
+    def get_session_auth_hash(self, secret: str | None = None) -> str:
         """Return what a session must hold to stay valid: it changes with the password hash
-        and the session version, so a password change or logout revokes old cookies."""
+        and the session version, so a password change or logout revokes old cookies.
+
+        *secret* defaults to SECRET_KEY; the login manager also tries SECRET_KEY_FALLBACKS.
+        """
         from framework.conf import settings
 
-        key = f"framework.contrib.auth.session:{settings.SECRET_KEY}".encode()
+        secret = settings.SECRET_KEY if secret is None else secret
+        key = f"framework.contrib.auth.session:{secret}".encode()
         value = f"{self.password}:{self.session_version}".encode()
         return hmac.new(key, value, hashlib.sha256).hexdigest()
 

@@ -18,6 +18,8 @@ from typing import Any, ClassVar
 
 from marshmallow import fields
 
+from framework.files.names import sanitize_filename as safe_filename
+from framework.files.names import validate_filename as check_filename
 from framework.io.files import File, as_upload, describe_limits, normalise_extensions
 
 __all__ = ["FileField"]
@@ -30,6 +32,7 @@ class FileField(fields.Field):
         "file": "Expected an uploaded file (a multipart/form-data part with a filename).",
         "too_large": "File is too large: {size} bytes; the limit is {max_size} bytes.",
         "extension": "File has {shown}; allowed: {allowed}.",
+        "filename": "{problem}",
     }
     #: Names of the methods that check a file, in order; each raises ``ValidationError``.
     file_validators: ClassVar[list[str]] = ["validate_size", "validate_extension"]
@@ -39,9 +42,15 @@ class FileField(fields.Field):
         *,
         max_size: int | None = None,
         allowed_extensions: Collection[str] | None = None,
+        storage: str | None = None,
+        sanitize_filename: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        #: The STORAGES alias ``await file.asave()`` uses (None: ``"default"``).
+        self.storage = storage
+        #: Replace the client's filename by a safe one before the validators run.
+        self.sanitize_filename = sanitize_filename
         #: Largest accepted size in bytes; None accepts any size.
         self.max_size = max_size
         #: Accepted extensions without dots; None accepts any.
@@ -66,7 +75,9 @@ class FileField(fields.Field):
         upload = as_upload(value)
         if upload is None:
             raise self.make_error("file")
-        file = File(upload)
+        file = File(upload, storage=self.storage)
+        if self.sanitize_filename:
+            file.filename = safe_filename(file.filename)
         for name in self.active_file_validators:
             getattr(self, name)(file)
         return file
@@ -80,6 +91,13 @@ class FileField(fields.Field):
         """Refuse a file larger than ``max_size``."""
         if self.max_size is not None and file.size > self.max_size:
             raise self.make_error("too_large", size=file.size, max_size=self.max_size)
+
+    def validate_filename(self, file: File) -> None:
+        """Refuse a filename that is not a safe single name (``framework.files``' rule)."""
+        try:
+            check_filename(file.filename)
+        except ValueError as exc:
+            raise self.make_error("filename", problem=str(exc)) from None
 
     def validate_extension(self, file: File) -> None:
         """Refuse a file whose extension is not in ``allowed_extensions``."""

@@ -26,6 +26,7 @@ from framework.io.errors import (
 )
 from framework.io.files import File
 from framework.io.schemas import FieldSpec, SchemaAdapter
+from framework.web.requests import decode_json
 
 __all__ = ["PydanticAdapter", "pydantic_errors"]
 
@@ -122,6 +123,10 @@ class PydanticAdapter(SchemaAdapter):
 
     def load_json(self, body: bytes) -> Any:
         """Validate the JSON *body* in one pass; 400 if it is not JSON, 422 if invalid."""
+        if b"NaN" in body or b"Infinity" in body:
+            # pydantic's parser takes NaN and Infinity; the standard one says where they are
+            # (and lets the words pass inside strings).
+            decode_json(body)
         try:
             return self._validate_json(body)
         except ValidationError as exc:

@@ -29,6 +29,8 @@ from typing import Any, ClassVar
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+from framework.files.names import sanitize_filename as safe_filename
+from framework.files.names import validate_filename as check_filename
 from framework.io.files import File, as_upload, describe_limits, normalise_extensions
 
 __all__ = ["FileField"]
@@ -41,6 +43,11 @@ class FileField(File):
     max_size: ClassVar[int | None] = None
     #: Accepted extensions, without dots (``{"png", "jpg"}``); None accepts any.
     allowed_extensions: ClassVar[Collection[str] | None] = None
+    #: The STORAGES alias ``await file.asave()`` uses (None: ``"default"``).
+    storage: ClassVar[str | None] = None
+    #: Replace the client's filename by a safe one (``framework.files.sanitize_filename``)
+    #: before the validators run; add ``"validate_filename"`` to refuse unsafe ones instead.
+    sanitize_filename: ClassVar[bool] = False
     #: Names of the classmethods that check a file, in order; each raises ``ValueError``.
     file_validators: ClassVar[list[str]] = ["validate_size", "validate_extension"]
 
@@ -86,7 +93,9 @@ class FileField(File):
                 "file_type",
                 "Expected an uploaded file (a multipart/form-data part with a filename)",
             )
-        file = cls(upload)
+        file = cls(upload, storage=cls.storage)
+        if cls.sanitize_filename:
+            file.filename = safe_filename(file.filename)
         for name in cls.file_validators:
             getattr(cls, name)(file)
         return file
@@ -99,6 +108,14 @@ class FileField(File):
                 "file_too_large",
                 f"File is too large: {file.size} bytes; the limit is {cls.max_size} bytes",
             )
+
+    @classmethod
+    def validate_filename(cls, file: File) -> None:
+        """Refuse a filename that is not a safe single name (``framework.files``' rule)."""
+        try:
+            check_filename(file.filename)
+        except ValueError as exc:
+            raise PydanticCustomError("file_name", str(exc)) from None
 
     @classmethod
     def validate_extension(cls, file: File) -> None:

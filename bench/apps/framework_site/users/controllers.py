@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ValidationError
 
+from framework.cache import cache_page
 from framework.web import Controller, abort, get, post
 
 from .models import User
@@ -28,6 +29,12 @@ class BenchController(Controller):
 
     @get("/users")
     async def users(self, request):
+        return [user.to_dict() for user in await User.query().order_by(User.id).limit(20).all()]
+
+    @get("/users/cached")
+    @cache_page(60)
+    async def users_cached(self, request):
+        """``/users`` behind ``@cache_page`` (bench/cache_page.py measures hit and miss)."""
         return [user.to_dict() for user in await User.query().order_by(User.id).limit(20).all()]
 
     @get("/users/{id:int}")
