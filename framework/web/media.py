@@ -34,6 +34,7 @@ from starlette.responses import Response as StarletteResponse
 
 from framework.exceptions import ImproperlyConfigured
 from framework.web.exceptions import HTTPException
+from framework.web.negotiation import quality
 from framework.web.pipeline import Call, handler_decorator
 from framework.web.requests import decode_json
 from framework.web.responses import Response, json_default
@@ -132,23 +133,6 @@ def parse_body(content_type: str, body: bytes) -> Any:
 # -- negotiation -------------------------------------------------------------------------------
 
 
-def _ranges(accept: str) -> list[tuple[str, float]]:
-    ranges = []
-    for item in accept.split(",")[:64]:
-        media, *params = item.split(";")
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        if media.strip():
-            ranges.append((media.strip().lower(), quality))
-    return ranges
-
-
 def best_match(accept: str, offered: Sequence[str]) -> str | None:
     """Return the type of *offered* the *accept* header prefers (the first on ties), or None.
 
@@ -157,25 +141,11 @@ def best_match(accept: str, offered: Sequence[str]) -> str | None:
     """
     if not accept.strip():
         return offered[0] if offered else None
-    ranges = _ranges(accept)
-    best, best_key = None, (0.0, 0)
-    for position, media in enumerate(offered):
-        kind = media.partition("/")[0]
-        quality, specificity = 0.0, -1
-        for pattern, weight in ranges:
-            if pattern == media:
-                level = 2
-            elif pattern == f"{kind}/*":
-                level = 1
-            elif pattern == "*/*":
-                level = 0
-            else:
-                continue
-            if level > specificity:
-                quality, specificity = weight, level
-        key = (quality, -position)
-        if quality > 0 and (best is None or key > best_key):
-            best, best_key = media, key
+    best, best_quality = None, 0.0
+    for media in offered:
+        weight = quality(accept, media)
+        if weight > best_quality:
+            best, best_quality = media, weight
     return best
 
 
