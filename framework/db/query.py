@@ -127,20 +127,12 @@ class Query(Generic[M]):
         query = self._with(self.statement.where(*criteria)) if criteria else self
         return query.filter_by(**values) if values else query
 
-    def join(self, target: Any, onclause: Any = None, *, outer: bool = False) -> Query[M]:
-        """Join *target* (a model, or a relationship attribute) to filter or order by it.
-
-        Without *onclause* the foreign key between the two tables is used. The query still
-        returns objects of its model; add ``distinct()`` when a one-to-many join repeats them.
-        """
-        return self._with(self.statement.join(target, onclause, isouter=outer))
-
-    def outerjoin(self, target: Any, onclause: Any = None) -> Query[M]:
-        """Left-join *target*: rows of the model without a match are kept."""
-        return self.join(target, onclause, outer=True)
+    def outerjoin(self, target: Any, *on: Any) -> Query[M]:
+        """Left-join *target* (``join(..., outer=True)``): rows without a match are kept."""
+        return self.join(target, *on, outer=True)
 
     def distinct(self) -> Query[M]:
-        """Return each object once (after a join that matches several rows)."""
+        """Return each object once (after a join that matches several rows of the model)."""
         return self._with(self.statement.distinct())
 
     def like(self, column: Any, pattern: str, escape: str | None = None) -> Query[M]:
@@ -174,6 +166,22 @@ class Query(Generic[M]):
                 column = attribute.desc() if descending else attribute.asc()
             clauses.append(column)
         return self._with(self.statement.order_by(*clauses))
+
+    def join(self, target: Any, *on: Any, outer: bool = False) -> Query[M]:
+        """Join *target* (a model or relationship) to filter or order by its columns.
+
+        ``Post.query().join(Post.author).filter(Author.name == "ann")``; rows are still
+        posts. To load related objects with the rows, use :meth:`options` instead.
+        """
+        return self._with(self.statement.join(target, *on, isouter=outer))
+
+    def options(self, *options: Any) -> Query[M]:
+        """Add loader options: ``options(selectinload(Author.books))`` loads them eagerly.
+
+        With async SQLAlchemy a relationship must be loaded before it is read (an attribute
+        access cannot wait for the database), so load what a response needs here.
+        """
+        return self._with(self.statement.options(*options))
 
     def limit(self, count: int | None) -> Query[M]:
         """Return at most *count* rows (None removes the limit)."""

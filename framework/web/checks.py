@@ -1,4 +1,5 @@
-"""Checks of the web layer: middleware (host check, security headers) and broadcast."""
+"""Checks of the web layer: middleware (entries that import, host check, security headers)
+and broadcast."""
 
 from __future__ import annotations
 
@@ -9,9 +10,37 @@ from framework.checks import CheckMessage, Error, Warning, register
 __all__ = [
     "check_broadcast",
     "check_broadcast_reaches_every_process",
+    "check_middleware_imports",
     "check_security_middleware",
     "scaled_out",
 ]
+
+
+@register("middleware")
+def check_middleware_imports(app_configs: Any = None) -> list[CheckMessage]:
+    """Report MIDDLEWARE entries that do not import or are not middleware, naming each."""
+    from starlette.middleware import Middleware
+
+    from framework.conf import settings
+    from framework.exceptions import ImproperlyConfigured
+    from framework.web.middleware.loading import resolve_entry
+
+    messages: list[CheckMessage] = []
+    for entry in settings.MIDDLEWARE:
+        if isinstance(entry, Middleware):
+            continue
+        try:
+            resolve_entry(entry)
+        except ImproperlyConfigured as exc:
+            messages.append(
+                Error(
+                    str(exc),
+                    hint="Fix or remove this MIDDLEWARE entry.",
+                    id="web.E001",
+                    obj=entry,
+                )
+            )
+    return messages
 
 
 @register("security", deploy=True)

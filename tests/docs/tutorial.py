@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,8 +178,10 @@ class Tutorial:
             self.reload_from = self.startups()
         path.write_text(text)
 
-    def play(self, markdown: str, name: str) -> int:
-        """Run every marked step; return how many ran."""
+    def play(
+        self, markdown: str, name: str, finally_: Callable[[Tutorial], None] | None = None
+    ) -> int:
+        """Run every marked step, then *finally_* (the server still up); return how many ran."""
         all_steps = steps(markdown)
         try:
             for step in all_steps:
@@ -189,6 +192,9 @@ class Tutorial:
                     self.start_server(step, where)
                 else:
                     self.write(step, append=step.action == "append")
+            if finally_ is not None:
+                self.wait_for_reload(name)
+                finally_(self)
         finally:
             self.stop_server()
         return len(all_steps)

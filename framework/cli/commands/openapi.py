@@ -9,24 +9,6 @@ import click
 __all__ = ["openapi"]
 
 
-def _project_app() -> object:
-    """Return the ASGI app that ``runserver`` would serve (a framework App)."""
-    from framework.cli.commands.runserver import _import_target
-    from framework.cli.server import asgi_target
-    from framework.exceptions import CommandError
-    from framework.module_loading import import_string
-
-    target = asgi_target()
-    _import_target(target)
-    app = import_string(target, setting="ASGI_APPLICATION")
-    if not hasattr(app, "describe_routes"):
-        raise CommandError(
-            f"The ASGI application {target!r} is not a framework App, so it has no OpenAPI "
-            "document; build it with framework.web.get_asgi_application()."
-        )
-    return app
-
-
 @click.command()
 @click.option(
     "--format",
@@ -40,7 +22,7 @@ def _project_app() -> object:
     "-o",
     "--output",
     "output_path",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of printing.",
 )
 @click.option(
@@ -53,9 +35,12 @@ def openapi(output_format: str, output_path: Path | None, spec_version: str | No
     """Export the OpenAPI document (3.1, or 3.0 with --version 3.0) of the project's routes."""
     import json
 
+    from framework.cli.server import load_project_app
     from framework.openapi import generate_openapi
 
-    document = generate_openapi(_project_app(), version=spec_version)
+    document = generate_openapi(
+        load_project_app("it has no OpenAPI document"), version=spec_version
+    )
     omitted = document.get("x-webhooks-omitted")
     if omitted:
         click.echo(
@@ -72,5 +57,7 @@ def openapi(output_format: str, output_path: Path | None, spec_version: str | No
     if output_path is None:
         click.echo(text, nl=False)
         return
-    output_path.write_text(text, encoding="utf-8")
+    from framework.cli.files import write_text
+
+    write_text(output_path, text)
     click.echo(f"Wrote the OpenAPI document to {output_path}.", err=True)
