@@ -100,7 +100,7 @@ def test_runserver_warns_in_one_line_and_serve_refuses_a_busy_port(project: Path
         busy.listen()
         port = busy.getsockname()[1]
         url = f"postgresql+asyncpg://someone:secret@127.0.0.1:{free_port()}/shop"
-        served = manage(project, url, "serve", "--port", str(port))
+        served = manage(project, url, "serve", "--debug", "--port", str(port))
         ran = manage(project, url, "runserver", str(port))
     assert served.returncode == 1
     assert served.stderr == f"Error: Cannot listen on 127.0.0.1:{port}: Address already in use.\n"
