@@ -57,10 +57,11 @@ def _keys(key: str | None, fallback_keys: Sequence[str] | None) -> list[str]:
     """Return the keys, oldest first and the signing key last (itsdangerous's rotation order)."""
     if key is None or fallback_keys is None:
         from framework.conf import settings
+        from framework.conf.security import signing_keys
 
-        key = str(settings.SECRET_KEY or "") if key is None else key
-        if fallback_keys is None:
-            fallback_keys = list(getattr(settings, "SECRET_KEY_FALLBACKS", None) or [])
+        current, *fallbacks = signing_keys(settings) if settings.SECRET_KEY else [""]
+        key = current if key is None else key
+        fallback_keys = fallbacks if fallback_keys is None else fallback_keys
     if not key:
         raise ImproperlyConfigured("Signing needs SECRET_KEY; set it in the settings or .env.")
     return [*reversed([str(k) for k in fallback_keys if k]), key]
