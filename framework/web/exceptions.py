@@ -42,6 +42,11 @@ class HTTPException(FrameworkError, StarletteHTTPException):
         errors: Sequence[Mapping[str, Any]] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        if isinstance(status_code, bool) or not isinstance(status_code, int):
+            raise TypeError(
+                f"HTTPException and abort() take the status code first, then the message: "
+                f"abort(404, 'No such post'); got status_code={status_code!r}."
+            )
         if not 400 <= status_code <= 599:
             raise ValueError(
                 f"HTTPException needs an error status code (400-599); got {status_code!r}. "
