@@ -107,12 +107,28 @@ def _url(request: Request, setting: str) -> str:
     return str(request.scope.get("root_path", "")) + str(request.app.settings.get(setting, ""))
 
 
+def _assets(request: Request, setting: str) -> str:
+    """Return the address of a documentation page's bundled files (served offline)."""
+    return _url(request, setting).rstrip("/") + "/assets"
+
+
+def _spec_url(request: Request) -> str:
+    """Return the address of the document a page shows: the JSON one, else the YAML one."""
+    return _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL")
+
+
 def _page(title: str, head: str, body: str) -> str:
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>{head}</head><body>{body}</body></html>\n"
     )
+
+
+def _ui_response(request: Request, ui: str, head: str, body: str, script: str = "") -> HTMLResponse:
+    """Return the page of the documentation UI *ui*, kept on this server by its policy."""
+    title = f"{request.app.settings.OPENAPI_TITLE} - {ui}"
+    return HTMLResponse(_page(title, head, body), headers=_policy(script))
 
 
 def _policy(inline_script: str = "") -> dict[str, str]:
@@ -173,9 +189,9 @@ class DocsController(Controller):
     @get("/", **OPTIONS)
     async def swagger_ui(self, request: Request) -> HTMLResponse:
         """Return the Swagger UI page."""
-        assets = _url(request, "OPENAPI_DOCS_URL").rstrip("/") + "/assets"
+        assets = _assets(request, "OPENAPI_DOCS_URL")
         config = {
-            "url": _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL"),
+            "url": _spec_url(request),
             "dom_id": "#swagger-ui",
             "deepLinking": True,
             "validatorUrl": None,
@@ -194,40 +210,37 @@ class DocsController(Controller):
             f'<div id="swagger-ui"></div><script src="{assets}/swagger-ui-bundle.js"></script>'
             f"<script>{script}</script>"
         )
-        title = f"{request.app.settings.OPENAPI_TITLE} - Swagger UI"
-        return HTMLResponse(_page(title, head, body), headers=_policy(script))
+        return _ui_response(request, "Swagger UI", head, body, script)
 
     @get("/", **OPTIONS)
     async def redoc(self, request: Request) -> HTMLResponse:
         """Return the ReDoc page."""
-        assets = _url(request, "OPENAPI_REDOC_URL").rstrip("/") + "/assets"
-        spec_url = _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL")
+        assets = _assets(request, "OPENAPI_REDOC_URL")
+        spec_url = _spec_url(request)
         body = (
             f'<redoc spec-url="{html.escape(spec_url)}"></redoc>'
             f'<script src="{assets}/redoc.standalone.js"></script>'
         )
-        title = f"{request.app.settings.OPENAPI_TITLE} - ReDoc"
-        return HTMLResponse(_page(title, "", body), headers=_policy())
+        return _ui_response(request, "ReDoc", "", body)
 
     @get("/", **OPTIONS)
     async def rapidoc(self, request: Request) -> HTMLResponse:
         """Return the RapiDoc page."""
-        assets = _url(request, "OPENAPI_RAPIDOC_URL").rstrip("/") + "/assets"
-        spec_url = _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL")
+        assets = _assets(request, "OPENAPI_RAPIDOC_URL")
+        spec_url = _spec_url(request)
         body = (
             f'<script type="module" src="{assets}/rapidoc-min.js"></script>'
             f'<rapi-doc spec-url="{html.escape(spec_url)}" render-style="read" '
             'show-header="false" allow-spec-url-load="false" allow-spec-file-load="false">'
             "</rapi-doc>"
         )
-        title = f"{request.app.settings.OPENAPI_TITLE} - RapiDoc"
-        return HTMLResponse(_page(title, "", body), headers=_policy())
+        return _ui_response(request, "RapiDoc", "", body)
 
     @get("/", **OPTIONS)
     async def elements(self, request: Request) -> HTMLResponse:
         """Return the Stoplight Elements page."""
-        assets = _url(request, "OPENAPI_ELEMENTS_URL").rstrip("/") + "/assets"
-        spec_url = _url(request, "OPENAPI_URL") or _url(request, "OPENAPI_YAML_URL")
+        assets = _assets(request, "OPENAPI_ELEMENTS_URL")
+        spec_url = _spec_url(request)
         head = (
             f'<script src="{assets}/web-components.min.js"></script>'
             f'<link rel="stylesheet" href="{assets}/styles.min.css">'
@@ -236,8 +249,7 @@ class DocsController(Controller):
             f'<elements-api apiDescriptionUrl="{html.escape(spec_url)}" router="hash" '
             'layout="sidebar"></elements-api>'
         )
-        title = f"{request.app.settings.OPENAPI_TITLE} - Elements"
-        return HTMLResponse(_page(title, head, body), headers=_policy())
+        return _ui_response(request, "Elements", head, body)
 
     @get("/assets/{name}", **OPTIONS)
     async def swagger_asset(self, request: Request, name: str) -> FileResponse:

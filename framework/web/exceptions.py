@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from framework.exceptions import FrameworkError
 
-__all__ = ["HTMLAbort", "HTTPException", "abort", "html_abort", "status_phrase"]
+__all__ = [
+    "HTMLAbort",
+    "HTTPException",
+    "abort",
+    "html_abort",
+    "status_phrase",
+    "unsupported_media_type",
+]
 
 
 def status_phrase(status_code: int) -> str:
@@ -70,6 +77,21 @@ def abort(
 ) -> NoReturn:
     """Stop the current request with an error response (``abort(404, detail="No such post")``)."""
     raise HTTPException(status_code, detail, errors=errors, headers=headers)
+
+
+def unsupported_media_type(detail: str) -> HTTPException:
+    """Return the 415 for a body of the wrong type, its error pointing at the Content-Type."""
+    return HTTPException(
+        415,
+        detail,
+        errors=[
+            {
+                "loc": ["header", "content-type"],
+                "msg": "Unsupported media type",
+                "type": "content_type",
+            }
+        ],
+    )
 
 
 class HTMLAbort(HTTPException):

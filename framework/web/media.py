@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from starlette.responses import Response as StarletteResponse
 
 from framework.exceptions import ImproperlyConfigured
-from framework.web.exceptions import HTTPException
+from framework.web.exceptions import HTTPException, unsupported_media_type
 from framework.web.negotiation import quality
 from framework.web.pipeline import Call, handler_decorator
 from framework.web.requests import decode_json
@@ -108,16 +108,8 @@ def parse_body(content_type: str, body: bytes) -> Any:
     parser = parser_for(content_type)
     if parser is None:
         shown = repr(content_type) if content_type else "none"
-        raise HTTPException(
-            415,
-            f"Unsupported body type {shown}; send one of: {', '.join(_PARSERS)}.",
-            errors=[
-                {
-                    "loc": ["header", "content-type"],
-                    "msg": "Unsupported media type",
-                    "type": "content_type",
-                }
-            ],
+        raise unsupported_media_type(
+            f"Unsupported body type {shown}; send one of: {', '.join(_PARSERS)}."
         )
     try:
         return parser(body)

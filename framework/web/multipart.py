@@ -32,7 +32,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from framework.web.exceptions import HTTPException
+from framework.web.exceptions import HTTPException, unsupported_media_type
 from framework.web.requests import Request
 
 __all__ = ["FormDataIter"]
@@ -121,16 +121,8 @@ class FormDataIter:
                 yield item
             return
         if media != "multipart/form-data":
-            raise HTTPException(
-                415,
-                f"Expected a form (multipart/form-data); got {content_type or 'none'!r}.",
-                errors=[
-                    {
-                        "loc": ["header", "content-type"],
-                        "msg": "Unsupported media type",
-                        "type": "content_type",
-                    }
-                ],
+            raise unsupported_media_type(
+                f"Expected a form (multipart/form-data); got {content_type or 'none'!r}."
             )
         parser = _PartParser(self.request, self.max_memory_size)
         try:

@@ -24,7 +24,7 @@ from starlette import requests as _starlette
 from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from framework.exceptions import ImproperlyConfigured
-from framework.web.exceptions import HTTPException
+from framework.web.exceptions import HTTPException, unsupported_media_type
 from framework.web.limits import Limits, body_too_large, parse_query
 from framework.web.negotiation import prefers_html
 
@@ -102,16 +102,8 @@ class Request(_starlette.Request):
             content_type = self.headers.get("content-type", "")
             if not is_json_content_type(content_type):
                 shown = repr(content_type) if content_type else "none"
-                raise HTTPException(
-                    415,
-                    f"Expected a JSON body (Content-Type: application/json); got {shown}.",
-                    errors=[
-                        {
-                            "loc": ["header", "content-type"],
-                            "msg": "Unsupported media type",
-                            "type": "content_type",
-                        }
-                    ],
+                raise unsupported_media_type(
+                    f"Expected a JSON body (Content-Type: application/json); got {shown}."
                 )
             self._json = decode_json(await self.body())
         return self._json
