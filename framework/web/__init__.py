@@ -10,7 +10,7 @@ from framework.web.cors import cors, no_cors
 from framework.web.development import development
 from framework.web.exceptions import HTMLAbort, HTTPException, abort, html_abort
 from framework.web.hooks import after_request, before_request, error_handler
-from framework.web.limits import Limits
+from framework.web.inputlimits import Limits
 from framework.web.media import produces, register_parser, register_renderer
 from framework.web.multipart import FormDataIter
 from framework.web.pipeline import (

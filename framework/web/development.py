@@ -25,8 +25,13 @@ __all__ = ["DEVELOPMENT", "development", "is_development_only"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: ``@development``: every route kind, and Controller classes.
-DEVELOPMENT = handler_decorator("@development")
+#: ``@development``: HTTP, SSE and WebSocket routes, and Controller classes; a GraphQL field
+#: has no 404 of its own, so the schema build refuses it there.
+DEVELOPMENT = handler_decorator(
+    "@development",
+    kinds=("http", "sse", "websocket"),
+    why_not="a GraphQL field cannot answer 404",
+)
 META_KEY = "development"
 
 
