@@ -323,6 +323,10 @@ class App(Starlette):
         self._extra_routes.append(route)
         self._changed()
 
+    def mount(self, path: str, app: ASGIApp, name: str | None = None) -> None:
+        """Serve the ASGI *app* at *path* and every path below it (see ``Router.mount``)."""
+        self._own.mount(path, app, name=name)
+
     def include(self, target: Router | type[Controller], *, prefix: str = "") -> None:
         """Serve a ``Router`` or a ``Controller`` class, under an optional path *prefix*."""
         if isinstance(target, Router):

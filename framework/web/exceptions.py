@@ -98,26 +98,14 @@ class HTMLAbort(HTTPException):
     """Answer the current request with the page *template* rendered, and *status_code*.
 
     Rendered by the error middleware with the app's templates (``request``, ``url_for`` and
-    ``static`` available, as in ``render()``), whatever handlers are registered for the
-    status: the template was chosen where the request was stopped.
+    ``static`` available, as in ``render()``, plus ``status_code``), whatever handlers are
+    registered for the status: the template was chosen where the request was stopped.
     """
 
     def __init__(self, template: str, status_code: int, context: Mapping[str, Any]) -> None:
         super().__init__(status_code)
         self.template = template
         self.context = dict(context)
-
-    def response(self, request: Any) -> Any:
-        """Return the rendered page for *request*."""
-        from framework.web.templates import render
-
-        return render(
-            request,
-            self.template,
-            {**self.context, "status_code": self.status_code},
-            status_code=self.status_code,
-            headers=self.headers,
-        )
 
 
 def html_abort(template: str, status_code: int = 400, **context: Any) -> NoReturn:
