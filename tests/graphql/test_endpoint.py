@@ -212,6 +212,21 @@ def test_an_unknown_operation_name_is_400(gql_db: str) -> None:
     assert answer.status_code == 400
 
 
+def test_two_operations_without_an_operation_name_run_none(gql_db: str, calls: list[str]) -> None:
+    document = "query A { books { id } } query B { books { title } }"
+    with client() as test_client:
+        answer = test_client.post("/graphql", json={"query": document})
+        assert calls == []
+        chosen = test_client.post("/graphql", json={"query": document, "operationName": "A"})
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == (
+        "Must provide operation name if query contains multiple operations"
+        " (operationName: one of 'A', 'B')."
+    )
+    assert chosen.status_code == 200
+    assert calls == ["books"]
+
+
 def test_resolver_errors_show_their_message_only_in_debug(gql_db: str) -> None:
     with client() as test_client:
         hidden = post(test_client, "{ crash }")["errors"][0]
