@@ -6,6 +6,7 @@ The app is the project's own (``get_asgi_application()``) on a migrated SQLite d
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -159,6 +160,22 @@ def test_graphiql_page_and_its_files_are_served_from_the_package(gql_db: str) ->
     assert "default-src 'self'" in policy and "connect-src 'self'" in policy
     assert scripts[0].status_code == 200 and len(scripts[0].content) > 100_000
     assert unknown.status_code == 404
+
+
+def test_an_anonymous_session_cookie_from_graphiql_makes_a_post_need_the_csrf_token(
+    gql_db: str, calls: list[str]
+) -> None:
+    with client(GRAPHQL_IDE=True) as test_client:
+        page = test_client.get("/graphql", headers={"Accept": "text/html"})
+        assert test_client.cookies, "opening GraphiQL gives the browser a session cookie"
+        config = json.loads(re.findall(r'id="graphiql-config">(.*?)</script>', page.text)[0])
+        refused = test_client.post("/graphql", json={"query": "{ books { id } }"})
+        sent = test_client.post(
+            "/graphql", json={"query": "{ books { id } }"}, headers=config["headers"]
+        )
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert sent.status_code == 200, sent.text
+    assert calls == ["books"]
 
 
 # -- request shapes ------------------------------------------------------------------------------
