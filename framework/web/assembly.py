@@ -38,6 +38,7 @@ from framework.web.pipeline import (
 from framework.web.routes import HandlerRoute, MountRoute, SocketRoute
 from framework.web.routing import MountDecl, Router, join_paths, path_parameters
 from framework.web.sse import EventSourceResponse
+from framework.web.traps import check_handler_signature
 
 __all__ = ["BuildContext", "RouteSource", "build_routes"]
 
@@ -192,8 +193,10 @@ def _make_route(
             f"Unknown route option(s) {sorted(unknown)} on {name} ({decl.kind} route); "
             f"valid: {', '.join(sorted(_OPTIONS[decl.kind]))}."
         )
-    _check_signature(func, bound, path_parameters(path, where), path, name, decl.kind)
+    params = path_parameters(path, where)
+    _check_signature(func, bound, params, path, name, decl.kind)
     spec = merge_specs(outer or [], get_endpoint_spec(func))
+    check_handler_signature(bound, decl.kind, name, supplied_arguments(spec, params))
     _check_decorators(spec, decl, name, path)
     if decl.kind == "websocket":
         return _socket_route(path, name, func, bound, decl, spec, source, context)
@@ -249,6 +252,12 @@ def _mount_route(path: str, name: str | None, mount: MountDecl, source: RouteSou
             "mounted app, or with a middleware."
         )
     return MountRoute(path, mount.app, name=name, app_label=source.app_label)
+
+
+def supplied_arguments(spec: EndpointSpec | None, params: list[str]) -> set[str]:
+    """Return the handler arguments the route passes: path parameters and ``@input`` keys."""
+    inputs = spec.meta.get("inputs", ()) if spec is not None else ()
+    return {*params, *(getattr(entry, "key", "") for entry in inputs)}
 
 
 def _check_decorators(spec: EndpointSpec | None, decl: RouteDecl, name: str, path: str) -> None:
