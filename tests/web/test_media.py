@@ -53,7 +53,7 @@ def client() -> Any:
 @pytest.mark.parametrize(
     ("content_type", "body"),
     [
-        ("application/json", b'{"title": "Dune", "pages": "412"}'),
+        ("application/json", b'{"title": "Dune", "pages": 412}'),
         ("application/yaml", b"title: Dune\npages: 412\n"),
         ("text/yaml; charset=utf-8", b"title: Dune\npages: 412\n"),
         ("application/x-www-form-urlencoded", b"title=Dune&pages=412"),
