@@ -24,6 +24,7 @@ from starlette.responses import Response as StarletteResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from framework.web.exceptions import status_phrase
+from framework.web.middleware.headers import HOOKS_KEY
 from framework.web.negotiation import prefers_html
 from framework.web.pipeline import ensure_async
 from framework.web.requests import Request
@@ -344,6 +345,11 @@ class ServerErrorMiddleware:
         except Exception as exc:
             if progress.started:
                 raise
+            # The answer comes from outside MIDDLEWARE: the response-header hooks registered
+            # inside it (security headers, the session's cookie) are not its own.
+            hooks = scope.get(HOOKS_KEY)
+            if hooks:
+                hooks.clear()
             if await self._answer(scope, receive, _Tracker(send, progress), exc):
                 return  # raised by a middleware, answered by its handler
             # Re-raised so the server logs it and test clients can surface it.
