@@ -22,7 +22,6 @@ untouched. ORM objects are read by attribute (pydantic's ``from_attributes``, ma
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -31,6 +30,7 @@ from starlette.responses import Response as StarletteResponse
 
 from framework.exceptions import ImproperlyConfigured
 from framework.io.schemas import SchemaAdapter, adapter_for
+from framework.web.encoding import json_bytes as encode_json
 from framework.web.pipeline import Call, Step, endpoint_spec, handler_decorator
 from framework.web.requests import Request
 from framework.web.responses import Response, json_default
@@ -160,9 +160,7 @@ def make_renderer(entry: OutputSpec) -> Callable[[Any], Any]:
 
 def json_bytes(value: Any) -> bytes:
     """Return *value* as compact UTF-8 JSON (datetimes, UUIDs and decimals converted)."""
-    return json.dumps(
-        value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=json_default
-    ).encode("utf-8")
+    return encode_json(value, json_default)
 
 
 def page_body(page: Any, dump: Callable[[Any, bool], Any]) -> dict[str, Any]:

@@ -16,13 +16,14 @@ import datetime
 import decimal
 import enum
 import http.cookies
-import json
 import uuid
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any, Literal
 
 from starlette import responses as _starlette
+
+from framework.web.encoding import json_bytes
 
 __all__ = [
     "FileResponse",
@@ -161,13 +162,7 @@ class JSONResponse(_CookieMixin, _starlette.JSONResponse):
 
     def render(self, content: Any) -> bytes:
         """Serialise *content*; NaN and infinity are refused, as JSON has no such values."""
-        return json.dumps(
-            content,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-            default=json_default,
-        ).encode("utf-8")
+        return json_bytes(content, json_default)
 
 
 class RedirectResponse(_CookieMixin, _starlette.RedirectResponse):
