@@ -133,7 +133,29 @@ def write_report(
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines))
+    kept = kept_sections(path)
+    path.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
+
+
+#: The sections other scripts write into results.md (cache_page.py, broadcast.py, tasks.py,
+#: scaling.py): a run of this report keeps them until those scripts replace them.
+KEPT_HEADINGS = (
+    "## `@cache_page` on `GET /users`",
+    "## Broadcast fan-out",
+    "## Tasks: jobs enqueued from a request, and latency to a worker",
+    "## Scaling: `serve --workers 2` against one worker",
+)
+
+
+def kept_sections(path: Path) -> str:
+    """Return the sections of *path* that other scripts wrote, in their order."""
+    if not path.exists():
+        return ""
+    sections = ("\n" + path.read_text()).split("\n## ")[1:]
+    kept = [
+        "## " + text.rstrip("\n") for text in sections if ("## " + text).startswith(KEPT_HEADINGS)
+    ]
+    return "\n\n".join(kept) + "\n" if kept else ""
 
 
 def inprocess_lines(

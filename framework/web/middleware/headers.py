@@ -9,6 +9,9 @@ registers its hook on the way in (sessions only once the session is read) and pa
 request on without a frame of its own. Used outside the App, where no list is in the scope,
 each middleware wraps ``send`` itself (:func:`send_with_hook`).
 
+The same wrapper records when the response starts (``PROGRESS_KEY``), which the error
+middlewares would otherwise wrap ``send`` again to learn.
+
 A hook takes the response's headers and returns the new list (never changing the one it got:
 a Response object may be sent twice). ``ServerErrorMiddleware`` drops the hooks before its
 500 page, which never passed through the middleware that registered them.
@@ -21,10 +24,31 @@ from typing import Any
 
 from starlette.types import Message, Scope, Send
 
-__all__ = ["HOOKS_KEY", "HeaderHook", "add_header_hook", "header_hooks", "send_with_hook"]
+__all__ = [
+    "HOOKS_KEY",
+    "PROGRESS_KEY",
+    "HeaderHook",
+    "ResponseProgress",
+    "add_header_hook",
+    "header_hooks",
+    "send_with_hook",
+]
 
 #: Where the hooks of the request live in the scope.
 HOOKS_KEY = "framework.header_hooks"
+#: Where the outermost wrapper says whether the response has started (the error middlewares
+#: read it: after the start, an error can only cut the response short).
+PROGRESS_KEY = "framework.response_progress"
+
+
+class ResponseProgress:
+    """Whether the response of a request has started (kept in the ASGI scope)."""
+
+    __slots__ = ("started",)
+
+    def __init__(self) -> None:
+        self.started = False
+
 
 Headers = Any  # an iterable of (name, value) byte pairs, as ASGI messages carry them
 HeaderHook = Callable[[Headers], list[tuple[bytes, bytes]]]

@@ -25,7 +25,13 @@ from framework.logging.context import (
     set_request_id,
     valid_request_id,
 )
-from framework.web.middleware.headers import HOOKS_KEY, HeaderHook, run_hooks
+from framework.web.middleware.headers import (
+    HOOKS_KEY,
+    PROGRESS_KEY,
+    HeaderHook,
+    ResponseProgress,
+    run_hooks,
+)
 
 __all__ = ["RequestIdMiddleware", "request_id_of"]
 
@@ -57,11 +63,14 @@ class RequestIdMiddleware:
         header = (_HEADER, request_id.encode("latin-1"))
         hooks: list[HeaderHook] = []
         scope[HOOKS_KEY] = hooks
+        progress = scope[PROGRESS_KEY] = ResponseProgress()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] in _STARTS:
-                if hooks and message["type"] == "http.response.start":
-                    run_hooks(hooks, message)
+                if message["type"] == "http.response.start":
+                    progress.started = True
+                    if hooks:
+                        run_hooks(hooks, message)
                 message["headers"] = _with_id(message.get("headers", ()), header)
             await send(message)
 
