@@ -224,3 +224,15 @@ def _row(label: str, cell: Any, base: float | None) -> str:
         f"| {label} | {cell.rps:,.0f} | {ratio} | {cell.cpu_us:.1f} | {cell.p50:.2f} | "
         f"{cell.p99:.2f} | {cell.errors} |"
     )
+
+
+def replace_section(path: Path, heading: str, text: str) -> None:
+    """Replace the section of *path* under *heading* by *text* (or add it at the end)."""
+    current = path.read_text() if path.exists() else "# Benchmark results\n"
+    if heading in current:
+        before, _, after = current.partition(heading)
+        rest = after.split("\n## ", 1)
+        current = before + text + ("\n## " + rest[1] if len(rest) == 2 else "")
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    path.write_text(current)

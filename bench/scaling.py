@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generated
 from load import Cell, free_port, parse_wrk
+from report import replace_section
 from tools import BENCH, PROJECT_PYTHON
 
 HEADING = "## Scaling: `serve --workers 2` against one worker"
@@ -150,18 +151,6 @@ def section(rps: dict[tuple[int, str], float], rss: dict, seconds: float, rounds
     return "\n".join(lines) + "\n"
 
 
-def write(text: str, path: Path = BENCH / "results.md") -> None:
-    """Replace (or add) this section of *path*, leaving the rest as it is."""
-    current = path.read_text()
-    if HEADING in current:
-        before, after = current.split(HEADING, 1)
-        rest = after.split("\n## ", 1)
-        current = before + text + ("\n## " + rest[1] if len(rest) == 2 else "")
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    path.write_text(current)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 s per cell, one round")
@@ -175,7 +164,7 @@ def main() -> None:
     text = section(rps, rss, args.seconds, args.rounds)
     print(text)
     if args.write and not args.quick:
-        write(text)
+        replace_section(BENCH / "results.md", HEADING, text)
 
 
 if __name__ == "__main__":
