@@ -66,11 +66,16 @@ class Serve:
             time.sleep(0.2)
         raise SystemExit(f"serve --workers {self.workers} did not answer within 60 s")
 
-    def worker_rss_mb(self) -> list[float]:
-        """Return the RSS in MB of the main process, then of each worker it started."""
+    def processes_rss_mb(self) -> list[tuple[str, float]]:
+        """Return (role, RSS in MB) of the main process and of each process it started."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        pids = [self.process.pid, *(int(pid) for pid in children.read_text().split())]
-        return [_rss_mb(pid) for pid in pids]
+        found = [("serve (main process)", _rss_mb(self.process.pid))]
+        for pid in (int(pid) for pid in children.read_text().split()):
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            tracker = b"resource_tracker" in command
+            role = "multiprocessing resource tracker" if tracker else "worker"
+            found.append((role, _rss_mb(pid)))
+        return found
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -102,7 +107,7 @@ def measure(seconds: float, rounds: int) -> tuple[dict[tuple[int, str], float], 
     seed()
     generated.generate(DB_URL)
     samples: dict[tuple[int, str], list[float]] = {}
-    rss: dict[int, list[float]] = {}
+    rss: dict[int, list[tuple[str, float]]] = {}
     for _ in range(rounds):
         for workers in (1, 2):
             server = Serve(workers, DB_URL)
@@ -111,7 +116,7 @@ def measure(seconds: float, rounds: int) -> tuple[dict[tuple[int, str], float], 
                     wrk(server.url + path, 1)  # warm every worker
                     cell = wrk(server.url + path, seconds)
                     samples.setdefault((workers, path), []).append(cell.rps)
-                rss[workers] = server.worker_rss_mb()
+                rss[workers] = server.processes_rss_mb()
             finally:
                 server.stop()
     return {key: statistics.median(values) for key, values in samples.items()}, rss
@@ -136,18 +141,14 @@ def section(rps: dict[tuple[int, str], float], rss: dict, seconds: float, rounds
         lines.append(f"| `GET {path}` | {one:,.0f} | {two:,.0f} | {two / one:.2f} |")
     lines += [
         "",
-        "RSS after the load: with one worker `serve` runs it in its own process; with two, a "
-        "supervisor process starts the workers.",
+        "RSS after the load: with one worker `serve` runs the app in its own process; with "
+        "two, it starts the workers (and Python's multiprocessing starts a resource tracker).",
         "",
         "| workers | process | RSS (MB) |",
         "|---:|---|---:|",
     ]
-    for workers, sizes in rss.items():
-        if len(sizes) == 1:
-            lines.append(f"| {workers} | the server | {sizes[0]:.1f} |")
-            continue
-        lines.append(f"| {workers} | supervisor | {sizes[0]:.1f} |")
-        lines += [f"| {workers} | worker {n} | {size:.1f} |" for n, size in enumerate(sizes[1:], 1)]
+    for workers, processes in rss.items():
+        lines += [f"| {workers} | {role} | {size:.1f} |" for role, size in processes]
     return "\n".join(lines) + "\n"
 
 
