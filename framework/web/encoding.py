@@ -20,14 +20,20 @@ values.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import decimal
+import enum
 import json
 import re
+import uuid
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 import orjson
 
-__all__ = ["json_bytes", "reference_json_bytes"]
+__all__ = ["json_bytes", "json_default", "reference_json_bytes"]
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 #: Floats orjson writes in another form than the json module: a one-digit negative exponent
@@ -35,10 +41,25 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _OTHER_FLOAT_FORM = re.compile(rb"\de-\d(?!\d)|0\.0000\d")
 
 
-def _default() -> Callable[[Any], Any]:
-    from framework.web.responses import json_default
-
-    return json_default
+def json_default(value: Any) -> Any:
+    """Return a JSON-friendly form of *value* (``json.dumps(default=...)``); TypeError if none."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal | PurePath):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json")
+    raise TypeError(
+        f"Object of type {type(value).__name__} is not JSON serializable; convert it to a "
+        "dict, list, str or number before returning it."
+    )
 
 
 def reference_json_bytes(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
@@ -48,7 +69,7 @@ def reference_json_bytes(value: Any, default: Callable[[Any], Any] | None = None
         ensure_ascii=False,
         allow_nan=False,
         separators=(",", ":"),
-        default=default or _default(),
+        default=default or json_default,
     ).encode("utf-8")
 
 
@@ -57,7 +78,7 @@ def json_bytes(value: Any, default: Callable[[Any], Any] | None = None) -> bytes
 
     *default* converts what JSON has no type for (``json_default`` when None).
     """
-    convert = default or _default()
+    convert = default or json_default
     converted: list[Any] = []  # what *convert* made of models and dataclasses, for the probe
 
     def converting(obj: Any) -> Any:
