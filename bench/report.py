@@ -138,12 +138,14 @@ def write_report(
 
 
 #: The sections other scripts write into results.md (cache_page.py, broadcast.py, tasks.py,
-#: scaling.py): a run of this report keeps them until those scripts replace them.
+#: scaling.py, graphql_vs_rest.py): a run of this report keeps them until those scripts
+#: replace them.
 KEPT_HEADINGS = (
     "## `@cache_page` on `GET /users`",
     "## Broadcast fan-out",
     "## Tasks: jobs enqueued from a request, and latency to a worker",
     "## Scaling: `serve --workers 2` against one worker",
+    "## GraphQL list vs the same list over REST",
 )
 
 
@@ -226,13 +228,21 @@ def _row(label: str, cell: Any, base: float | None) -> str:
     )
 
 
-def replace_section(path: Path, heading: str, text: str) -> None:
-    """Replace the section of *path* under *heading* by *text* (or add it at the end)."""
-    current = path.read_text() if path.exists() else "# Benchmark results\n"
+def write_section(path: Path, heading: str, text: str) -> None:
+    """Put the section *text* in the report at *path*, replacing one under the same *heading*.
+
+    A new section goes before ``## Versions``; scripts that measure one feature (not the whole
+    run) keep their numbers in the report this way.
+    """
+    current = path.read_text(encoding="utf-8")
     if heading in current:
-        before, _, after = current.partition(heading)
+        before, after = current.split(heading, 1)
         rest = after.split("\n## ", 1)
-        current = before + text + ("\n## " + rest[1] if len(rest) == 2 else "")
+        current = before.rstrip("\n") + "\n\n" + ("## " + rest[1] if len(rest) > 1 else "")
+    marker = "\n## Versions"
+    if marker in current:
+        before, after = current.split(marker, 1)
+        current = before.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n" + marker + after
     else:
-        current = current.rstrip("\n") + "\n\n" + text
-    path.write_text(current)
+        current = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
+    path.write_text(current, encoding="utf-8")

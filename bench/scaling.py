@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generated
 from load import Cell, free_port, parse_wrk
-from report import replace_section
+from report import write_section
 from tools import BENCH, PROJECT_PYTHON
 
 HEADING = "## Scaling: `serve --workers 2` against one worker"
@@ -165,7 +165,7 @@ def main() -> None:
     text = section(rps, rss, args.seconds, args.rounds)
     print(text)
     if args.write and not args.quick:
-        replace_section(BENCH / "results.md", HEADING, text)
+        write_section(BENCH / "results.md", HEADING, text)
 
 
 if __name__ == "__main__":

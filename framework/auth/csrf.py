@@ -40,7 +40,7 @@ from framework.exceptions import ImproperlyConfigured
 from framework.web.deferred import defer_refusal
 from framework.web.errors import render_error
 from framework.web.exceptions import HTTPException
-from framework.web.limits import Limits, body_too_large
+from framework.web.inputlimits import Limits, body_too_large
 from framework.web.requests import ClientDisconnect, Request
 from framework.web.templates import add_template_global
 

@@ -151,6 +151,8 @@ TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "inprocess"}}
 
 #: Project template folders (relative to BASE_DIR), searched before the apps' templates/.
 TEMPLATES_DIRS: list[str] = []
+#: An undefined template variable raises an error instead of rendering as empty text.
+TEMPLATES_STRICT = False
 STATIC_URL = "/static/"
 #: Where ``collectstatic`` copies the static files for production.
 STATIC_ROOT = ""
@@ -186,11 +188,17 @@ OPENAPI_DESCRIPTION = ""
 OPENAPI_INFO: dict[str, object] = {}
 #: ``servers`` of the document, e.g. ``[{"url": "https://api.example.com"}]``.
 OPENAPI_SERVERS: list[dict[str, str]] = []
+#: Version of the OpenAPI specification the document follows: "3.1" (JSON Schema 2020-12),
+#: or "3.0" (3.0.3) for generators and gateways that read only 3.0.
+OPENAPI_SPEC_VERSION = "3.1"
 #: Where each part is served; an empty string turns that part off.
 OPENAPI_URL = "/openapi.json"
 OPENAPI_YAML_URL = "/openapi.yaml"
 OPENAPI_DOCS_URL = "/docs"
 OPENAPI_REDOC_URL = "/redoc"
+OPENAPI_RAPIDOC_URL = "/rapidoc"
+#: Stoplight Elements needs ``pip install framework[elements]`` (its files come in a wheel).
+OPENAPI_ELEMENTS_URL = ""
 
 # -- passwords ----------------------------------------------------------------------------------
 
@@ -232,6 +240,14 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 #: The site's public address (``https://example.com``) for absolute links in mail, such as
 #: password resets; empty = the address of the request (its Host, checked by ALLOWED_HOSTS).
 SITE_URL = ""
+
+# -- admin (served by the ``framework.contrib.admin`` app; needs ``framework[admin]``) ---------
+
+#: Where the admin is served. ``check --deploy`` warns while it is the guessable default.
+ADMIN_URL = "/admin/"
+#: The role that lets a user into the admin (a name, or a list: any of them); superusers
+#: always may enter. Per-model permissions are the ModelAdmin's ``*_roles`` attributes.
+ADMIN_ROLE = "staff"
 
 # -- HTTPS and cookies --------------------------------------------------------------------------
 
@@ -298,3 +314,28 @@ JWT_AUDIENCE = ""
 JWT_ISSUER = ""
 #: Seconds of clock difference tolerated when checking ``exp``, ``nbf`` and ``iat``.
 JWT_LEEWAY = 0
+
+# -- GraphQL (the ``framework.graphql`` app; needs framework[graphql] or framework[graphene]) ----
+
+#: Where the endpoint answers: GET and POST queries, and subscriptions over WebSocket.
+GRAPHQL_URL = "/graphql"
+#: ``"package.module:schema"`` of a Strawberry or Graphene schema to serve instead of the one
+#: merged from the apps' ``graphql.py`` modules (their ``Query``, ``Mutation``, ``Subscription``).
+GRAPHQL_SCHEMA = ""
+#: Serve the GraphiQL page (offline, from the package) to browsers; None means "when DEBUG".
+GRAPHQL_IDE = None
+#: Answer introspection queries (``__schema``, ``__type``); None means "when DEBUG".
+GRAPHQL_INTROSPECTION = None
+#: Deepest nesting of fields a query may select (fragments followed); 0 = no limit.
+GRAPHQL_MAX_DEPTH = 10
+#: Most aliases one query may use (each alias can run a resolver again); 0 = no limit.
+GRAPHQL_MAX_ALIASES = 30
+#: Most fields one query may select, counting a fragment each time it is spread (a list
+#: counts once, whatever its length); 0 = no limit.
+GRAPHQL_MAX_COST = 1000
+#: Backends tried, in order, for ``info.context.user`` when the request carries their
+#: credentials (``"module:attribute"`` of an ``AuthBackend`` such as ``UserTokenAuth()``);
+#: the session login of LOGIN_MANAGER is always tried last.
+GRAPHQL_AUTHENTICATION: list[str] = []
+#: Accept file uploads (the GraphQL multipart request spec) in ``multipart/form-data`` POSTs.
+GRAPHQL_MULTIPART_UPLOADS = False

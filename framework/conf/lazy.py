@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from framework.conf.settings import Setting, Settings
+from framework.conf.standalone import standalone_settings
 from framework.exceptions import ImproperlyConfigured
 
 __all__ = ["ENVIRONMENT_VARIABLE", "LazySettings"]
@@ -20,8 +21,12 @@ class LazySettings:
     """Proxy to the project's :class:`Settings`, loaded the first time a setting is read.
 
     Without ``FRAMEWORK_SETTINGS_MODULE`` (a small service built with ``App()``), the
-    framework defaults apply, plus whatever :meth:`configure` was given.
+    framework defaults apply, plus whatever :meth:`configure` was given, under the ``.env``
+    file and the environment (:mod:`framework.conf.standalone`).
     """
+
+    _wrapped: Settings | None
+    _lock: threading.Lock
 
     def __init__(self) -> None:
         object.__setattr__(self, "_wrapped", None)
@@ -29,15 +34,14 @@ class LazySettings:
 
     def _setup(self) -> Settings:
         with self._lock:
-            if self._wrapped is None:
+            wrapped = self._wrapped
+            if wrapped is None:
                 module = os.environ.get(ENVIRONMENT_VARIABLE)
                 wrapped = (
-                    Settings.from_module(module)
-                    if module
-                    else Settings.from_options(environ=os.environ)
+                    Settings.from_module(module) if module else standalone_settings(os.environ)
                 )
                 object.__setattr__(self, "_wrapped", wrapped)
-        return self._wrapped
+            return wrapped
 
     @property
     def wrapped(self) -> Settings:
@@ -67,6 +71,10 @@ class LazySettings:
             raise ImproperlyConfigured("Settings are already loaded; configure() must come first.")
         object.__setattr__(self, "_wrapped", Settings.from_options(environ=os.environ, **options))
 
+    def use(self, wrapped: Settings) -> None:
+        """Serve *wrapped* from now on (a standalone ``App(env_file=...)`` builds its own)."""
+        object.__setattr__(self, "_wrapped", wrapped)
+
     def reset(self) -> None:
         """Forget the loaded settings so the next read loads them again (tests, reloads)."""
         object.__setattr__(self, "_wrapped", None)
@@ -87,8 +95,9 @@ class LazySettings:
     def override(self, **overrides: Any) -> Iterator[Settings]:
         """Temporarily replace settings (``with settings.override(DEBUG=True): ...``)."""
         previous = self.wrapped
-        object.__setattr__(self, "_wrapped", previous.with_overrides(overrides))
+        overridden = previous.with_overrides(overrides)
+        object.__setattr__(self, "_wrapped", overridden)
         try:
-            yield self._wrapped
+            yield overridden
         finally:
             object.__setattr__(self, "_wrapped", previous)

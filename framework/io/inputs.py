@@ -24,8 +24,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from framework.exceptions import ImproperlyConfigured
-from framework.io.locations import Location, get_location, make_loader
-from framework.io.schemas import SchemaAdapter, adapter_for
+from framework.io.adapters import adapter_for
+from framework.io.locations import (
+    Location,
+    LocationAlias,
+    LocationName,
+    get_location,
+    make_loader,
+)
+from framework.io.schemas import SchemaAdapter
 from framework.web.pipeline import Call, Step, endpoint_spec, handler_decorator
 from framework.web.requests import Request
 
@@ -55,7 +62,7 @@ class InputSpec:
 
 def input(
     schema: Any,
-    location: str = "json",
+    location: LocationName | LocationAlias = "json",
     *,
     key: str | None = None,
     many: bool = False,
@@ -63,20 +70,23 @@ def input(
 ) -> Callable[[F], F]:
     """Validate *location* of each request with *schema*; pass the result as *key*.
 
-    *location* is one of ``json`` (default), ``form``, ``files``, ``query``, ``headers``,
+    *location* is one of ``json`` (default), ``form``, ``media`` (JSON, a form, YAML or any
+    type with a registered parser, by Content-Type), ``files``, ``query``, ``headers``,
     ``cookies`` or ``path``; *key* defaults to ``data`` for JSON and form bodies and to the
     location's name otherwise. ``many=True`` expects a JSON list of items. Invalid input
     answers 422 listing every error; a malformed body 400; a body of another content type
     415.
     """
     where = get_location(location)
-    if many and where.name != "json":
+    if many and where.name not in ("json", "media"):
         raise ImproperlyConfigured(
             f"@input(..., many=True) reads a JSON list; it cannot apply to location {location!r}."
         )
     adapter = adapter_for(schema, many=many)
     if where.parameter_in is not None or where.name in ("form", "files"):
         adapter.fields()  # refuse, now, a schema without fields for a field-based location
+    if where.name == "json":
+        adapter.check_json_body()
     name = key or where.default_key
 
     def decorator(func: F) -> F:

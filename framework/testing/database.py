@@ -55,33 +55,30 @@ def _server_url(url: URL) -> URL:
     return url.set(database="postgres")
 
 
-async def create_test_databases(urls: Mapping[str, str]) -> None:
-    """Create (afresh) the PostgreSQL databases of *urls*; SQLite files need nothing."""
+async def _on_servers(urls: Mapping[str, str], statements: Callable[[str], list[str]]) -> None:
+    """Run *statements(database)* on the server of each PostgreSQL database of *urls*."""
     for url in map(_url, urls.values()):
         if url.get_backend_name() != "postgresql":
             continue
         engine = create_async_engine(_server_url(url), isolation_level="AUTOCOMMIT")
         try:
             async with engine.connect() as connection:
-                await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}"'))
-                await connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+                for statement in statements(str(url.database)):
+                    await connection.execute(text(statement))
         finally:
             await engine.dispose()
+
+
+async def create_test_databases(urls: Mapping[str, str]) -> None:
+    """Create (afresh) the PostgreSQL databases of *urls*; SQLite files need nothing."""
+    await _on_servers(
+        urls, lambda name: [f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"']
+    )
 
 
 async def drop_test_databases(urls: Mapping[str, str]) -> None:
     """Drop the PostgreSQL databases of *urls* (closing their connections first)."""
-    for url in map(_url, urls.values()):
-        if url.get_backend_name() != "postgresql":
-            continue
-        engine = create_async_engine(_server_url(url), isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(
-                    text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-                )
-        finally:
-            await engine.dispose()
+    await _on_servers(urls, lambda name: [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 
 
 def _url(raw: str) -> URL:
@@ -93,7 +90,7 @@ def _url(raw: str) -> URL:
 async def migrate_databases() -> None:
     """Apply every migration; create the tables of apps without migrations directly."""
     from framework.db import engines
-    from framework.db.models import metadata
+    from framework.db.models import database_alias, metadata
     from framework.migrations import database_aliases, load_scripts, upgrade
     from framework.migrations.locations import app_models
 
@@ -105,6 +102,7 @@ async def migrate_databases() -> None:
             for entry in scripts.entries
             if not entry.revision_files()
             for model in app_models(entry.label)
+            if database_alias(model) == alias  # a model lives on its own alias only
         ]
         if unmigrated:
             async with engines.get(alias).begin() as connection:

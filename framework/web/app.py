@@ -32,14 +32,16 @@ from starlette.types import ASGIApp
 from framework.web.assembly import BuildContext, RouteSource, build_routes
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
+from framework.web.cors import PolicyPaths, preflight_routes
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
 from framework.web.limits import HeaderSizeMiddleware
 from framework.web.manifest import load_manifest
-from framework.web.middleware.loading import build_middleware
+from framework.web.middleware.loading import build_middleware, middleware_before_hooks
 from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.pipeline import ensure_async
 from framework.web.routes import Dispatcher, describe_routes, reverse
 from framework.web.routing import Router
+from framework.web.standalone import configure_standalone
 from framework.web.staticfiles import IndexFallback, StaticFiles
 from framework.web.templates import Templates
 
@@ -74,9 +76,12 @@ class App(Starlette):
         lifespan: Callable[[App], contextlib.AbstractAsyncContextManager[Any]] | None = None,
         sources: Sequence[RouteSource] = (),
         run_app_hooks: bool = False,
+        **standalone: Any,
     ) -> None:
         from framework.conf import settings
 
+        if standalone:  # env_file, env_prefix, encoding, config: see framework.web.standalone
+            configure_standalone(settings, **standalone)
         #: The settings the app was created under (overrides included), read at build time.
         self.settings = settings.wrapped
         super().__init__(debug=self.settings.DEBUG if debug is None else debug)
@@ -91,6 +96,7 @@ class App(Starlette):
             url_for=self.url_for,
             static_prefix=self.settings.STATIC_URL,
             auto_reload=self.debug,
+            strict=bool(self.settings.get("TEMPLATES_STRICT", False)),
             static_names=self._static_manifest,
         )
         self._extra_routes = list(routes or [])
@@ -106,6 +112,13 @@ class App(Starlette):
         self._shutdown: list[Callable[..., Any]] = []
         self._fallback: ASGIApp | None = None
         self._built = False
+        #: Where routes have a CORS policy of their own (``@cors``), set by the build.
+        self.cors_paths: PolicyPaths = ()
+
+    @property
+    def config(self) -> Any:
+        """Return the app's settings: ``app.config.DEBUG``, ``.get(key, default, cast)``, …"""
+        return self.settings
 
     # -- building -------------------------------------------------------------------------
 
@@ -114,10 +127,11 @@ class App(Starlette):
         context = BuildContext.from_settings(
             self.settings,
             self.background,
-            before=[ensure_async(hook) for hook in self._before],
+            before=[*middleware_before_hooks(self._entries()), *map(ensure_async, self._before)],
             after=[ensure_async(hook) for hook in self._after],
         )
         routes = [*self._extra_routes, *build_routes(self._sources, context)]
+        routes, self.cors_paths = preflight_routes(routes, self.settings)
         static_dirs = self._static_dirs()
         if static_dirs:
             prefix = "/" + self.settings.STATIC_URL.strip("/")
@@ -138,11 +152,7 @@ class App(Starlette):
         """Return the ASGI stack: request ids, error pages, MIDDLEWARE, handled errors, routes."""
         if not self._built:
             self.build()
-        entries = (
-            self.settings.MIDDLEWARE
-            if self._middleware_entries is None
-            else (self._middleware_entries)
-        )
+        entries = self._entries()
         prefixed = [
             (source.prefix, source.error_handlers)
             for source in self._sources
@@ -171,6 +181,12 @@ class App(Starlette):
         for cls, args, kwargs in reversed(stack):
             app = cls(app, *args, **kwargs)
         return RequestIdMiddleware(app)
+
+    def _entries(self) -> Sequence[Any]:
+        """Return the middleware entries: the App's own, or MIDDLEWARE."""
+        if self._middleware_entries is None:
+            return list(self.settings.MIDDLEWARE)
+        return self._middleware_entries
 
     def _template_dirs(self) -> list[Path]:
         base = Path(self.settings.BASE_DIR or ".")
@@ -306,6 +322,10 @@ class App(Starlette):
         """Serve a ready-made Starlette route (``Route``, ``Mount``, ``WebSocketRoute``)."""
         self._extra_routes.append(route)
         self._changed()
+
+    def mount(self, path: str, app: ASGIApp, name: str | None = None) -> None:
+        """Serve the ASGI *app* at *path* and every path below it (see ``Router.mount``)."""
+        self._own.mount(path, app, name=name)
 
     def include(self, target: Router | type[Controller], *, prefix: str = "") -> None:
         """Serve a ``Router`` or a ``Controller`` class, under an optional path *prefix*."""

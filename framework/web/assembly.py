@@ -35,9 +35,10 @@ from framework.web.pipeline import (
     is_async_callable,
     merge_specs,
 )
-from framework.web.routes import HandlerRoute, SocketRoute
-from framework.web.routing import Router, join_paths, path_parameters
+from framework.web.routes import HandlerRoute, MountRoute, SocketRoute
+from framework.web.routing import MountDecl, Router, join_paths, path_parameters
 from framework.web.sse import EventSourceResponse
+from framework.web.traps import check_handler_signature
 
 __all__ = ["BuildContext", "RouteSource", "build_routes"]
 
@@ -126,6 +127,9 @@ def build_routes(sources: Sequence[RouteSource], context: BuildContext) -> list[
                 path = join_paths(source.prefix, router.prefix, decl.path)
                 name = router.route_name(func, decl)
                 routes.append(_make_route(path, name, func, func, decl, source, hooked))
+            for mount in router.mounted_apps():
+                path = join_paths(source.prefix, router.prefix, mount.path)
+                routes.append(_mount_route(path, router.mount_name(mount), mount, source))
     for route in routes:
         _claim_name(owners, route)
     return routes
@@ -189,8 +193,10 @@ def _make_route(
             f"Unknown route option(s) {sorted(unknown)} on {name} ({decl.kind} route); "
             f"valid: {', '.join(sorted(_OPTIONS[decl.kind]))}."
         )
-    _check_signature(func, bound, path_parameters(path, where), path, name, decl.kind)
+    params = path_parameters(path, where)
+    _check_signature(func, bound, params, path, name, decl.kind)
     spec = merge_specs(outer or [], get_endpoint_spec(func))
+    check_handler_signature(bound, decl.kind, name, supplied_arguments(spec, params))
     _check_decorators(spec, decl, name, path)
     if decl.kind == "websocket":
         return _socket_route(path, name, func, bound, decl, spec, source, context)
@@ -231,6 +237,27 @@ def _make_route(
         include_in_schema=bool(decl.options.get("include_in_schema", True)),
         spec=spec,
     )
+
+
+def _mount_route(path: str, name: str | None, mount: MountDecl, source: RouteSource) -> BaseRoute:
+    """Return the route of a mounted app; refuse a handler declaration written on the app."""
+    for target in (mount.app, type(mount.app)):
+        spec = get_endpoint_spec(target)
+        if spec is None or not (spec.applied or spec.routes):
+            continue
+        what = spec.applied[0].name if spec.applied else "a route decorator"
+        raise ImproperlyConfigured(
+            f"{what} cannot apply to the app mounted at {path!r} ({mount.app!r}): a mounted "
+            "app is served as it is, outside the handler pipeline; authenticate inside the "
+            "mounted app, or with a middleware."
+        )
+    return MountRoute(path, mount.app, name=name, app_label=source.app_label)
+
+
+def supplied_arguments(spec: EndpointSpec | None, params: list[str]) -> set[str]:
+    """Return the handler arguments the route passes: path parameters and ``@input`` keys."""
+    inputs = spec.meta.get("inputs", ()) if spec is not None else ()
+    return {*params, *(getattr(entry, "key", "") for entry in inputs)}
 
 
 def _check_decorators(spec: EndpointSpec | None, decl: RouteDecl, name: str, path: str) -> None:
@@ -319,7 +346,7 @@ def _check_signature(
 
 def _claim_name(owners: dict[str, Callable[..., Any]], route: BaseRoute) -> None:
     name = getattr(route, "name", None)
-    handler = getattr(route, "handler", None)
+    handler = route.app if isinstance(route, MountRoute) else getattr(route, "handler", None)
     if not name or handler is None:
         return
     owner = owners.setdefault(name, handler)

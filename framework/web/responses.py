@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from starlette import responses as _starlette
 
-from framework.web.encoding import json_bytes, json_default
+from framework.web.encoding import json_bytes as encode_json
+from framework.web.encoding import json_default
 
 __all__ = [
     "FileResponse",
@@ -29,11 +30,21 @@ __all__ = [
     "RedirectResponse",
     "Response",
     "StreamingResponse",
+    "json_bytes",
     "json_default",
     "to_response",
 ]
 
 SameSite = Literal["lax", "strict", "none"]
+
+
+def json_bytes(value: Any) -> bytes:
+    """Return *value* as compact UTF-8 JSON (datetimes, UUIDs, decimals, models converted).
+
+    NaN and infinity are refused, as JSON has no such values. Written by orjson, with the
+    json module's bytes (``framework.web.encoding``).
+    """
+    return encode_json(value, json_default)
 
 
 class _CookieMixin:
@@ -137,7 +148,7 @@ class JSONResponse(_CookieMixin, _starlette.JSONResponse):
 
     def render(self, content: Any) -> bytes:
         """Serialise *content*; NaN and infinity are refused, as JSON has no such values."""
-        return json_bytes(content, json_default)
+        return json_bytes(content)
 
 
 class RedirectResponse(_CookieMixin, _starlette.RedirectResponse):

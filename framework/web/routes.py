@@ -25,7 +25,14 @@ from framework.web.exceptions import HTTPException
 from framework.web.pipeline import EndpointSpec, RouteDecl
 from framework.web.responses import RedirectResponse
 
-__all__ = ["Dispatcher", "HandlerRoute", "SocketRoute", "describe_routes", "reverse"]
+__all__ = [
+    "Dispatcher",
+    "HandlerRoute",
+    "MountRoute",
+    "SocketRoute",
+    "describe_routes",
+    "reverse",
+]
 
 
 class _RouteInfo:
@@ -109,6 +116,16 @@ class SocketRoute(_RouteInfo, WebSocketRoute):
     ) -> None:
         WebSocketRoute.__init__(self, path, endpoint, name=name)
         self._remember(handler, app_label, "websocket", decl, None, None, spec)
+
+
+class MountRoute(Mount):
+    """An ASGI app mounted under a path, remembering the app (label) that declared it."""
+
+    def __init__(
+        self, path: str, app: ASGIApp, *, name: str | None = None, app_label: str | None = None
+    ) -> None:
+        super().__init__(path, app=app, name=name)
+        self.app_label = app_label
 
 
 class Dispatcher(StarletteRouter):

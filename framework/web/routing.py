@@ -9,6 +9,7 @@ Paths use Starlette's converters: ``{id:int}``, ``{name}`` (str), ``{rest:path}`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from starlette.convertors import CONVERTOR_TYPES, Convertor, register_url_convertor
@@ -18,6 +19,7 @@ from framework.exceptions import ImproperlyConfigured
 from framework.web.pipeline import RouteDecl, endpoint_spec
 
 __all__ = [
+    "MountDecl",
     "Router",
     "delete",
     "get",
@@ -167,6 +169,15 @@ def sse(path: str, *, name: str | None = None, **options: Any) -> Callable[[F], 
     return _declare(path, ("GET",), "sse", name, options)
 
 
+@dataclass(frozen=True)
+class MountDecl:
+    """An ASGI app served under a path (``router.mount(...)``): no handler, no pipeline."""
+
+    path: str
+    app: Any
+    name: str | None = None
+
+
 class Router:
     """A group of function routes, with an optional path *prefix* and route-name *namespace*.
 
@@ -181,16 +192,19 @@ class Router:
     In an app's ``controllers.py`` a module-level ``Router`` is discovered like a
     ``Controller``; elsewhere add it with ``app.include(router)``. Route names are the
     function names, prefixed by ``"<namespace>."`` when a namespace is given.
+    ``router.mount(path, asgi_app)`` serves another ASGI application below *path*.
     """
 
     def __init__(self, prefix: str = "", *, namespace: str | None = None) -> None:
         self.prefix = check_path(prefix, "Router(prefix=...)")
         self.namespace = namespace
         self.entries: list[tuple[Callable[..., Any], RouteDecl]] = []
+        self.mounts: list[MountDecl] = []
         self.listeners: list[Callable[[], None]] = []
 
     def __repr__(self) -> str:
-        return f"<Router prefix={self.prefix!r} routes={len(self.entries)}>"
+        mounts = f" mounts={len(self.mounts)}" if self.mounts else ""
+        return f"<Router prefix={self.prefix!r} routes={len(self.entries)}{mounts}>"
 
     def _register(self, declare: Callable[[F], F]) -> Callable[[F], F]:
         def decorator(func: F) -> F:
@@ -252,6 +266,41 @@ class Router:
     ) -> None:
         """Register *handler* for *methods* on *path* without decorator syntax."""
         self.route(path, methods, name=name, **options)(handler)
+
+    def mount(self, path: str, app: Any, *, name: str | None = None) -> None:
+        """Serve the ASGI *app* at *path* and every path below it (``/admin``, ``/admin/…``).
+
+        The app answers as it is, with the project's MIDDLEWARE around it (allowed hosts,
+        sessions, CSRF, security headers) but outside the handler pipeline: handler
+        decorators and hooks cannot apply to it, and the build refuses one written on it.
+        *name* makes ``url_for("<name>:<route>")`` reach the mounted app's own routes.
+        """
+        where = f"the mount of {app!r}"
+        check_path(path, where)
+        if not path.strip("/"):
+            raise ImproperlyConfigured(
+                f"Cannot mount {app!r} at the root {path!r}: it would answer every path. "
+                "Mount it under a prefix ('/admin'), or serve a page for unknown paths with "
+                "app.add_route(path, static=True)."
+            )
+        if not callable(app):
+            raise ImproperlyConfigured(
+                f"Cannot mount {app!r} at {path!r}: a mounted app must be an ASGI application "
+                "(async def app(scope, receive, send))."
+            )
+        self.mounts.append(MountDecl(path, app, name))
+        for listener in self.listeners:
+            listener()
+
+    def mounted_apps(self) -> list[MountDecl]:
+        """Return the mounts to serve, read when the app is built (a subclass may compute them)."""
+        return list(self.mounts)
+
+    def mount_name(self, decl: MountDecl) -> str | None:
+        """Return the ``url_for`` name of the mount *decl* (with the namespace), or None."""
+        if decl.name is None:
+            return None
+        return f"{self.namespace}.{decl.name}" if self.namespace else decl.name
 
     def route_name(self, func: Callable[..., Any], decl: RouteDecl) -> str:
         """Return the ``url_for`` name of *func*'s route *decl*."""

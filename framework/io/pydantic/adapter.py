@@ -12,9 +12,10 @@ import collections.abc
 import contextlib
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Strict, TypeAdapter, ValidationError
 from pydantic.errors import PydanticSchemaGenerationError, PydanticUndefinedAnnotation
 
 from framework.io.errors import (
@@ -25,10 +26,19 @@ from framework.io.errors import (
     validation_failed,
 )
 from framework.io.files import File
-from framework.io.schemas import FieldSpec, SchemaAdapter
+from framework.io.schemas import (
+    ComponentRegistry,
+    FieldSpec,
+    JSONSchemaMode,
+    JSONSchemaRenderer,
+    SchemaAdapter,
+)
 from framework.web.requests import decode_json
 
-__all__ = ["PydanticAdapter", "pydantic_errors"]
+__all__ = ["PydanticAdapter", "PydanticJSONSchema", "pydantic_errors"]
+
+#: Where pydantic's ``$ref`` point: the components of an OpenAPI document.
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 _MULTIPLE = (list, set, frozenset, tuple, collections.abc.Sequence, collections.abc.Set)
 _PREFIXES = ("Value error, ", "Assertion failed, ")
@@ -83,6 +93,7 @@ class PydanticAdapter(SchemaAdapter):
         super().__init__(schema, many)
         self._item: TypeAdapter[Any] | None = None
         self._list: TypeAdapter[Any] | None = None
+        self._json_strict: bool | None = True
         # A forward reference defined later: prepared again when the app is built.
         with contextlib.suppress(PydanticUndefinedAnnotation):
             self.prepare()
@@ -96,7 +107,9 @@ class PydanticAdapter(SchemaAdapter):
             model.model_rebuild()  # no-op when complete; resolves late forward references
         try:
             self._item = TypeAdapter(model)
-            self._list = TypeAdapter(list[model])  # type: ignore[valid-type]
+            # list[model], built at run time: no static type form describes it.
+            list_type: Any = types.GenericAlias(list, (model,))
+            self._list = TypeAdapter(list_type)
         except PydanticSchemaGenerationError as exc:
             raise TypeError(
                 f"{model!r} is not a schema pydantic understands; pass a pydantic model "
@@ -105,6 +118,28 @@ class PydanticAdapter(SchemaAdapter):
         validator = (self._list if self.many else self._item).validator
         self._validate_json = validator.validate_json
         self._validate_python = validator.validate_python
+        self._json_strict = None if "strict" in self._config() else True
+
+    def _config(self) -> Mapping[str, Any]:
+        """Return the schema's pydantic config (a model's, a dataclass's…), empty if none."""
+        model = self.model
+        if model is not None:
+            return model.model_config
+        return getattr(self.schema, "__pydantic_config__", None) or {}
+
+    def check_json_body(self) -> None:
+        """Refuse a field's own ``strict=False`` that strict JSON validation would override."""
+        model = self.model
+        if model is None or "strict" in self._config():
+            return
+        for name, info in model.model_fields.items():
+            if any(isinstance(item, Strict) and not item.strict for item in info.metadata):
+                raise TypeError(
+                    f"{model.__name__}.{name} declares strict=False, but JSON bodies are "
+                    "validated strictly unless the schema says otherwise: give "
+                    f"{model.__name__} model_config = ConfigDict(strict=False) (and "
+                    "strict=True on the fields that must stay strict)."
+                )
 
     @property
     def model(self) -> type[BaseModel] | None:
@@ -128,7 +163,9 @@ class PydanticAdapter(SchemaAdapter):
             # (and lets the words pass inside strings).
             decode_json(body)
         try:
-            return self._validate_json(body)
+            # Strict unless the schema states its strictness: the JSON types must be the ones
+            # the document publishes ("3" and false are not integers).
+            return self._validate_json(body, strict=self._json_strict)
         except ValidationError as exc:
             first = exc.errors(include_url=False, include_input=False)[0]
             if first["type"] == "json_invalid":
@@ -186,3 +223,36 @@ class PydanticAdapter(SchemaAdapter):
         """Return *value* as JSON bytes, keyed by alias as the document says."""
         validated, adapter = self._validated(value, many)
         return adapter.serializer.to_json(validated, by_alias=True)
+
+    # -- documentation ------------------------------------------------------------------------
+
+    def json_schema_renderer(self) -> JSONSchemaRenderer:
+        """Return the renderer of pydantic types (``TypeAdapter.json_schemas``)."""
+        return _JSON_SCHEMA
+
+
+class PydanticJSONSchema:
+    """Render a document's pydantic types in one ``TypeAdapter.json_schemas`` call.
+
+    pydantic names the components: ``Item``, or ``Item-Input`` and ``Item-Output`` when the
+    two modes of a model differ.
+    """
+
+    names_components = True
+
+    def render(
+        self, wanted: Sequence[tuple[SchemaAdapter, JSONSchemaMode]], registry: ComponentRegistry
+    ) -> list[dict[str, Any]]:
+        """Return the JSON Schema of each ``(adapter, mode)``; put the models in *registry*."""
+        inputs = []
+        for index, (adapter, mode) in enumerate(wanted):
+            if not isinstance(adapter, PydanticAdapter):
+                raise TypeError(f"{adapter!r} is not a pydantic adapter.")
+            inputs.append((index, mode, adapter.item_adapter))
+        schemas, definitions = TypeAdapter.json_schemas(inputs, ref_template=REF_TEMPLATE)
+        for name, schema in definitions.get("$defs", {}).items():
+            registry.components[name] = schema
+        return [dict(schemas[(index, mode)]) for index, (_, mode) in enumerate(wanted)]
+
+
+_JSON_SCHEMA = PydanticJSONSchema()
