@@ -1,14 +1,19 @@
-"""Per-request cost of each contender's ASGI app, in-process: no server, no network.
+"""Per-request cost of one contender's ASGI app, in-process: no server, no network.
 
 A steadier signal than wrk on a busy machine: it calls the app directly with a prepared
-scope and counts microseconds per request (best of several runs). It leaves out the server
-(uvicorn's parsing and header handling), so it shows the framework's own cost.
+scope (after the app's lifespan startup, as a server would run it) and counts CPU
+microseconds per request, best of several runs. It leaves out the server (uvicorn's parsing
+and header handling), so it shows the framework's own cost. One contender per process: two
+framework projects cannot share one process's settings.
 
-    python bench/asgi_cost.py framework starlette
+    python bench/asgi_cost.py framework              # a table on stdout
+    python bench/asgi_cost.py framework --json       # {endpoint: µs}, for bench/run.py
+    python bench/asgi_cost.py framework --profile json   # cProfile of GET /json, top 30
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib
 import json
@@ -18,22 +23,33 @@ import time
 from pathlib import Path
 from typing import Any
 
-APPS = Path(__file__).resolve().parent / "apps"
-TARGETS = {
-    "starlette": ("raw_starlette", "app", None),
-    "framework": ("benchsite.asgi", "app", APPS / "framework_site"),
+BENCH = Path(__file__).resolve().parent
+APPS = BENCH / "apps"
+#: contender → (module, directory on sys.path, settings module or None)
+TARGETS: dict[str, tuple[str, Path, str | None]] = {
+    "starlette": ("raw_starlette", APPS, None),
+    "framework": ("benchgen.asgi", BENCH / ".work" / "benchgen", "benchgen.settings"),
+    "stripped": ("benchsite.asgi", APPS / "framework_site", "benchsite.settings"),
+    "fastapi": ("fastapi_app", APPS, None),
+    "litestar": ("litestar_app", APPS, None),
+    "django": ("djangobench.asgi", APPS, None),
 }
-REQUESTS = {
+ITEM = json.dumps({"name": "w", "price": 9.99, "tags": ["a"]}).encode()
+REQUESTS: dict[str, tuple[str, str, bytes]] = {
     "hello": ("GET", "/hello", b""),
     "json": ("GET", "/json", b""),
-    "user": ("GET", "/users/7", b""),
     "users": ("GET", "/users", b""),
-    "items": ("POST", "/items", json.dumps({"name": "w", "price": 9.99, "tags": ["a"]}).encode()),
+    "user": ("GET", "/users/7", b""),
+    "items": ("POST", "/items", ITEM),
+    "cached": ("GET", "/users/cached", b""),
 }
+FRAMEWORK_ONLY = {"cached"}
+SLOW = {"users", "user"}
 
 
 def scope_for(method: str, path: str, body: bytes) -> dict[str, Any]:
-    headers = [(b"host", b"127.0.0.1"), (b"user-agent", b"bench")]
+    """Return the HTTP scope uvicorn would build for this request."""
+    headers = [(b"host", b"127.0.0.1"), (b"user-agent", b"bench"), (b"accept", b"*/*")]
     if body:
         headers += [
             (b"content-type", b"application/json"),
@@ -41,7 +57,7 @@ def scope_for(method: str, path: str, body: bytes) -> dict[str, Any]:
         ]
     return {
         "type": "http",
-        "asgi": {"version": "3.0"},
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
         "http_version": "1.1",
         "method": method,
         "scheme": "http",
@@ -57,13 +73,14 @@ def scope_for(method: str, path: str, body: bytes) -> dict[str, Any]:
 
 
 async def one(app: Any, method: str, path: str, body: bytes) -> int:
+    """Call *app* once; return the response status."""
     sent = False
     status = 0
 
     async def receive() -> dict[str, Any]:
         nonlocal sent
         if sent:
-            await asyncio.sleep(3600)
+            await asyncio.Event().wait()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
@@ -76,13 +93,44 @@ async def one(app: Any, method: str, path: str, body: bytes) -> int:
     return status
 
 
+class Lifespan:
+    """Run the app's lifespan protocol: startup before measuring, shutdown after."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Lifespan:
+        scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+        self.task = asyncio.ensure_future(self.app(scope, self.inbox.get, self.outbox.put))
+        await self.inbox.put({"type": "lifespan.startup"})
+        answer = asyncio.ensure_future(self.outbox.get())
+        await asyncio.wait([self.task, answer], return_when=asyncio.FIRST_COMPLETED)
+        if not answer.done():  # the app does not speak the lifespan protocol (Django)
+            answer.cancel()
+            self.task.exception()  # retrieved: it is the refusal, not a failure
+            self.task = None
+        elif answer.result()["type"] != "lifespan.startup.complete":
+            raise SystemExit(f"lifespan startup failed: {answer.result()}")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.task is None:
+            return
+        await self.inbox.put({"type": "lifespan.shutdown"})
+        await self.outbox.get()
+        await self.task
+
+
 async def measure(app: Any, request: tuple[str, str, bytes], count: int, runs: int) -> float:
-    for _ in range(200):
+    """Return the best CPU µs per request over *runs* runs of *count* requests."""
+    for _ in range(min(count, 200)):
         await one(app, *request)
     best = float("inf")
     for _ in range(runs):
-        # CPU time of this process (the driver's threads included), steadier than wall time
-        # on a busy machine.
+        # CPU time of this process (the driver's threads included), steadier than wall time.
         start = time.process_time()
         for _ in range(count):
             await one(app, *request)
@@ -90,32 +138,75 @@ async def measure(app: Any, request: tuple[str, str, bytes], count: int, runs: i
     return best * 1e6
 
 
-async def main(names: list[str]) -> None:
-    sys.path.insert(0, str(APPS))
-    from common import DB_URL, seed
+def load(name: str) -> Any:
+    """Import contender *name*'s ASGI app as its server would."""
+    module, root, settings_module = TARGETS[name]
+    sys.path[:0] = [str(root), str(APPS)]
+    from common import DB_URL
 
-    seed()
     os.environ.setdefault("DATABASE_URL", DB_URL)
-    os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 50)
-    results: dict[str, dict[str, float]] = {}
-    for name in names:
-        module, attribute, root = TARGETS[name]
-        if root:
-            sys.path.insert(0, str(root))
-        app = getattr(importlib.import_module(module), attribute)
-        # Run the lifespan startup so the app is built as a server would build it.
-        router = getattr(app, "router", None)
-        if hasattr(app, "build"):
-            app.build()
-        results[name] = {}
-        for key, request in REQUESTS.items():
-            count = 300 if key in ("users", "user") else 3000
-            results[name][key] = await measure(app, request, count, runs=5)
-        del router
-    print(f"{'endpoint':8}" + "".join(f"{n:>12}" for n in names) + "   (µs per request)")
-    for key in REQUESTS:
-        print(f"{key:8}" + "".join(f"{results[n][key]:12.1f}" for n in names))
+    os.environ.setdefault("DEBUG", "false")
+    if name == "stripped":  # its settings leave the key to the environment, as run.py gives
+        os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 50)
+    if settings_module:
+        os.environ["FRAMEWORK_SETTINGS_MODULE"] = settings_module
+        os.chdir(root)
+    return importlib.import_module(module).app
+
+
+async def run(name: str, scale: float, runs: int) -> dict[str, float]:
+    """Return {endpoint: µs per request} for contender *name*."""
+    app = load(name)
+    keys = [k for k in REQUESTS if k not in FRAMEWORK_ONLY or name in ("framework", "stripped")]
+    results: dict[str, float] = {}
+    async with Lifespan(app):
+        for key in keys:
+            method, path, body = REQUESTS[key]
+            status = await one(app, method, path, body)
+            if status >= 400:
+                raise SystemExit(f"{name} answered {status} to {method} {path}")
+            count = max(20, int((300 if key in SLOW else 3000) * scale))
+            results[key] = await measure(app, REQUESTS[key], count, runs)
+    return results
+
+
+async def profile(name: str, key: str, count: int) -> None:
+    """Print the 30 most expensive functions (cumulative) of *count* calls to *key*."""
+    import cProfile
+    import pstats
+
+    app = load(name)
+    async with Lifespan(app):
+        for _ in range(200):
+            await one(app, *REQUESTS[key])
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(count):
+            await one(app, *REQUESTS[key])
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"{stats.total_calls / count:.0f} Python calls per request")  # type: ignore[attr-defined]
+    stats.sort_stats("tottime").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", choices=sorted(TARGETS))
+    parser.add_argument("--json", action="store_true", help="print {endpoint: µs} as JSON")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the requests")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", metavar="ENDPOINT", choices=sorted(REQUESTS))
+    args = parser.parse_args()
+    if args.profile:
+        asyncio.run(profile(args.name, args.profile, 5000))
+        return
+    results = asyncio.run(run(args.name, args.scale, args.runs))
+    if args.json:
+        print(json.dumps(results))
+        return
+    for key, value in results.items():
+        print(f"{key:8} {value:8.1f} µs per request")
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1:] or ["starlette", "framework"]))
+    main()

@@ -55,10 +55,15 @@ class Server:
     def start(self) -> None:
         self.port = free_port()
         log = (self.cwd / f".bench-{self.name}.log").open("wb")
+        env = {**os.environ, **self.env}
+        if "PYTHONPATH" in self.env and os.environ.get("PYTHONPATH"):
+            # A checkout named on the command line (PYTHONPATH=/other/tree) comes after the
+            # server's own paths, so one harness can measure another version of framework.
+            env["PYTHONPATH"] = f"{self.env['PYTHONPATH']}:{os.environ['PYTHONPATH']}"
         self.process = subprocess.Popen(
             self.command(),
             cwd=self.cwd,
-            env={**os.environ, **self.env},
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -102,19 +107,27 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wrk_command(url: str, seconds: float, script: Path | None) -> list[str]:
+def wrk_command(
+    url: str,
+    seconds: float,
+    script: Path | None,
+    connections: int | None = None,
+    timeout: float | None = None,
+) -> list[str]:
     command = [
         "taskset",
         "-c",
         LOAD_CORE,
         "wrk",
         "-t1",
-        f"-c{CONNECTIONS}",
+        f"-c{connections or CONNECTIONS}",
         f"-d{max(1, round(seconds))}s",
         "--latency",
     ]
     if script is not None:
         command += ["-s", str(script)]
+    if timeout is not None:  # wrk's own is 2 s: a slow request (a password hash) is not an error
+        command += ["--timeout", f"{timeout:g}s"]
     return [*command, url]
 
 
@@ -149,12 +162,20 @@ def parse_wrk(text: str) -> Cell:
 
 
 def run_wrk(
-    url: str, seconds: float, script: Path | None = None, server: Server | None = None
+    url: str,
+    seconds: float,
+    script: Path | None = None,
+    server: Server | None = None,
+    connections: int | None = None,
+    timeout: float | None = None,
 ) -> Cell:
     """Run wrk against *url* for *seconds*; with *server*, also its CPU time per request."""
     before = server.cpu_seconds() if server is not None else 0.0
     result = subprocess.run(
-        wrk_command(url, seconds, script), capture_output=True, text=True, check=True
+        wrk_command(url, seconds, script, connections, timeout),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     cell = parse_wrk(result.stdout)
     if server is not None and cell.requests:

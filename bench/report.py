@@ -11,6 +11,7 @@ from typing import Any
 LABELS = {
     "starlette": "Starlette (raw)",
     "framework": "framework",
+    "stripped": "framework (stripped)",
     "fastapi": "FastAPI",
     "litestar": "Litestar",
     "django": "Django",
@@ -37,6 +38,9 @@ def write_report(
     servers: list[str],
     endpoints: list[tuple[str, str]],
     results: dict,
+    inprocess: dict[str, dict[str, float]],
+    capabilities: dict,
+    argon2: str,
     patera: dict,
     rss: dict,
     figures: dict,
@@ -53,9 +57,15 @@ def write_report(
     ]
     lines += [
         "Ratios are to raw Starlette (hand-written, same uvicorn, same machine) in the same "
-        "run; higher is better.",
+        "run; higher is better. `framework` is a project exactly as `startproject` generates "
+        "it (contrib.auth, the OpenAPI app, the default MIDDLEWARE) plus one app "
+        "(bench/generated.py); `framework (stripped)` is the same app in a project without "
+        "contrib.auth and the OpenAPI app. The machine is shared: the in-process table is the "
+        "steadier one.",
         "",
     ]
+    lines += inprocess_lines(servers, endpoints, inprocess)
+    lines += capability_lines(results, capabilities, argon2)
     lines += [
         "## Throughput ratio to raw Starlette",
         "",
@@ -123,7 +133,99 @@ def write_report(
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines))
+    kept = kept_sections(path)
+    path.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
+
+
+#: The sections other scripts write into results.md (cache_page.py, broadcast.py, tasks.py,
+#: scaling.py, graphql_vs_rest.py): a run of this report keeps them until those scripts
+#: replace them.
+KEPT_HEADINGS = (
+    "## `@cache_page` on `GET /users`",
+    "## Broadcast fan-out",
+    "## Tasks: jobs enqueued from a request, and latency to a worker",
+    "## Scaling: `serve --workers 2` against one worker",
+    "## GraphQL list vs the same list over REST",
+)
+
+
+def kept_sections(path: Path) -> str:
+    """Return the sections of *path* that other scripts wrote, in their order."""
+    if not path.exists():
+        return ""
+    sections = ("\n" + path.read_text()).split("\n## ")[1:]
+    kept = [
+        "## " + text.rstrip("\n") for text in sections if ("## " + text).startswith(KEPT_HEADINGS)
+    ]
+    return "\n\n".join(kept) + "\n" if kept else ""
+
+
+def inprocess_lines(
+    servers: list[str], endpoints: list[tuple[str, str]], inprocess: dict[str, dict[str, float]]
+) -> list[str]:
+    """Return the in-process table: µs per ASGI call, and the ratio to raw Starlette."""
+    names = [s for s in servers if s in inprocess]
+    lines = [
+        "## In process: µs per ASGI call (no server), ratio to raw Starlette",
+        "",
+        "Each app called directly with a prepared scope after its lifespan startup, CPU time "
+        "per request, best of the rounds (`bench/asgi_cost.py`). Ratio = raw Starlette's µs "
+        "divided by the contender's (higher is better).",
+        "",
+        "| endpoint | " + " | ".join(LABELS[s] for s in names) + " |",
+        "|---" + "|---:" * len(names) + "|",
+    ]
+    for key, label in [*endpoints, ("cached", "GET /users/cached")]:
+        base = inprocess.get("starlette", {}).get(key)
+        cells = []
+        for name in names:
+            value = inprocess[name].get(key)
+            if value is None:
+                cells.append("-")
+            elif base is None:
+                cells.append(f"{value:.1f} µs")
+            else:
+                cells.append(f"{value:.1f} µs ({base / value:.2f})")
+        if any(cell != "-" for cell in cells):
+            lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def capability_lines(results: dict, capabilities: dict, argon2: str) -> list[str]:
+    """Return the generated project's own rows (cache hit, login) and where the others are."""
+    lines = [
+        "## Capabilities of the generated project",
+        "",
+        "On the `framework` server of this run. A `@cache_page` hit is compared with the same "
+        "query uncached (`GET /users`) and with raw Starlette's `GET /users`; the login "
+        f"posts JSON credentials to `/login` and pays one password hash ({argon2}), "
+        f"{LOGIN_NOTE}. Task enqueue from a request, broadcast fan-out to 100 WebSocket "
+        "subscribers and the `@cache_page` backends have their own sections below.",
+        "",
+        "| row | req/s | ratio | CPU µs/request | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    if not capabilities:
+        return []
+    cached, login = capabilities["cached"], capabilities["login"]
+    users = results.get("users", {})
+    if users:
+        own, raw = users["framework"].rps, users["starlette"].rps
+        lines.append(_row("`GET /users/cached` hit, to uncached `/users`", cached, own))
+        lines.append(_row("`GET /users/cached` hit, to raw Starlette `/users`", cached, raw))
+    lines.append(_row("`POST /login` (JSON)", login, None))
+    return [*lines, ""]
+
+
+LOGIN_NOTE = "2 connections (under LOGIN_THROTTLE's 5 attempts in flight), wrk timeout 30 s"
+
+
+def _row(label: str, cell: Any, base: float | None) -> str:
+    ratio = f"{cell.rps / base:.2f}" if base else "-"
+    return (
+        f"| {label} | {cell.rps:,.0f} | {ratio} | {cell.cpu_us:.1f} | {cell.p50:.2f} | "
+        f"{cell.p99:.2f} | {cell.errors} |"
+    )
 
 
 def write_section(path: Path, heading: str, text: str) -> None:

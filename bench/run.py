@@ -1,8 +1,13 @@
 """Benchmark this framework beside raw Starlette, FastAPI, Litestar and Django, in one run.
 
-Every server runs under uvicorn (one worker, httptools, uvloop) pinned to core 0; wrk runs
-pinned to core 1 with 64 connections. Rounds are interleaved (A B C … A B C) and each cell
-is the median of the rounds. Results are ratios to raw Starlette measured in the same run.
+The ``framework`` contender is a project exactly as ``startproject`` generates it plus one
+app (bench/generated.py); ``stripped`` is the same app in a project without contrib.auth and
+the OpenAPI app. Every server runs under uvicorn (one worker, httptools, uvloop) pinned to
+core 0; wrk runs pinned to core 1 with 64 connections. Rounds are interleaved (A B C … A B C)
+and each cell is the median of the rounds. Results are ratios to raw Starlette measured in
+the same run. Beside the wire, each contender's ASGI app is timed in-process
+(bench/asgi_cost.py); the full run then adds the sections of bench/cache_page.py,
+bench/broadcast.py, bench/tasks.py and bench/scaling.py.
 
     python bench/run.py                 # full run, writes bench/results.md
     python bench/run.py --quick         # 1 s per cell, one round: proves the harness works
@@ -11,8 +16,10 @@ is the median of the rounds. Results are ratios to raw Starlette measured in the
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -23,13 +30,27 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import generated
 from cli_figures import cli_figures
+from inprocess import measure_inprocess
 from load import Cell, Server, ab_command, run_ab, run_wrk, wrk_command
 from report import write_report
 from tools import BENCH, PROJECT_PYTHON, WORK, ensure_commands, ensure_peers, package_version
 
 APPS = BENCH / "apps"
 POST_SCRIPT = BENCH / "post_item.lua"
+LOGIN_SCRIPT = BENCH / "login.lua"
+#: Fewer connections than LOGIN_THROTTLE's 5 attempts in flight, so no login is refused,
+#: and a timeout longer than a hash takes on a busy machine.
+LOGIN_CONNECTIONS = 2
+LOGIN_TIMEOUT = 30.0
+#: The sections a full run adds, each written by its own script into results.md.
+SECTIONS = [
+    ["bench/cache_page.py", "--write"],
+    ["bench/broadcast.py", "--write"],
+    ["bench/tasks.py"],
+    ["bench/scaling.py", "--write"],
+]
 
 
 @dataclass(frozen=True)
@@ -71,24 +92,29 @@ def contenders(peers_python: Path) -> list[Server]:
     servers = [
         Server("starlette", [str(PROJECT_PYTHON), *uvicorn, "raw_starlette:app"], APPS, env),
     ]
-    site = APPS / "framework_site"
-    if (site / "manage.py").exists():
-        servers.append(
-            Server(
-                "framework",
-                [str(PROJECT_PYTHON), *uvicorn, "benchsite.asgi:app"],
-                site,
-                {
-                    **env,
-                    "PYTHONPATH": f"{site}:{APPS}",
-                    "DATABASE_URL": DB_URL,
-                    "DEBUG": "false",
-                    "SECRET_KEY": "bench-" + "k" * 50,
-                    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                },
-            )
+    servers.append(
+        Server(
+            "framework",
+            [str(PROJECT_PYTHON), *uvicorn, f"{generated.NAME}.asgi:app"],
+            generated.SITE,
+            generated.server_env(DB_URL),
         )
+    )
+    site = APPS / "framework_site"
     servers += [
+        Server(
+            "stripped",
+            [str(PROJECT_PYTHON), *uvicorn, "benchsite.asgi:app"],
+            site,
+            {
+                **env,
+                "PYTHONPATH": f"{site}:{APPS}",
+                "DATABASE_URL": DB_URL,
+                "DEBUG": "false",
+                "SECRET_KEY": "bench-" + "k" * 50,
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            },
+        ),
         Server("fastapi", [str(peers_python), *uvicorn, "fastapi_app:app"], APPS, env),
         Server("litestar", [str(peers_python), *uvicorn, "litestar_app:app"], APPS, env),
         Server("django", [str(peers_python), *uvicorn, "djangobench.asgi:app"], APPS, env),
@@ -160,7 +186,47 @@ def median_cell(cells: list[Cell]) -> Cell:
     )
 
 
-def main() -> None:
+def measure_capabilities(framework: Server, seconds: float, rounds: int) -> dict[str, Cell]:
+    """Return the generated project's own rows: a ``@cache_page`` hit and a JSON login."""
+    cells: dict[str, list[Cell]] = {"cached": [], "login": []}
+    for _ in range(rounds):
+        cells["cached"].append(run_wrk(framework.url + "/users/cached", seconds, None, framework))
+        cells["login"].append(
+            run_wrk(
+                framework.url + "/login",
+                max(seconds, 3.0),
+                LOGIN_SCRIPT,
+                framework,
+                LOGIN_CONNECTIONS,
+                LOGIN_TIMEOUT,
+            )
+        )
+    return {key: median_cell(values) for key, values in cells.items()}
+
+
+def verify_capabilities(server: Server) -> None:
+    """Fail unless the cached route is served from the cache and the login succeeds."""
+    httpx.get(f"{server.url}/users/cached")
+    if "age" not in httpx.get(f"{server.url}/users/cached").headers:
+        raise SystemExit("/users/cached is not served from the cache")
+    answer = httpx.post(
+        f"{server.url}/login",
+        json={"username": generated.LOGIN_USER, "password": generated.LOGIN_PASSWORD},
+    )
+    if answer.status_code != 200:
+        raise SystemExit(f"POST /login answered {answer.status_code}: {answer.text[:300]}")
+
+
+def run_sections(quick: bool) -> None:
+    """Add the sections of the separate scripts to results.md (the full run only)."""
+    if quick:
+        return
+    for script in SECTIONS:
+        print(f"running {' '.join(script)}", flush=True)
+        subprocess.run([str(PROJECT_PYTHON), *script], cwd=BENCH.parent, check=True)
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 s per cell, one round")
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -182,29 +248,47 @@ def main() -> None:
         help="endpoints to measure (hello json users user items; default: all)",
     )
     parser.add_argument("--no-figures", action="store_true", help="skip the CLI figures")
+    parser.add_argument(
+        "--no-sections", action="store_true", help="skip cache, broadcast, tasks and scaling"
+    )
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.rounds, args.warmup = 1.0, 1, 0.0
         if args.output == BENCH / "results.md":
             args.output = WORK / "results-quick.md"
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     ensure_commands()
     peers_python = ensure_peers()
     sys.path.insert(0, str(APPS))
-    from common import seed
+    from common import DB_URL, seed
 
     seed()
+    generated.generate(DB_URL)
     servers = [
         s
         for s in contenders(peers_python)
         if not args.only or s.name == "starlette" or s.name in args.only
     ]
+    names = [s.name for s in servers]
     endpoints = [e for e in ENDPOINTS if not args.endpoints or e.key in args.endpoints]
     started = time.monotonic()
+    load_average = os.getloadavg()
+    inprocess = measure_inprocess(names, peers_python, args.rounds, args.quick)
+    framework = next((s for s in servers if s.name == "framework"), None)
     try:
         for server in servers:
             server.start()
             verify(server)
+        if framework is not None:
+            verify_capabilities(framework)
         results = measure(servers, endpoints, args.seconds, args.rounds, args.warmup)
+        capabilities = (
+            measure_capabilities(framework, args.seconds, args.rounds) if framework else {}
+        )
         patera = {s.name: run_ab(s.url + "/users") for s in servers}
         rss = {s.name: s.rss_mb() for s in servers}
     finally:
@@ -217,6 +301,7 @@ def main() -> None:
         "uvicorn": package_version(PROJECT_PYTHON, "uvicorn"),
         "sqlalchemy": package_version(PROJECT_PYTHON, "sqlalchemy"),
         "pydantic": package_version(PROJECT_PYTHON, "pydantic"),
+        "orjson": package_version(PROJECT_PYTHON, "orjson"),
         "fastapi": package_version(peers_python, "fastapi"),
         "litestar": package_version(peers_python, "litestar"),
         "django": package_version(peers_python, "django"),
@@ -226,13 +311,20 @@ def main() -> None:
         "server": " ".join(servers[0].command()),
         "wrk": " ".join(wrk_command("URL", args.seconds, None)),
         "wrk (POST /items)": " ".join(wrk_command("URL", args.seconds, POST_SCRIPT)),
+        "wrk (POST /login)": " ".join(
+            wrk_command("URL", args.seconds, LOGIN_SCRIPT, LOGIN_CONNECTIONS, LOGIN_TIMEOUT)
+        ),
         "ab": " ".join(ab_command("URL/users")),
+        "in-process": "python bench/asgi_cost.py NAME --json",
     }
     write_report(
         args.output,
-        servers=[s.name for s in servers],
+        servers=names,
         endpoints=[(e.key, ("POST " if e.script else "GET ") + e.path) for e in endpoints],
         results=results,
+        inprocess=inprocess,
+        capabilities=capabilities,
+        argon2=generated.argon2_cost() if capabilities else "",
         patera=patera,
         rss=rss,
         figures=figures,
@@ -243,10 +335,13 @@ def main() -> None:
             "rounds": args.rounds,
             "warm-up seconds": args.warmup,
             "date": date.today().isoformat(),
+            "load average at the start": " ".join(f"{n:.2f}" for n in load_average),
             "wall time (s)": round(time.monotonic() - started),
         },
     )
     print(f"wrote {args.output}")
+    if not args.no_sections and args.output == BENCH / "results.md":
+        run_sections(args.quick)
 
 
 if __name__ == "__main__":

@@ -113,9 +113,39 @@ def configure_logging(settings: Any = None) -> None:
 
 
 def ensure_logging() -> None:
-    """Apply the configuration once per process (unless :func:`leave_logging_alone`)."""
+    """Apply the configuration once per process (unless :func:`leave_logging_alone`).
+
+    A server that configured uvicorn's loggers before importing the app keeps its choices:
+    ``uvicorn --no-access-log`` stays without access lines and ``--log-level`` keeps the
+    level of uvicorn's loggers (the defaults would turn both back to LOG_LEVEL).
+    """
     if not _state["configured"] and not _state["left_alone"]:
+        chosen = _server_choices()
         configure_logging()
+        _restore(chosen)
+
+
+_SERVER_LOGGERS = ("uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+
+
+def _server_choices() -> dict[str, tuple[int, bool]]:
+    """Return the level and ``propagate`` uvicorn gave its loggers, for those it configured."""
+    existing = logging.Logger.manager.loggerDict
+    chosen: dict[str, tuple[int, bool]] = {}
+    for name in _SERVER_LOGGERS:
+        found = existing.get(name)
+        if isinstance(found, logging.Logger) and found.level != logging.NOTSET:
+            chosen[name] = (found.level, found.propagate or bool(found.handlers))
+    return chosen
+
+
+def _restore(chosen: dict[str, tuple[int, bool]]) -> None:
+    for name, (level, enabled) in chosen.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        if not enabled:  # --no-access-log: no handlers, not propagated
+            logger.handlers = []
+            logger.propagate = False
 
 
 def leave_logging_alone() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from contextvars import ContextVar, Token
 
 __all__ = [
@@ -43,9 +44,35 @@ def reset_request_id(token: Token[str | None]) -> None:
     _request_id.reset(token)
 
 
+_ID_BYTES = 16
+_POOL_IDS = 256
+_pool = memoryview(b"")
+_pool_lock = threading.Lock()
+
+
 def new_request_id() -> str:
-    """Return a fresh id: 32 random hexadecimal characters (128 bits)."""
-    return os.urandom(16).hex()
+    """Return a fresh id: 32 random hexadecimal characters (128 bits).
+
+    The bytes come from ``os.urandom`` read for 256 ids at a time: one system call per id
+    costs more than the rest of the id's work on every request. (After ``fork`` a child
+    process reads its own pool: see ``_fresh_pool_after_fork``.)
+    """
+    global _pool
+    with _pool_lock:  # threads (sync handlers, tasks) must never share a slice
+        if len(_pool) < _ID_BYTES:
+            _pool = memoryview(os.urandom(_ID_BYTES * _POOL_IDS))
+        chunk, _pool = _pool[:_ID_BYTES], _pool[_ID_BYTES:]
+    return chunk.hex()
+
+
+def _fresh_pool_after_fork() -> None:
+    """Drop the inherited pool: two worker processes must never hand out the same ids."""
+    global _pool, _pool_lock
+    _pool = memoryview(b"")
+    _pool_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_pool_after_fork)
 
 
 def valid_request_id(value: str | bytes | None) -> str | None:

@@ -24,6 +24,7 @@ from starlette.responses import Response as StarletteResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from framework.web.exceptions import HTMLAbort, status_phrase
+from framework.web.middleware.headers import HOOKS_KEY, PROGRESS_KEY, ResponseProgress
 from framework.web.negotiation import prefers_html
 from framework.web.pipeline import ensure_async
 from framework.web.requests import Request
@@ -41,24 +42,17 @@ __all__ = [
 logger = logging.getLogger("framework.web")
 
 ErrorHandler = Callable[[Request, BaseException], Any]
-_PROGRESS = "framework.response_progress"
-
-
-class _Progress:
-    """Whether the response of a request has started (kept in the ASGI scope)."""
-
-    __slots__ = ("started",)
-
-    def __init__(self) -> None:
-        self.started = False
+_PROGRESS = PROGRESS_KEY
+_Progress = ResponseProgress
 
 
 class _Tracker:
     """Forward messages to the server's *send*, marking *progress* when the response starts.
 
-    The outermost middleware installs one per request and puts only its ``_Progress`` in the
-    scope; the inner error middleware reads that instead of wrapping ``send`` again, so a
-    request pays for one wrapper, not two. The scope must not hold the tracker itself: the
+    Under the App, ``RequestIdMiddleware`` records the start in its own wrapper and puts the
+    ``_Progress`` in the scope, so neither error middleware wraps ``send``; used without it,
+    the outer one installs a tracker and the inner one reads its progress. Either way a
+    request pays for one wrapper. The scope must not hold the tracker itself: the
     server's ``send`` is a method of an object that holds the scope, and that reference
     cycle would leave every request to the garbage collector.
     """
@@ -347,12 +341,21 @@ class ServerErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        progress = scope[_PROGRESS] = _Progress()
+        progress: _Progress | None = scope.get(_PROGRESS)
+        inner_send: Send = send
+        if progress is None or progress.started:  # no request-id wrapper outside records it
+            progress = scope[_PROGRESS] = _Progress()
+            inner_send = _Tracker(send, progress)
         try:
-            await self.app(scope, receive, _Tracker(send, progress))
+            await self.app(scope, receive, inner_send)
         except Exception as exc:
             if progress.started:
                 raise
+            # The answer comes from outside MIDDLEWARE: the response-header hooks registered
+            # inside it (security headers, the session's cookie) are not its own.
+            hooks = scope.get(HOOKS_KEY)
+            if hooks:
+                hooks.clear()
             if await self._answer(scope, receive, _Tracker(send, progress), exc):
                 return  # raised by a middleware, answered by its handler
             # Re-raised so the server logs it and test clients can surface it.

@@ -8,6 +8,8 @@ circle.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from framework.web.inputlimits import Limits, body_too_large, inspect_body_headers, parse_query
@@ -43,11 +45,11 @@ class HeaderSizeMiddleware:
         self.app = app
         self.limit = limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """Refuse oversized headers; pass the rest on without a frame of its own."""
         if scope["type"] in ("http", "websocket") and header_size(scope["headers"]) > self.limit:
-            await self.refuse(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+            return self.refuse(scope, receive, send)
+        return self.app(scope, receive, send)
 
     async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Send the 431 response (or the handshake refusal) for *scope*."""

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import decimal
-import enum
 import http.cookies
-import json
-import uuid
 from collections.abc import Mapping
-from pathlib import PurePath
 from typing import Any, Literal
 
 from starlette import responses as _starlette
+
+from framework.web.encoding import json_bytes as encode_json
+from framework.web.encoding import json_default
 
 __all__ = [
     "FileResponse",
@@ -40,35 +38,13 @@ __all__ = [
 SameSite = Literal["lax", "strict", "none"]
 
 
-def json_default(value: Any) -> Any:
-    """Return a JSON-friendly form of *value* (``json.dumps(default=...)``); TypeError if none."""
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID | decimal.Decimal | PurePath):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
-        return dump(mode="json")
-    raise TypeError(
-        f"Object of type {type(value).__name__} is not JSON serializable; convert it to a "
-        "dict, list, str or number before returning it."
-    )
-
-
 def json_bytes(value: Any) -> bytes:
     """Return *value* as compact UTF-8 JSON (datetimes, UUIDs, decimals, models converted).
 
-    NaN and infinity are refused, as JSON has no such values.
+    NaN and infinity are refused, as JSON has no such values. Written by orjson, with the
+    json module's bytes (``framework.web.encoding``).
     """
-    return json.dumps(
-        value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=json_default
-    ).encode("utf-8")
+    return encode_json(value, json_default)
 
 
 class _CookieMixin:

@@ -20,14 +20,15 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import itsdangerous
 from starlette.requests import cookie_parser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from framework.exceptions import ImproperlyConfigured
+from framework.web.middleware.headers import HeaderHook, header_hooks, send_with_hook
 
 __all__ = ["MAX_COOKIE_SIZE", "Session", "SessionMiddleware"]
 
@@ -97,23 +98,48 @@ class Session(dict[str, Any]):
 
 
 class _SessionState:
-    """What the middleware puts in the scope: the raw cookie, parsed on first use."""
+    """What the middleware puts in the scope: the ``Cookie`` header, parsed on first use.
 
-    __slots__ = ("cookie", "invalid", "middleware", "session")
+    A request whose handler never reads the session costs no cookie parsing, no signature
+    check and no response work: the header hook that may add ``Vary`` and ``Set-Cookie``
+    is registered only when the session is loaded.
+    """
 
-    def __init__(self, middleware: SessionMiddleware, cookie: str | None) -> None:
+    __slots__ = ("_cookie", "hooks", "invalid", "middleware", "raw", "session")
+
+    def __init__(
+        self, middleware: SessionMiddleware, raw: list[bytes], hooks: list[HeaderHook] | None
+    ) -> None:
         self.middleware = middleware
-        self.cookie = cookie
+        self.raw = raw
+        self.hooks = hooks
+        self._cookie: str | bool | None = False  # False: not parsed yet
         self.session: Session | None = None
         self.invalid = False
 
+    @property
+    def cookie(self) -> str | None:
+        """Return the session cookie's value (the last one sent), or None."""
+        if self._cookie is False:
+            self._cookie = self.middleware.find_cookie(self.raw)
+        return self._cookie  # type: ignore[return-value]
+
     def load(self) -> Session:
         if self.session is None:
-            data = self.middleware.decode(self.cookie) if self.cookie is not None else None
-            self.invalid = self.cookie is not None and data is None
+            cookie = self.cookie
+            data = self.middleware.decode(cookie) if cookie is not None else None
+            self.invalid = cookie is not None and data is None
             self.session = Session(*(data or (None, None)))
+            if self.hooks is not None:
+                self.hooks.append(self.add_headers)
         self.session.accessed = True
         return self.session
+
+    def add_headers(self, headers: Any) -> list[tuple[bytes, bytes]]:
+        """Return *headers* with what the session needs (``Vary``, ``Set-Cookie``)."""
+        if self.session is None:
+            return list(headers)
+        return [*headers, *self.middleware.response_headers(self)]
 
 
 class SessionMiddleware:
@@ -214,29 +240,28 @@ class SessionMiddleware:
 
     # -- ASGI -----------------------------------------------------------------------------
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """Put the (unparsed) session in the scope and pass the request on, adding no frame."""
         if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        cookie = None
-        for name, value in scope["headers"]:
-            if name == b"cookie":
-                found = cookie_parser(value.decode("latin-1")).get(self.cookie_name)
-                cookie = found if found is not None else cookie
-        state = _SessionState(self, cookie)
+            return self.app(scope, receive, send)
+        raw = [value for name, value in scope["headers"] if name == b"cookie"]
+        hooks = header_hooks(scope) if scope["type"] == "http" else None
+        state = _SessionState(self, raw, hooks)
         scope["session"] = state
-        if scope["type"] == "websocket":
-            await self.app(scope, receive, send)
-            return
+        if scope["type"] == "websocket" or hooks is not None:
+            return self.app(scope, receive, send)
+        return self.app(scope, receive, send_with_hook(send, state.add_headers))
 
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and state.session is not None:
-                message["headers"] = [*message.get("headers", ()), *self._headers(state)]
-            await send(message)
+    def find_cookie(self, raw: list[bytes]) -> str | None:
+        """Return the value of this session's cookie in the ``Cookie`` headers *raw*."""
+        cookie = None
+        for value in raw:
+            found = cookie_parser(value.decode("latin-1")).get(self.cookie_name)
+            cookie = found if found is not None else cookie
+        return cookie
 
-        await self.app(scope, receive, send_with_cookie)
-
-    def _headers(self, state: _SessionState) -> list[tuple[bytes, bytes]]:
+    def response_headers(self, state: _SessionState) -> list[tuple[bytes, bytes]]:
+        """Return the headers a loaded session adds to the response."""
         session = state.session
         assert session is not None
         headers = [(b"vary", b"Cookie")] if session.accessed else []

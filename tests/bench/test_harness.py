@@ -29,10 +29,14 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_every_contender_and_endpoint_is_measured(report: str) -> None:
-    header = "| endpoint | Starlette (raw) | framework | FastAPI | Litestar | Django |"
+    header = (
+        "| endpoint | Starlette (raw) | framework | framework (stripped) | FastAPI | Litestar "
+        "| Django |"
+    )
     assert header in report
+    throughput = report.split("## Throughput ratio to raw Starlette", 1)[1].split("\n## ", 1)[0]
     for endpoint in ["GET /hello", "GET /json", "GET /users", "GET /users/7", "POST /items"]:
-        row = re.search(rf"^\| `{re.escape(endpoint)}` \|(.+)\|$", report, re.MULTILINE)
+        row = re.search(rf"^\| `{re.escape(endpoint)}` \|(.+)\|$", throughput, re.MULTILINE)
         assert row, endpoint
         ratios = [float(cell) for cell in row.group(1).split("|")]
         assert ratios[0] == 1.0 and all(ratio > 0 for ratio in ratios), endpoint
@@ -40,7 +44,8 @@ def test_every_contender_and_endpoint_is_measured(report: str) -> None:
 
 def test_no_contender_answered_with_errors(report: str) -> None:
     rows = re.findall(
-        r"^\| (?:Starlette \(raw\)|framework|FastAPI|Litestar|Django) \|.*\| (\d+) \|$",
+        r"^\| (?:Starlette \(raw\)|framework|framework \(stripped\)|FastAPI|Litestar|Django) "
+        r"\|.*\| (\d+) \|$",
         report,
         re.MULTILINE,
     )
@@ -60,3 +65,23 @@ def test_tooling_figures_and_versions_are_reported(report: str) -> None:
         assert section in report, section
     assert "| framework manage.py --help |" in report
     assert "| django-admin help |" in report
+
+
+def test_in_process_table_has_every_contender(report: str) -> None:
+    section = report.split("## In process", 1)[1].split("\n## ", 1)[0]
+    for endpoint in ["GET /hello", "GET /json", "GET /users", "POST /items"]:
+        row = re.search(rf"^\| `{re.escape(endpoint)}` \|(.+)\|$", section, re.MULTILINE)
+        assert row, endpoint
+        cells = [cell.strip() for cell in row.group(1).split("|")]
+        assert len(cells) == 6 and cells[0].endswith("(1.00)"), cells
+        assert all(re.fullmatch(r"[\d.]+ µs \([\d.]+\)", cell) for cell in cells), cells
+    cached = re.search(r"^\| `GET /users/cached` \|(.+)\|$", section, re.MULTILINE)
+    assert cached and "µs" in cached.group(1)
+
+
+def test_generated_project_rows_name_the_password_cost(report: str) -> None:
+    section = report.split("## Capabilities of the generated project", 1)[1]
+    assert re.search(r"argon2id? m=\d+,t=\d+,p=\d+", section.split("\n\n", 2)[1])
+    for row in ["`GET /users/cached` hit, to uncached `/users`", "`POST /login` (JSON)"]:
+        line = next(line for line in section.splitlines() if line.startswith(f"| {row} |"))
+        assert line.endswith("| 0 |"), line  # no errors: every login succeeded

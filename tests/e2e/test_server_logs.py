@@ -84,6 +84,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
             """
         )
     )
+    (root / "logproj" / "asgi.py").write_text(
+        "from framework.web import get_asgi_application\napp = get_asgi_application()\n"
+    )
     (root / "logapp").mkdir()
     (root / "logapp" / "__init__.py").write_text("")
     (root / "logapp" / "controllers.py").write_text(CONTROLLERS)
@@ -181,3 +184,21 @@ def test_serve_text_logs_with_workers(project: Path) -> None:
     assert any("'x-api-key': '********'" in line for line in signin)
     assert any("Started server process" in line and "[-]" in line for line in lines)
     assert_no_secrets(output)
+
+
+@pytest.mark.parametrize("switch", [["--no-access-log"], ["--log-level", "warning"]])
+def test_uvicorn_command_line_choices_outlive_the_app_logging(
+    project: Path, switch: list[str]
+) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "logproj.asgi:app", "--port", str(port)]
+    with start_server(
+        [*command, *switch], project, port, FRAMEWORK_SETTINGS_MODULE="logproj.settings"
+    ) as server:
+        server.get("/hello")
+        second = server.get("/hello").headers["x-request-id"]
+        # The app's own INFO lines still print (LOG_LEVEL); by the second request's line,
+        # the first request's access line would have been written.
+        server.wait_for_output(f"[{second}] saying hello")
+        output = server.output()
+    assert "uvicorn.access" not in output and '"GET /hello HTTP/1.1"' not in output

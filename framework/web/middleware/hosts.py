@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -73,16 +73,18 @@ class TrustedHostMiddleware:
         """Read ALLOWED_HOSTS and DEBUG."""
         return {"allowed_hosts": list(settings.ALLOWED_HOSTS), "debug": bool(settings.DEBUG)}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """Pass an allowed request on without a frame of its own; refuse the others (400).
+
+        Each distinct ``Host`` value is judged once and remembered (up to 512 of them).
+        """
         if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         host: bytes | None = None
         for name, value in scope["headers"]:
             if name == b"host":
                 if host is not None:
-                    await self._refuse(scope, receive, send, "Several Host headers were sent.")
-                    return
+                    return self._refuse(scope, receive, send, "Several Host headers were sent.")
                 host = value
         allowed = self._known.get(host) if host is not None else False
         if allowed is None:
@@ -90,13 +92,12 @@ class TrustedHostMiddleware:
             if len(self._known) < _CACHE_SIZE:
                 self._known[host] = allowed  # type: ignore[index]
         if allowed:
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         shown = host.decode("latin-1") if host is not None else None
         detail = "Invalid Host header." if shown is None else f"Invalid Host header: {shown!r}."
         if self.debug and shown is not None:
             detail += " You may need to add it to ALLOWED_HOSTS."
-        await self._refuse(scope, receive, send, detail)
+        return self._refuse(scope, receive, send, detail)
 
     def _is_allowed(self, raw: bytes) -> bool:
         host = parse_host(raw.decode("latin-1"))

@@ -7,10 +7,14 @@ every log line of the request — the handler's, the framework's, uvicorn's acce
 carries it, and it comes back in the response's ``X-Request-ID`` header.
 
 The App installs this middleware outermost, always: error pages and the server's own
-error log get the id too.
+error log get the id too. Its ``send`` wrapper also runs the response-header hooks of the
+middleware inside it (``framework.web.middleware.headers``), so they need no wrapper of
+their own.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,10 +25,18 @@ from framework.logging.context import (
     set_request_id,
     valid_request_id,
 )
+from framework.web.middleware.headers import (
+    HOOKS_KEY,
+    PROGRESS_KEY,
+    HeaderHook,
+    ResponseProgress,
+    run_hooks,
+)
 
 __all__ = ["RequestIdMiddleware", "request_id_of"]
 
 _HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
+_HEADER_LENGTH = len(_HEADER)
 _STARTS = frozenset({"http.response.start", "websocket.accept"})
 
 
@@ -49,13 +61,17 @@ class RequestIdMiddleware:
         request_id = request_id_of(scope)
         scope["request_id"] = request_id
         header = (_HEADER, request_id.encode("latin-1"))
+        hooks: list[HeaderHook] = []
+        scope[HOOKS_KEY] = hooks
+        progress = scope[PROGRESS_KEY] = ResponseProgress()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] in _STARTS:
-                headers = list(message.get("headers", ()))
-                if not any(name.lower() == _HEADER for name, _ in headers):
-                    headers.append(header)
-                message = {**message, "headers": headers}
+                if message["type"] == "http.response.start":
+                    progress.started = True
+                    if hooks:
+                        run_hooks(hooks, message)
+                message["headers"] = _with_id(message.get("headers", ()), header)
             await send(message)
 
         token = set_request_id(request_id)
@@ -63,3 +79,11 @@ class RequestIdMiddleware:
         # Reset only on success: when the app raises, the server logs the error in this
         # same context, and that line must carry the id too.
         reset_request_id(token)
+
+
+def _with_id(headers: Any, header: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    """Return a new list of *headers* with the request id, unless the app set its own."""
+    for name, _ in headers:  # a plain loop: this runs on every response
+        if len(name) == _HEADER_LENGTH and name.lower() == _HEADER:
+            return list(headers)
+    return [*headers, header]

@@ -10,12 +10,13 @@ Behind a proxy, run the server with ``--proxy-headers`` so the scheme is the cli
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 from starlette.datastructures import URL
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from framework.web.middleware.headers import add_header_hook, send_with_hook
 from framework.web.responses import RedirectResponse
 
 __all__ = ["HTTPSRedirectMiddleware", "SecurityHeadersMiddleware"]
@@ -67,31 +68,39 @@ class SecurityHeadersMiddleware:
             "hsts_preload": bool(settings.SECURE_HSTS_PRELOAD),
         }
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """Pass the request on; the headers join the response start through a header hook.
+
+        A plain function returning the next app's awaitable: this middleware adds no frame.
+        """
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        extra, names = self.headers, self.names
-        if self.hsts is not None and scope.get("scheme") == "https":
-            extra, names = self.https_headers, self.https_names
+            return self.app(scope, receive, send)
+        https = self.hsts is not None and scope.get("scheme") == "https"
+        hook = self._add_https if https else self._add
+        if add_header_hook(scope, hook):
+            return self.app(scope, receive, send)
+        return self.app(scope, receive, send_with_hook(send, hook))
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                # ASGI header names are lower-case. A new list, so a reused Response is
-                # unchanged; a header the handler set wins over the default. (A plain loop:
-                # this runs on every response.)
-                headers = message.get("headers", ())
-                for name, _ in headers:
-                    if name in names:
-                        present = {name for name, _ in headers}
-                        missing = [header for header in extra if header[0] not in present]
-                        message["headers"] = [*headers, *missing]
-                        break
-                else:
-                    message["headers"] = [*headers, *extra]
-            await send(message)
+    def _add(self, headers: Any) -> list[tuple[bytes, bytes]]:
+        return _merged(headers, self.headers, self.names)
 
-        await self.app(scope, receive, send_with_headers)
+    def _add_https(self, headers: Any) -> list[tuple[bytes, bytes]]:
+        return _merged(headers, self.https_headers, self.https_names)
+
+
+def _merged(
+    headers: Any, extra: tuple[tuple[bytes, bytes], ...], names: frozenset[bytes]
+) -> list[tuple[bytes, bytes]]:
+    """Return a new list: *headers* plus each of *extra* they lack (the handler's value wins).
+
+    ASGI header names are lower-case. A new list, so a reused Response is unchanged. (A plain
+    loop: this runs on every response.)
+    """
+    for name, _ in headers:
+        if name in names:
+            present = {name for name, _ in headers}
+            return [*headers, *(header for header in extra if header[0] not in present)]
+    return [*headers, *extra]
 
 
 class HTTPSRedirectMiddleware:
@@ -102,7 +111,7 @@ class HTTPSRedirectMiddleware:
 
     @classmethod
     def from_settings(cls, settings: Any) -> dict[str, Any] | None:
-        """Install only when SECURE_SSL_REDIRECT is on."""
+        """Install only when SECURE_SSL_REDIRECT is on (off, it is not in the stack at all)."""
         return {} if settings.SECURE_SSL_REDIRECT else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
