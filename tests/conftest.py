@@ -53,7 +53,7 @@ def isolated_framework(
     # Forget fixture apps and generated projects so the next test imports them afresh;
     # installed packages stay loaded (a second copy of a module breaks isinstance checks).
     temp_root = str(tmp_path_factory.getbasetemp())
-    for name, module in list(sys.modules.items()):
+    for name, module in sys.modules.copy().items():  # a copy made at once: threads import too
         # ``tests.fixtures.*`` packages are imported once, by name, and keep their state.
         if not name.startswith("tests.") and _is_throwaway(module, temp_root):
             del sys.modules[name]

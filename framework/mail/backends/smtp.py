@@ -10,6 +10,7 @@ overrides the setting of the same name (``get_connection("smtp", host="mail.inte
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from email.utils import getaddresses, parseaddr
 from typing import TYPE_CHECKING, Any
@@ -98,7 +99,7 @@ class EmailBackend(BaseEmailBackend):
         try:
             await client.connect()
         except Exception as exc:
-            client.close()
+            await _discard(client)
             if self.fail_silently:
                 return False
             raise MailError(f"Cannot send mail through {self.address}: {_describe(exc)}") from exc
@@ -113,7 +114,7 @@ class EmailBackend(BaseEmailBackend):
         try:
             await connection.quit()
         except Exception:
-            connection.close()
+            await _discard(connection)
 
     async def asend_messages(self, messages: Sequence[EmailMessage]) -> int:
         """Send *messages* over one connection (opened here if needed); return how many."""
@@ -153,3 +154,17 @@ class EmailBackend(BaseEmailBackend):
 def _describe(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text if text.endswith(".") else text + "."
+
+
+async def _discard(client: aiosmtplib.SMTP) -> None:
+    """Drop a connection that failed half-way, and let the loop release its socket now.
+
+    Closing a TLS transport (after STARTTLS) only starts its shutdown; ``abort()`` drops it at
+    once, and the socket is closed on the loop's next turn, which this gives it: a refused
+    login or certificate leaves no open socket behind, even when the loop stops right after.
+    """
+    transport = client.transport
+    if isinstance(transport, asyncio.WriteTransport):
+        transport.abort()
+    client.close()
+    await asyncio.sleep(0)
