@@ -45,11 +45,12 @@ def project_command(command: click.Command) -> click.Command:
         from framework.apps.bootstrap import setup
 
         setup()
-        if inspect.iscoroutinefunction(inspect.unwrap(callback)):
-            from framework.cli.runtime import run_async
+        from framework.cli.runtime import project_app_scope, run_async
 
-            return run_async(callback, *args, **kwargs)
-        return callback(*args, **kwargs)
+        with project_app_scope():
+            if inspect.iscoroutinefunction(inspect.unwrap(callback)):
+                return run_async(callback, *args, **kwargs)
+            return callback(*args, **kwargs)
 
     run._framework_wrapped = True  # type: ignore[attr-defined]
     command.callback = run

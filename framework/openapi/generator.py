@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of an ``App``, generated from its routes and their metadata.
 
-Nothing is registered twice: the document is read from ``app.router.routes`` (each
+Nothing is registered twice: the document is read from ``app.routes`` (each
 framework route keeps its handler and declaration), the handlers' ``endpoint_spec`` metadata
 and the settings (``OPENAPI_TITLE``, ``OPENAPI_VERSION``, ``OPENAPI_DESCRIPTION``,
 ``OPENAPI_INFO``, ``OPENAPI_SERVERS``). Routes declared with ``include_in_schema=False``,
@@ -114,9 +114,7 @@ def generate_openapi(app: Any, *, settings: Any = None) -> dict[str, Any]:
     *settings* defaults to the settings the app was created under.
     """
     settings = settings if settings is not None else app.settings
-    if not app.router.routes:
-        app.build()
-    entries = route_entries(list(app.router.routes))
+    entries = route_entries(list(app.routes))
     registry = SchemaRegistry()
     builder = OperationBuilder(registry)
     for entry in entries:
