@@ -199,6 +199,7 @@ def _host_route(
     name = router.mount_name(decl)
     target = decl.target
     if not isinstance(target, Router):
+        _refuse_declarations(target, f"the app served for the host {decl.host!r}")
         return HostRoute(decl.host, target, name=name, app_label=source.app_label)
     if target.hosts or target.index is not None:
         raise ImproperlyConfigured(
@@ -325,17 +326,22 @@ def _make_route(
 
 def _mount_route(path: str, name: str | None, mount: MountDecl, source: RouteSource) -> BaseRoute:
     """Return the route of a mounted app; refuse a handler declaration written on the app."""
-    for target in (mount.app, type(mount.app)):
+    _refuse_declarations(mount.app, f"the app mounted at {path!r}")
+    return MountRoute(path, mount.app, name=name, app_label=source.app_label)
+
+
+def _refuse_declarations(app: Any, where: str) -> None:
+    """Refuse a handler decorator written on an ASGI app served as it is (mounted, or a host's)."""
+    for target in (app, type(app)):
         spec = get_endpoint_spec(target)
         if spec is None or not (spec.applied or spec.routes):
             continue
         what = spec.applied[0].name if spec.applied else "a route decorator"
         raise ImproperlyConfigured(
-            f"{what} cannot apply to the app mounted at {path!r} ({mount.app!r}): a mounted "
-            "app is served as it is, outside the handler pipeline; authenticate inside the "
-            "mounted app, or with a middleware."
+            f"{what} cannot apply to {where} ({app!r}): a mounted app is served as it is, "
+            "outside the handler pipeline; authenticate inside the mounted app, or with a "
+            "middleware."
         )
-    return MountRoute(path, mount.app, name=name, app_label=source.app_label)
 
 
 def _check_decorators(spec: EndpointSpec | None, decl: RouteDecl, name: str, path: str) -> None:
