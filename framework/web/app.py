@@ -40,8 +40,8 @@ from framework.web.assembly import RouteSource
 from framework.web.background import BackgroundRunner
 from framework.web.building import AppPlan, BuiltApp, build_app
 from framework.web.controllers import Controller
-from framework.web.errors import ErrorHandlers
 from framework.web.dispatcher import Lifespan
+from framework.web.errors import ErrorHandlers
 from framework.web.lifespan import AppLifespan
 from framework.web.pipeline import RouteDecl
 from framework.web.routing import RouteDeclarations, Router
@@ -201,9 +201,7 @@ class App(RouteDeclarations):
         path answer with the static file *index*.
         """
         self._check_open("add_route")
-        self.router.add_route(
-            path, endpoint, methods, name, static=static, index=index, **options
-        )
+        self.router.add_route(path, endpoint, methods, name, static=static, index=index, **options)
 
     def add_asgi_route(self, route: BaseRoute) -> None:
         """Serve a ready-made Starlette route (``Route``, ``Mount``, ``WebSocketRoute``)."""

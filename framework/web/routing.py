@@ -383,4 +383,3 @@ class Router(RouteDeclarations):
         """Return the ``url_for`` name of *func*'s route *decl*."""
         name = str(decl.name or getattr(func, "__name__", type(func).__name__))
         return f"{self.namespace}.{name}" if self.namespace else name
-

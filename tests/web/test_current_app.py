@@ -105,7 +105,9 @@ def test_two_apps_on_real_servers_in_one_process_each_see_their_own() -> None:
                 return [client.get(f"/{label}/where").json()["app"] for _ in range(50)]
 
         with ThreadPoolExecutor(4) as pool:
-            futures = [pool.submit(ask, base, label) for base, label in [(one, "one"), (two, "two")] * 2]
+            futures = [
+                pool.submit(ask, base, label) for base, label in [(one, "one"), (two, "two")] * 2
+            ]
             answers = [future.result(timeout=60) for future in futures]
     assert answers == [["one"] * 50, ["two"] * 50] * 2
 
