@@ -21,9 +21,10 @@ run: install
 	$(PY) scripts/prepare_demo.py $(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: install dev dependencies, run every test, lint and type-check
+## test: install dev dependencies, run every test, lint and type-check; all three run even
+## when one fails, a summary says how each went, and the exit status is non-zero if any failed
 test: install
-	$(MAKE) pytest lint typecheck
+	$(PY) scripts/run_targets.py lint typecheck pytest
 
 ## pytest: every test, on SQLite and on a private PostgreSQL server, with a private Redis
 ## server and a private S3 server (moto; the first two installed with apt-get when missing,
@@ -32,7 +33,7 @@ test: install
 ## Chromium for browser tests and wrk/ab/hyperfine for the benchmark smoke run
 ## (scripts/system_packages.py)
 pytest: install
-	$(PY) scripts/system_packages.py chromium wrk apache2-utils hyperfine
+	$(PY) scripts/system_packages.py chromium wrk apache2-utils hyperfine sqlite3
 	$(PY) scripts/pgcluster.py run -- $(PY) scripts/redisserver.py run -- \
 		$(PY) scripts/s3server.py run -- $(PY) -m pytest
 

@@ -9,7 +9,7 @@ import click
 MARKER = "<!-- cli-reference -->"
 
 #: Apps whose commands belong in the reference (the framework's own installable apps).
-REFERENCE_APPS: list[str] = []
+REFERENCE_APPS: list[str] = ["framework.contrib.auth"]
 
 
 def _usage(command: click.Command, path: str) -> str:

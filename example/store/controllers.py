@@ -1,9 +1,15 @@
-"""The catalog's API: products (pydantic), reviews and attachments (marshmallow), a webhook."""
+"""The catalog's API: products (pydantic), reviews and attachments (marshmallow), a webhook.
+
+Reading is open to all; every write needs an API token (``Authorization: Bearer <token>``,
+from ``python manage.py users token create demo``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from framework.auth import authenticate
+from framework.contrib.auth.backends import UserTokenAuth
 from framework.io import expect, input, output, webhook
 from framework.web import Controller, Request, abort, delete, get, post, put
 
@@ -21,6 +27,9 @@ from .schemas import (
 )
 
 NOT_FOUND = {404: "No product has this id"}
+
+#: Who may change the catalog: a user with an API token.
+writer = authenticate(UserTokenAuth())
 
 
 async def product_or_404(product_id: int) -> Product:
@@ -48,6 +57,7 @@ class ProductController(Controller):
         return await Product.query().order_by("id").paginate(query.page, query.per_page)
 
     @post("/")
+    @writer
     @input(ProductIn)
     @output(ProductOut, status_code=201)
     async def create(self, request: Request, data: ProductIn) -> Any:
@@ -62,6 +72,7 @@ class ProductController(Controller):
         return await product_or_404(id)
 
     @put("/{id:int}")
+    @writer
     @input(ProductIn)
     @output(ProductOut)
     @expect(NOT_FOUND)
@@ -71,6 +82,7 @@ class ProductController(Controller):
         return await product.patch(**data.model_dump())
 
     @delete("/{id:int}")
+    @writer
     @expect({204: "Deleted", **NOT_FOUND})
     async def remove(self, request: Request, id: int) -> None:
         """Delete a product and its reviews."""
@@ -78,6 +90,7 @@ class ProductController(Controller):
         await product.destroy()
 
     @post("/{id:int}/image")
+    @writer
     @input(ImageUpload, location="form")
     @output(ProductOut)
     @expect(NOT_FOUND)
@@ -105,6 +118,7 @@ class ReviewController(Controller):
         return await Review.query().filter_by(product_id=product_id).order_by("id").all()
 
     @post("/")
+    @writer
     @input(ReviewSchema)
     @output(ReviewSchema, status_code=201)
     @expect(NOT_FOUND)
@@ -120,6 +134,7 @@ class ReviewController(Controller):
         return review
 
     @post("/attachments")
+    @writer
     @input(AttachmentSchema, location="form")
     @output(AttachmentSchema, status_code=201)
     @expect(NOT_FOUND)
@@ -136,6 +151,7 @@ class WarehouseController(Controller):
     path = "/hooks"
 
     @post("/stock")
+    @writer
     @webhook(name="stock-changed")
     @input(StockEventSchema)
     @output(Received, status_code=202)

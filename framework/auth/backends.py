@@ -214,6 +214,27 @@ class BasicAuth(AuthBackend):
         return [("basicAuth", {"type": "http", "scheme": "basic"})]
 
 
+#: HTTP authentication schemes registered with IANA: the ones OpenAPI's ``http`` type allows.
+IANA_HTTP_SCHEMES = frozenset(
+    {
+        "basic",
+        "bearer",
+        "concealed",
+        "digest",
+        "dpop",
+        "gnap",
+        "hoba",
+        "mutual",
+        "negotiate",
+        "oauth",
+        "privatetoken",
+        "scram-sha-1",
+        "scram-sha-256",
+        "vapid",
+    }
+)
+
+
 class TokenAuth(AuthBackend):
     """Bearer tokens (``Authorization: Bearer <token>``), or a token in a header of your own."""
 
@@ -255,12 +276,26 @@ class TokenAuth(AuthBackend):
         return await call_hook(verify, token)
 
     def security_schemes(self) -> list[tuple[str, dict[str, Any]]]:
-        """Describe the bearer scheme, or the API-key header."""
+        """Describe the bearer scheme, another registered HTTP scheme, or an API-key header.
+
+        OpenAPI's ``http`` type takes only schemes of the IANA registry; a scheme of one's
+        own (``Authorization: Token <token>``, Django REST framework's) is published as an
+        ``apiKey`` in the ``Authorization`` header, with the expected form described.
+        """
         if self.header is not None:
             return [("apiKeyAuth", {"type": "apiKey", "in": "header", "name": self.header})]
-        if self.scheme.lower() == "bearer":
+        scheme = self.scheme.lower()
+        if scheme == "bearer":
             return [("bearerAuth", {"type": "http", "scheme": "bearer"})]
-        return [(f"{self.scheme.lower()}Auth", {"type": "http", "scheme": self.scheme.lower()})]
+        if scheme in IANA_HTTP_SCHEMES:
+            return [(f"{scheme}Auth", {"type": "http", "scheme": scheme})]
+        described = {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": f"Send 'Authorization: {self.scheme} <token>'.",
+        }
+        return [(f"{scheme}Auth", described)]
 
 
 class MultiAuth(AuthBackend):

@@ -1,4 +1,4 @@
-"""Checks on CSRF protection: installed when sessions are, and placed after them."""
+"""Checks on CSRF protection (installed when sessions are, placed after them) and hashing."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from framework.checks import CheckMessage, Error, Warning, register
 
-__all__ = ["check_csrf_installed", "check_csrf_middleware"]
+__all__ = ["check_csrf_installed", "check_csrf_middleware", "check_password_schemes"]
 
 
 @register("security")
@@ -59,3 +59,35 @@ def _positions(entries: Any) -> tuple[int | None, int | None]:
         elif csrf is None and issubclass(cls, CSRFMiddleware):
             csrf = index
     return session, csrf
+
+
+@register("security", "auth")
+def check_password_schemes(app_configs: Any = None) -> list[CheckMessage]:
+    """Report PASSWORD_SCHEMES or PASSWORD_SCHEME_OPTIONS that passlib cannot use.
+
+    Building the hasher here finds an unknown scheme or option before the first login does.
+    """
+    import difflib
+
+    from framework.auth.passwords import PasswordHasher
+    from framework.conf import settings
+    from framework.exceptions import ImproperlyConfigured
+
+    try:
+        _ = PasswordHasher.from_settings(settings).context  # built now, so errors show now
+    except ImproperlyConfigured as exc:
+        from passlib.registry import list_crypt_handlers
+
+        known = list_crypt_handlers()
+        wrong = [s for s in settings.PASSWORD_SCHEMES if s not in known]
+        close = difflib.get_close_matches(wrong[0], known, n=1) if wrong else []
+        hint = f"Did you mean {close[0]!r}? " if close else ""
+        return [
+            Error(
+                str(exc),
+                hint=f"{hint}Use passlib's names, e.g. ['argon2', 'bcrypt', 'pbkdf2_sha256'], "
+                "and options those schemes take.",
+                id="auth.E001",
+            )
+        ]
+    return []

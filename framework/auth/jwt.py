@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from framework.auth.backends import DEFAULT_REALM, TokenAuth
 from framework.auth.roles import call_hook
 from framework.checks import CheckMessage, Error, register
+from framework.conf.security import signing_keys
 from framework.exceptions import FrameworkError, ImproperlyConfigured, MissingDependencyError
 
 __all__ = ["JWTAuth", "JWTError", "JWTKeys", "check_jwt_settings", "create_jwt", "decode_jwt"]
@@ -109,9 +110,8 @@ class JWTKeys:
                 f"{self.algorithm} tokens are signed with SECRET_KEY (or JWT_SIGNING_KEY), which "
                 "is empty."
             )
-        self.signing_key = str(settings.SECRET_KEY)
+        self.signing_key, *fallbacks = signing_keys(settings)
         self._check_length(self.signing_key, "SECRET_KEY")
-        fallbacks = [str(key) for key in settings.get("SECRET_KEY_FALLBACKS", []) or [] if key]
         self.verifying_keys = [self.signing_key, *fallbacks]
 
     def _check_length(self, secret: str | bytes, setting: str) -> None:

@@ -27,4 +27,6 @@ def execute_from_command_line(
     if settings_module:
         os.environ.setdefault("FRAMEWORK_SETTINGS_MODULE", settings_module)
     args = list(sys.argv[1:] if argv is None else argv[1:])
-    cli.main(args=args, prog_name="manage.py")
+    # Shell completion reads _MANAGE_PY_COMPLETE (click would derive "_MANAGE.PY_COMPLETE",
+    # which no shell can set).
+    cli.main(args=args, prog_name="manage.py", complete_var="_MANAGE_PY_COMPLETE")

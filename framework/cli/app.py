@@ -14,7 +14,10 @@ __all__ = ["cli"]
 def _use_settings(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     # Eager, so the module is known before the subcommand is looked up.
     if value:
+        from framework.conf.settings import NAME_ORIGIN
+
         os.environ["FRAMEWORK_SETTINGS_MODULE"] = value
+        NAME_ORIGIN[value] = f"--settings {value}"
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

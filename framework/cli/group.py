@@ -27,24 +27,38 @@ def _in_project() -> bool:
     return bool(os.environ.get(ENVIRONMENT_VARIABLE)) or settings.configured
 
 
-def project_command(command: click.Command) -> click.Command:
+_SKIP_CHECKS = "skip_checks"
+
+
+def project_command(command: click.Command, *, system_checks: bool = False) -> click.Command:
     """Make *command* (and its subcommands) run with the project set up.
 
-    Before the callback runs, settings load and the app registry is populated; an
+    Before the callback runs, settings load and the app registry is populated, then, with
+    *system_checks*, the system checks run (``--skip-checks`` added to skip them); an
     ``async def`` callback runs in a fresh event loop whose resources are closed after.
     """
     if isinstance(command, click.Group):
         for sub in command.commands.values():
-            project_command(sub)
+            project_command(sub, system_checks=system_checks)
     callback = command.callback
     if callback is None or getattr(callback, "_framework_wrapped", False):
         return command
+    if system_checks:
+        command.params.append(
+            click.Option(
+                ["--skip-checks"], is_flag=True, help="Do not run the system checks first."
+            )
+        )
 
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
         from framework.apps.bootstrap import setup
 
         setup()
+        if system_checks and not kwargs.pop(_SKIP_CHECKS, False):
+            from framework.cli.system_checks import run_system_checks
+
+            run_system_checks(quiet_ok=True)
         from framework.cli.runtime import project_app_scope, run_async
 
         with project_app_scope():
@@ -104,7 +118,9 @@ class ManagementGroup(click.Group):
             from framework.module_loading import import_string
 
             command: click.Command = import_string(spec.target)
-            return project_command(command) if spec.needs_project else command
+            if not spec.needs_project:
+                return command
+            return project_command(command, system_checks=spec.requires_system_checks)
         extra = self._extra_commands().get(cmd_name)
         if extra is not None:
             return project_command(extra.command)
@@ -185,4 +201,14 @@ def _run(function: Callable[[], Any], show_traceback: bool) -> int:
             traceback.print_exc()
         print_error(str(exc))
         return getattr(exc, "returncode", 1)
+    except Exception as exc:
+        from framework.cli.database_errors import unreachable_database
+
+        message = unreachable_database(exc)
+        if message is None:
+            raise
+        if show_traceback:
+            traceback.print_exc()
+        print_error(message)
+        return 1
     return 0

@@ -15,9 +15,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from framework.exceptions import CommandError
+from framework.exceptions import CommandError, FrameworkError
 
-__all__ = ["check_name", "find_template", "render_template"]
+__all__ = [
+    "check_name",
+    "ensure_empty",
+    "find_template",
+    "placement_problem",
+    "refuse_installed_label",
+    "render_template",
+]
 
 
 #: Names that are standard-library packages without being listed as such.
@@ -59,6 +66,55 @@ def check_name(name: str, kind: str) -> None:
             )
 
 
+def refuse_installed_label(name: str) -> None:
+    """Refuse an app *name* whose label an installed app already has (``auth``, ``openapi``).
+
+    Checked before anything is written, so the folder and the settings stay as they were.
+    """
+    from framework.apps import AppConfig
+    from framework.conf import settings
+
+    for entry in settings.INSTALLED_APPS:
+        try:
+            config = AppConfig.create(entry)
+        except FrameworkError:
+            continue  # a broken entry: check reports it; startapp still works
+        if config.label == name:
+            raise CommandError(
+                f"The app label {name!r} is taken by the installed app {config.name!r}; two "
+                f"apps cannot share a label. Choose another name (e.g. 'my{name}')."
+            )
+
+
+def placement_problem(name: str, target: Path, project_root: Path) -> str:
+    """Return what keeps app *name*, created at *target*, from being registered as it is."""
+    try:
+        relative = target.relative_to(project_root)
+    except ValueError:
+        return (
+            f"{target} is outside the project folder {project_root}: make it importable "
+            f'(pip install it, or put its parent on sys.path), then add "{name}" to '
+            "INSTALLED_APPS."
+        )
+    folders = [project_root.joinpath(*relative.parts[:i]) for i in range(1, len(relative.parts))]
+    missing = [folder for folder in folders if not (folder / "__init__.py").is_file()]
+    dotted = ".".join(relative.parts)
+    if missing:
+        first = missing[0].relative_to(project_root)
+        return (
+            f"{relative} is in the subfolder '{first}', which is not a Python package (no "
+            f"__init__.py), so the app cannot be imported as '{dotted}': add "
+            f"'{first}/__init__.py' and then \"{dotted}\" to INSTALLED_APPS, or create the "
+            "app at the project root."
+        )
+    return f'{relative} is in a subfolder of the project: add "{dotted}" to INSTALLED_APPS.'
+
+
+def _short(exc: Exception) -> str:
+    """Return cookiecutter's message without the rendering context it appends."""
+    return str(exc).split(". Context: ", 1)[0]
+
+
 def ensure_empty(target: Path) -> None:
     """Refuse to render into a folder that already has files in it."""
     if target.exists() and not target.is_dir():
@@ -77,6 +133,7 @@ def render_template(
     """
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
+    from jinja2 import TemplateError
 
     template_dir = (template / directory if directory else template).resolve()
     if not (template_dir / "cookiecutter.json").is_file():
@@ -97,7 +154,14 @@ def render_template(
                 },
             )
         except CookiecutterException as exc:
-            raise CommandError(f"Template {template_dir} failed to render: {exc}") from exc
+            raise CommandError(f"Template {template_dir} failed to render: {_short(exc)}") from exc
+        except TemplateError as exc:
+            where = f"{getattr(exc, 'filename', None) or '?'}, line {getattr(exc, 'lineno', '?')}"
+            raise CommandError(
+                f"Template {template_dir} has a Jinja error in {where}: {exc.message or exc}"
+            ) from exc
+        for cache in list(Path(rendered).rglob("__pycache__")):
+            shutil.rmtree(cache)  # bytecode a template folder picked up is not part of it
         target.mkdir(exist_ok=True)
         for child in Path(rendered).iterdir():
             shutil.move(str(child), str(target / child.name))

@@ -1,13 +1,24 @@
-"""What ``runserver`` and ``serve`` share: the address, the ASGI target and the banner."""
+"""What ``runserver``, ``serve``, ``routes`` and ``openapi`` share: the address, the ASGI app
+and the banner."""
 
 from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 from framework.exceptions import CommandError
 
-__all__ = ["asgi_target", "check_port_free", "parse_addrport", "print_banner", "watch_paths"]
+__all__ = [
+    "asgi_target",
+    "check_port_free",
+    "load_asgi_app",
+    "load_project_app",
+    "parse_addrport",
+    "print_banner",
+    "serve_forever",
+    "watch_paths",
+]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -56,6 +67,58 @@ def asgi_target() -> str:
         if module_exists(candidate):
             return f"{candidate}:app"
     return "framework.web.asgi:app"
+
+
+def load_asgi_app(target: str) -> Any:
+    """Import the ASGI app *target* now, so a broken controller stops us with one clear line."""
+    from framework.exceptions import ImproperlyConfigured
+    from framework.module_loading import import_string
+
+    try:
+        return import_string(target, setting="ASGI_APPLICATION")
+    except ImproperlyConfigured:
+        raise
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"The ASGI application {target!r} failed to load: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def load_project_app(purpose: str) -> Any:
+    """Return the framework App that ``runserver`` would serve; *purpose* says why it must be one.
+
+    Another ASGI app (a bare Starlette, say) is refused with a line naming the target.
+    """
+    target = asgi_target()
+    app = load_asgi_app(target)
+    if not hasattr(app, "describe_routes"):
+        raise CommandError(
+            f"The ASGI application {target!r} is not a framework App, so {purpose}; "
+            "build it with framework.web.get_asgi_application()."
+        )
+    return app
+
+
+def serve_forever(target: str, host: str, port: int) -> None:
+    """Run uvicorn in this process until interrupted (the reloader's child does the same).
+
+    uvicorn applies the project's logging configuration (LOG_LEVEL, LOG_FORMAT, LOGGING)
+    before it imports the app, so its own lines and the access log look like the app's.
+    """
+    import uvicorn
+
+    from framework.conf import settings
+    from framework.logging import logging_config
+
+    uvicorn.run(
+        target,
+        host=host,
+        port=port,
+        lifespan="on",
+        log_config=logging_config(),
+        log_level=str(settings.LOG_LEVEL).lower(),
+        server_header=False,
+    )
 
 
 def watch_paths() -> list[Path]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from framework.exceptions import ImproperlyConfigured
 
-__all__ = ["cast_bool", "cast_like", "cast_to"]
+__all__ = ["NAMED_CASTS", "cast_bool", "cast_like", "cast_to", "cast_url", "check_cast_name"]
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "y", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "n", "f", ""})
@@ -68,13 +68,54 @@ def _caster_for(kind: type) -> Callable[[str], Any]:
     return str
 
 
-def cast_to(raw: str, kind: type | Callable[[str], Any], key: str, source: str) -> Any:
-    """Cast *raw* with *kind* (a type or a callable), naming *key* and *source* on failure."""
-    caster = _caster_for(kind) if isinstance(kind, type) else kind
+def cast_url(raw: str) -> str:
+    """Return *raw* stripped if it is an absolute URL (``scheme://…``), else raise ValueError."""
+    from urllib.parse import urlsplit
+
+    value = raw.strip()
+    parts = urlsplit(value)
+    if not parts.scheme or not (parts.netloc or parts.path) or "://" not in value:
+        raise ValueError(f"{raw!r} is not a URL such as 'https://example.com/path'")
+    return value
+
+
+#: Casts named by a string: ``settings.get("API_URL", cast="url")``.
+NAMED_CASTS: dict[str, Callable[[str], Any]] = {
+    "bool": cast_bool,
+    "int": _cast_int,
+    "float": lambda raw: float(raw.strip()),
+    "list": _cast_list,
+    "dict": _cast_dict,
+    "path": lambda raw: Path(raw.strip()),
+    "str": str,
+    "url": cast_url,
+}
+
+
+def check_cast_name(name: str, key: str) -> None:
+    """Refuse a cast *name* that ``NAMED_CASTS`` does not know, listing those it does."""
+    if name not in NAMED_CASTS:
+        raise ImproperlyConfigured(
+            f"cast={name!r} for setting {key} is not a known cast; use a type, a callable or "
+            f"one of: {', '.join(sorted(NAMED_CASTS))}."
+        )
+
+
+def cast_to(raw: str, kind: type | str | Callable[[str], Any], key: str, source: str) -> Any:
+    """Cast *raw* with *kind* (a type, a callable or a name in ``NAMED_CASTS``).
+
+    An unknown name is refused at the call, naming the known ones; a value that does not
+    cast names *key* and *source*.
+    """
+    if isinstance(kind, str):
+        check_cast_name(kind, key)
+        caster = NAMED_CASTS[kind]
+    else:
+        caster = _caster_for(kind) if isinstance(kind, type) else kind
     try:
         return caster(raw)
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
-        type_name = getattr(kind, "__name__", repr(kind))
+        type_name = kind if isinstance(kind, str) else getattr(kind, "__name__", repr(kind))
         raise ImproperlyConfigured(
             f"Setting {key} from {source} cannot be read as {type_name}: {exc}."
         ) from exc

@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from framework.conf import global_settings
-from framework.conf.casting import cast_like, cast_to
+from framework.conf.casting import cast_like, cast_to, check_cast_name
 from framework.conf.dotenv import read_dotenv_lines
 from framework.exceptions import ImproperlyConfigured
 
@@ -73,6 +73,11 @@ def _upper_names(namespace: ModuleType | Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in items if key.isupper() and not key.startswith("_")}
 
 
+#: Settings module names that did not come from FRAMEWORK_SETTINGS_MODULE, with where they
+#: came from (``--settings x.settings``, recorded by the CLI), for messages.
+NAME_ORIGIN: dict[str, str] = {}
+
+
 def import_settings_module(name: str) -> ModuleType:
     """Import the settings module *name*, explaining a failure in one sentence."""
     try:
@@ -80,7 +85,8 @@ def import_settings_module(name: str) -> ModuleType:
     except ImportError as exc:
         if isinstance(exc, ModuleNotFoundError) and exc.name and name.startswith(exc.name):
             raise ImproperlyConfigured(
-                f"Settings module {name!r} cannot be found (FRAMEWORK_SETTINGS_MODULE). "
+                f"Settings module {name!r} cannot be found "
+                f"({NAME_ORIGIN.get(name, 'FRAMEWORK_SETTINGS_MODULE')}). "
                 "Run commands through the project's manage.py, from the project directory."
             ) from exc
         raise ImproperlyConfigured(
@@ -192,11 +198,14 @@ class Settings:
             setting = Setting(key, self._defaults[key], "default")
         else:
             setting = Setting(key, None, "default")
+        # Text from .env or the environment takes the type of the framework's default when
+        # there is one: a wrong type in the settings module must not change how they read.
+        like = self._defaults.get(key) if self._defaults.get(key) is not None else setting.value
         if key in self._dotenv:
-            value = cast_like(self._dotenv[key], setting.value, key, ".env")
+            value = cast_like(self._dotenv[key], like, key, ".env")
             setting = Setting(key, value, ".env", self.origin(key, ".env"))
         if key in self._environ:
-            value = cast_like(self._environ[key], setting.value, key, "the environment")
+            value = cast_like(self._environ[key], like, key, "the environment")
             setting = Setting(key, value, "env", self.origin(key, "env"))
         return setting
 
@@ -246,8 +255,11 @@ class Settings:
     def get(self, key: str, default: Any = None, cast: Any = None) -> Any:
         """Return *key*'s value, or *default* when no layer defines it.
 
-        *cast* (a type such as ``int``/``bool``/``list`` or any callable) converts string values.
+        *cast* (a type such as ``int``/``bool``/``list``, any callable, or a name: ``"url"``,
+        ``"path"``, ``"list"``…) converts string values; an unknown name is refused at once.
         """
+        if isinstance(cast, str):
+            check_cast_name(cast, key)
         setting = self.lookup(key)
         if setting is None:
             return default

@@ -132,6 +132,22 @@ class Query(Generic[M]):
             clauses.append(column)
         return self._with(self.statement.order_by(*clauses))
 
+    def join(self, target: Any, *on: Any, outer: bool = False) -> Query[M]:
+        """Join *target* (a model or relationship) to filter or order by its columns.
+
+        ``Post.query().join(Post.author).filter(Author.name == "ann")``; rows are still
+        posts. To load related objects with the rows, use :meth:`options` instead.
+        """
+        return self._with(self.statement.join(target, *on, isouter=outer))
+
+    def options(self, *options: Any) -> Query[M]:
+        """Add loader options: ``options(selectinload(Author.books))`` loads them eagerly.
+
+        With async SQLAlchemy a relationship must be loaded before it is read (an attribute
+        access cannot wait for the database), so load what a response needs here.
+        """
+        return self._with(self.statement.options(*options))
+
     def limit(self, count: int | None) -> Query[M]:
         """Return at most *count* rows (None removes the limit)."""
         return self._with(self.statement.limit(count))

@@ -15,6 +15,7 @@ from framework.migrations.database import (
     downgrade,
     load_scripts,
     pending,
+    plan,
     stamp,
     upgrade,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "downgrade",
     "load_scripts",
     "pending",
+    "plan",
     "stamp",
     "upgrade",
 ]

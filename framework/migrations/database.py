@@ -35,6 +35,7 @@ __all__ = [
     "load_scripts",
     "migration_engine",
     "pending",
+    "plan",
     "stamp",
     "upgrade",
 ]
@@ -141,12 +142,35 @@ async def _run(
 
     scripts = load_scripts(alias)
     config = engines.config(alias)
+    _refuse_missing_sqlite(config, create=action != "revert")
     async with (
         migration_engine(config) as engine,
         migration_lock(config, engine, timeout=lock_timeout, on_wait=on_wait),
         engine.connect() as connection,
     ):
         return await connection.run_sync(run_migrations, scripts, config, action, target, report)
+
+
+def _refuse_missing_sqlite(config: DatabaseConfig, *, create: bool) -> None:
+    """Refuse a SQLite path that looks mistyped instead of creating a database there.
+
+    An upgrade or stamp may create the file (a new project's first run), never its folder;
+    a downgrade needs the file to exist already.
+    """
+    path = config.sqlite_path
+    if path is None or path.exists():
+        return
+    where = f"Database {config.alias!r} is the SQLite file '{path}'"
+    if not path.parent.is_dir():
+        raise MigrationError(
+            f"{where}, but the folder '{path.parent}' does not exist: fix the path in DATABASES "
+            "(or DATABASE_URL), or create the folder to start a new database there."
+        )
+    if not create:
+        raise MigrationError(
+            f"{where}, which does not exist: fix the path in DATABASES (or DATABASE_URL), or run "
+            "'python manage.py db-upgrade' to create it."
+        )
 
 
 async def upgrade(
@@ -185,11 +209,17 @@ async def stamp(
 
 
 async def current_revisions(alias: str) -> tuple[str, ...]:
-    """Return the revisions recorded in database *alias* (read-only; no lock)."""
+    """Return the revisions recorded in database *alias* (read-only; no lock).
+
+    A SQLite file that does not exist has none, and is not created by looking.
+    """
     from framework.db import engines
 
+    config = engines.config(alias)
+    if config.sqlite_path is not None and not config.sqlite_path.exists():
+        return ()
     async with (
-        migration_engine(engines.config(alias)) as engine,
+        migration_engine(config) as engine,
         engine.connect() as connection,
     ):
         return await connection.run_sync(current_heads)
@@ -198,7 +228,7 @@ async def current_revisions(alias: str) -> tuple[str, ...]:
 async def current(alias: str) -> list[AppState]:
     """Return, for every app with migrations on *alias*, its applied revision and head."""
     scripts = load_scripts(alias)
-    heads = await current_revisions(alias)
+    heads = scripts.database_heads(await current_revisions(alias))
     scripts.check_database_heads(heads)
     applied = scripts.applied_by_app(heads)
     states = []
@@ -212,7 +242,7 @@ async def current(alias: str) -> list[AppState]:
 async def pending(alias: str) -> list[tuple[str, Script]]:
     """Return ``(app, migration)`` for each migration of *alias* not applied yet, oldest first."""
     scripts = load_scripts(alias)
-    heads = await current_revisions(alias)
+    heads = scripts.database_heads(await current_revisions(alias))
     scripts.check_database_heads(heads)
     done = scripts.applied(heads)
     todo = [
@@ -221,3 +251,13 @@ async def pending(alias: str) -> list[tuple[str, Script]]:
         if script.revision not in done
     ]
     return list(reversed(todo))
+
+
+async def plan(alias: str, target: str = "heads") -> list[tuple[str, Script]]:
+    """Return ``(app, migration)`` in the order ``upgrade(alias, target)`` would apply them."""
+    scripts = load_scripts(alias)
+    heads = scripts.database_heads(await current_revisions(alias))
+    scripts.check_database_heads(heads)
+    with scripts.translate_errors():
+        steps = scripts.directory._upgrade_revs(target, heads)  # type: ignore[arg-type]
+    return [(scripts.app_of(step.revision.revision), step.revision) for step in steps]

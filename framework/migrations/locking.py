@@ -80,7 +80,6 @@ async def migration_lock(
 
 @asynccontextmanager
 async def _file_lock(path: Path, waiter: _Waiter) -> AsyncIterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         await waiter.wait(lambda: _try_flock(descriptor))

@@ -53,6 +53,32 @@ def current_heads(connection: Connection) -> tuple[str, ...]:
     return MigrationContext.configure(connection).get_current_heads()
 
 
+def _adopt_squashes(connection: Connection, scripts: MigrationScripts) -> None:
+    """Record a squashed migration in place of the whole range it replaces, once.
+
+    A database that ran every replaced migration has the schema the squash builds, so only
+    its version row changes (see :mod:`framework.migrations.squash`).
+    """
+    from sqlalchemy import column, table
+
+    outside = not connection.in_transaction()
+    heads = current_heads(connection)
+    moves = [
+        (old, new)
+        for old, new in zip(heads, scripts.database_heads(heads), strict=True)
+        if old != new
+    ]
+    versions = table("alembic_version", column("version_num"))
+    for old, new in moves:
+        connection.execute(
+            versions.update().where(versions.c.version_num == old).values(version_num=new)
+        )
+    if outside and moves:
+        connection.commit()
+    elif outside:
+        connection.rollback()
+
+
 def _plan(scripts: MigrationScripts, action: str, target: str) -> Callable[..., Any]:
     directory = scripts.directory
 
@@ -158,6 +184,7 @@ def run_migrations(
     """
     from framework.db.models import metadata
 
+    _adopt_squashes(connection, scripts)
     progress = _Progress(scripts, action, report)
     sqlite_guard = config.is_sqlite and not connection.in_transaction() and action != "stamp"
     if sqlite_guard:

@@ -7,7 +7,8 @@ one app, an app whose first migration does not carry its label.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,8 @@ class MigrationScripts:
             messaging_opts={"quiet": True},
         )
         self._app_of: dict[str, str] = {}
+        #: Each revision a squashed migration replaces -> (the squashed one, its range).
+        self.replaced_by: dict[str, tuple[str, tuple[str, ...]]] = {}
         revisions = self._load()
         self.directory.revision_map = RevisionMap(lambda: iter(revisions))
         if check_heads:
@@ -70,6 +73,9 @@ class MigrationScripts:
                 paths[script.revision] = script.path
                 self._app_of[script.revision] = folders[Path(script.path).resolve().parent]
                 revisions.append(script)
+                replaces = tuple(getattr(script.module, "replaces", None) or ())
+                for old in replaces:
+                    self.replaced_by[old] = (script.revision, replaces)
         self._check_references(revisions)
         return revisions
 
@@ -135,6 +141,16 @@ class MigrationScripts:
             raise MigrationError(f"No migration {revision!r} on database {self.alias!r}.")
         return script
 
+    @contextlib.contextmanager
+    def translate_errors(self) -> Iterator[None]:
+        """Turn Alembic's errors about revisions into a one-line ``MigrationError``."""
+        from alembic.util import CommandError as AlembicCommandError
+
+        try:
+            yield
+        except (RevisionError, AlembicCommandError) as exc:
+            raise MigrationError(f"Database {self.alias!r}: {exc}") from None
+
     def knows(self, revision: str) -> bool:
         """Return whether *revision* (a full or unique partial id) is one of these files."""
         try:
@@ -190,6 +206,27 @@ class MigrationScripts:
             if revision not in parents:
                 newest[self.app_of(revision)] = revision
         return newest
+
+    def database_heads(self, heads: Iterable[str]) -> tuple[str, ...]:
+        """Return the recorded *heads* with a squashed range's last revision read as the squash.
+
+        A database that ran every migration a squash replaces is where the squash leaves it;
+        one stopped inside the range cannot be placed, and is refused with the way out.
+        """
+        translated = []
+        for head in heads:
+            if head in self._app_of or head not in self.replaced_by:
+                translated.append(head)
+                continue
+            squashed, replaced = self.replaced_by[head]
+            if head != replaced[-1]:
+                raise MigrationError(
+                    f"Database {self.alias!r} is at {head!r}, inside the range {replaced[0]}.."
+                    f"{replaced[-1]} that migration {squashed!r} replaces: upgrade it to "
+                    f"{replaced[-1]!r} with the code from before the squash, then upgrade again."
+                )
+            translated.append(squashed)
+        return tuple(translated)
 
     def check_database_heads(self, heads: Iterable[str]) -> None:
         """Refuse revisions recorded in the database that no migration file defines."""

@@ -24,21 +24,27 @@ from framework.migrations.scripts import MigrationError, MigrationScripts
 
 __all__ = ["migration_sql"]
 
+#: Where the SQL starts: nothing (an empty database), a revision, or several heads.
+Start = str | tuple[str, ...] | None
+
 # Statements the migration machinery sends to look around, not to change anything.
 _INTROSPECTION = ("PRAGMA", "SELECT ALEMBIC_VERSION.", "SELECT SQL FROM", "SELECT NAME FROM")
 
 
 async def migration_sql(
-    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: str | None
+    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: Start
 ) -> str:
-    """Return the SQL that takes the database from *start* (default: empty) to *target*."""
+    """Return the SQL that takes the database from *start* (default: empty) to *target*.
+
+    *start* is a revision, or the revisions a database records (one per app).
+    """
     if config.is_sqlite:
         return await _recorded_sql(config, scripts, target, start)
     return _offline_sql(config, scripts, target, start)
 
 
 def _offline_sql(
-    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: str | None
+    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: Start
 ) -> str:
     from framework.db.models import metadata
 
@@ -74,7 +80,7 @@ def _offline_sql(
 
 
 async def _recorded_sql(
-    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: str | None
+    config: DatabaseConfig, scripts: MigrationScripts, target: str, start: Start
 ) -> str:
     from framework.db.engines import create_engine
 
@@ -99,7 +105,9 @@ async def _recorded_sql(
         try:
             async with engine.connect() as connection:
                 if start:
-                    await connection.run_sync(run_migrations, scripts, scratch, "apply", start)
+                    # Several heads go to Alembic as a tuple, which it takes at run time.
+                    heads: Any = start
+                    await connection.run_sync(run_migrations, scripts, scratch, "apply", heads)
                 event.listen(engine.sync_engine, "before_cursor_execute", record)
                 await connection.run_sync(run_migrations, scripts, scratch, "apply", target, end_of)
         finally:

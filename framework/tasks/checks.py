@@ -11,7 +11,6 @@ Backends add their own (``tasks.E002``… for ``procrastinate``).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from framework.checks import CheckMessage, Error, Warning, register
@@ -44,20 +43,24 @@ def check_task_backends(app_configs: Any = None) -> list[CheckMessage]:
 @register("tasks", deploy=True)
 def check_task_deployment(app_configs: Any = None) -> list[CheckMessage]:
     """Warn about in-memory backends where several processes or hosts serve the project."""
-    return multiprocess_warnings(_web_concurrency())
+    return multiprocess_warnings(None)
 
 
 def multiprocess_warnings(workers: int | None) -> list[CheckMessage]:
-    """Return the warnings for in-memory task backends when *workers* processes serve."""
+    """Return the warnings for in-memory task backends when *workers* processes serve.
+
+    ``None`` reads ``WEB_CONCURRENCY``, as ``check --deploy`` does.
+    """
     from framework.exceptions import FrameworkError
     from framework.tasks.backends.immediate import ImmediateBackend
     from framework.tasks.config import task_backends
+    from framework.web.checks import scaled_out
 
     try:
         backends = task_backends.all()
     except FrameworkError:
         return []  # tasks.E001 reports it
-    reason = _several_processes(workers)
+    reason = scaled_out(workers)
     messages: list[CheckMessage] = []
     for alias, backend in backends.items():
         if isinstance(backend, ImmediateBackend):
@@ -81,25 +84,3 @@ def multiprocess_warnings(workers: int | None) -> list[CheckMessage]:
                 )
             )
     return messages
-
-
-def _web_concurrency() -> int | None:
-    try:
-        return int(os.environ.get("WEB_CONCURRENCY", ""))
-    except ValueError:
-        return None
-
-
-def _several_processes(workers: int | None) -> str:
-    if workers is not None and workers > 1:
-        return f"the server runs {workers} worker processes (serve --workers {workers})"
-    from framework.exceptions import FrameworkError
-
-    try:
-        from framework.db import engines
-
-        if not engines.config().is_sqlite:
-            return "the project runs on PostgreSQL, which is how several hosts share it"
-    except FrameworkError:
-        return ""
-    return ""

@@ -1,4 +1,5 @@
-"""Checks of the web layer: middleware (host check, security headers) and broadcast."""
+"""Checks of the web layer: middleware (entries that import, host check, security headers)
+and broadcast."""
 
 from __future__ import annotations
 
@@ -9,9 +10,37 @@ from framework.checks import CheckMessage, Error, Warning, register
 __all__ = [
     "check_broadcast",
     "check_broadcast_reaches_every_process",
+    "check_middleware_imports",
     "check_security_middleware",
     "scaled_out",
 ]
+
+
+@register("middleware")
+def check_middleware_imports(app_configs: Any = None) -> list[CheckMessage]:
+    """Report MIDDLEWARE entries that do not import or are not middleware, naming each."""
+    from starlette.middleware import Middleware
+
+    from framework.conf import settings
+    from framework.exceptions import ImproperlyConfigured
+    from framework.web.middleware.loading import resolve_entry
+
+    messages: list[CheckMessage] = []
+    for entry in settings.MIDDLEWARE:
+        if isinstance(entry, Middleware):
+            continue
+        try:
+            resolve_entry(entry)
+        except ImproperlyConfigured as exc:
+            messages.append(
+                Error(
+                    str(exc),
+                    hint="Fix or remove this MIDDLEWARE entry.",
+                    id="web.E001",
+                    obj=entry,
+                )
+            )
+    return messages
 
 
 @register("security", deploy=True)
@@ -44,24 +73,28 @@ def check_security_middleware(app_configs: Any = None) -> list[CheckMessage]:
     return messages
 
 
-def scaled_out() -> str:
+def scaled_out(workers: int | None = None) -> str:
     """Return why this deployment runs several processes or hosts ("" when it looks single).
 
-    ``WEB_CONCURRENCY`` above 1 (the worker count ``serve`` uses), or a PostgreSQL default
-    database (the path to several hosts; a SQLite project lives on one machine).
+    *workers* is the worker count ``serve`` was given; without it, ``WEB_CONCURRENCY`` (what
+    ``serve --workers`` defaults to). A PostgreSQL default database counts too: it is the path
+    to several hosts, while a SQLite project lives on one machine. Every check of state kept
+    in one process's memory (tasks, caches, broadcast, storages) words its warning with this.
     """
     import os
 
     from framework.conf import settings
 
-    workers = os.environ.get("WEB_CONCURRENCY", "1").strip()
-    if workers.isdigit() and int(workers) > 1:
-        return f"WEB_CONCURRENCY={workers}"
+    if workers is None:
+        value = os.environ.get("WEB_CONCURRENCY", "1").strip()
+        workers = int(value) if value.isdigit() else 1
+    if workers > 1:
+        return f"the server runs {workers} worker processes"
     databases = settings.DATABASES
     default = databases.get("default") if isinstance(databases, dict) else None
     url = default.get("URL", "") if isinstance(default, dict) else default
     if isinstance(url, str) and url.startswith(("postgres", "postgresql")):
-        return "the default database is PostgreSQL"
+        return "the project runs on PostgreSQL, which is how several hosts share it"
     return ""
 
 

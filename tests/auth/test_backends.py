@@ -248,3 +248,21 @@ def test_security_metadata_for_openapi() -> None:
     assert endpoint_spec(keyed).meta["security"] == [
         ("apiKeyAuth", {"type": "apiKey", "in": "header", "name": "X-API-Key"}, [])
     ]
+
+
+def test_a_scheme_of_ones_own_is_published_as_an_api_key_in_authorization() -> None:
+    """OpenAPI's http type allows IANA schemes only; 'Token' is not one."""
+    assert TokenAuth(scheme="Token").security_schemes() == [
+        (
+            "tokenAuth",
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "Send 'Authorization: Token <token>'.",
+            },
+        )
+    ]
+    assert TokenAuth(scheme="Digest").security_schemes() == [
+        ("digestAuth", {"type": "http", "scheme": "digest"})
+    ]

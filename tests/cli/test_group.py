@@ -224,3 +224,19 @@ def test_entry_point_scan_finds_the_group_or_defers_to_importlib_metadata(
     archive.write_bytes(b"PK\x05\x06" + b"\x00" * 18)
     monkeypatch.setattr(sys, "path", [str(archive)])
     assert _may_declare("[framework.commands]")  # unreadable here: importlib.metadata decides
+
+
+def test_python_dash_m_framework_is_the_framework_command(tmp_path: Path) -> None:
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "framework", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    from framework.version import get_version
+
+    assert result.stdout == f"{get_version()}\n"

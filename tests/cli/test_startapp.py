@@ -138,3 +138,89 @@ def test_package_layout(project: Path) -> None:
     assert "pip install -e payments" in result.stdout
     # A reusable app is installed with pip before it is listed, so settings are untouched.
     assert "payments" not in (project / "site_for_apps/settings.py").read_text()
+
+
+@pytest.mark.parametrize("label", ["auth", "openapi"])
+def test_a_label_of_an_installed_app_is_refused_and_nothing_changes(
+    project: Path, label: str
+) -> None:
+    settings_file = project / "site_for_apps/settings.py"
+    before = settings_file.read_text()
+    result = CliRunner().invoke(cli, ["startapp", label], prog_name="manage.py")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: The app label {label!r} is taken by the installed app")
+    assert settings_file.read_text() == before
+    assert not (project / label).exists()
+
+
+def test_an_app_in_a_plain_subfolder_says_what_is_wrong(project: Path) -> None:
+    (project / "apps").mkdir()
+    result = run("startapp", "blog", "apps/blog")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Warning: apps/blog is in the subfolder 'apps', which is not a Python package (no "
+        "__init__.py), so the app cannot be imported as 'apps.blog': add 'apps/__init__.py' "
+        'and then "apps.blog" to INSTALLED_APPS, or create the app at the project root.\n'
+    )
+
+
+def test_a_reusable_package_inside_a_project_keeps_the_project_tests_green(
+    project: Path,
+) -> None:
+    import subprocess
+
+    assert run("startapp", "widgets", "--package").exit_code == 0
+    env = {k: v for k, v in __import__("os").environ.items() if k != ENVIRONMENT_VARIABLE}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    own = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project / "widgets",
+        env={**env, "PYTHONPATH": str(project / "widgets" / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert own.returncode == 0, own.stdout + own.stderr
+    assert " passed" in own.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{% if %}", "has a Jinja error in bad.py, line 1: Expected an expression"),
+        ("{{ cookiecutter.nope }}", "failed to render: Unable to create file 'bad.py'."),
+    ],
+)
+def test_a_template_with_a_jinja_error_is_one_line(
+    tmp_path: Path, monkeypatch, text: str, message: str
+) -> None:
+    template = tmp_path / "template"
+    folder = template / "{{cookiecutter.app_name}}"
+    folder.mkdir(parents=True)
+    (template / "cookiecutter.json").write_text('{"app_name": "x", "app_class": "X"}')
+    (folder / "bad.py").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["startapp", "zed", "--template", str(template)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert not (tmp_path / "zed").exists()
+
+
+def test_bytecode_in_a_template_is_not_copied(tmp_path: Path, monkeypatch) -> None:
+    template = tmp_path / "template"
+    cache = template / "{{cookiecutter.app_name}}" / "__pycache__"
+    cache.mkdir(parents=True)
+    (template / "cookiecutter.json").write_text('{"app_name": "x", "app_class": "X"}')
+    (cache / "apps.cpython-311.pyc").write_bytes(b"\0")
+    (cache.parent / "apps.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["startapp", "zed", "--template", str(template)]).exit_code == 0
+    assert [p.name for p in (tmp_path / "zed").rglob("*")] == ["apps.py"]

@@ -34,6 +34,9 @@ def test_every_builtin_command_is_in_the_cli_reference(site: Path) -> None:
     page = (site / "reference" / "cli" / "index.html").read_text()
     for name in BUILTIN_COMMANDS:
         assert f"manage.py {name}</code>" in page, name
+    # The commands of the framework's own app, subcommands included.
+    for name in ("createsuperuser", "changepassword", "users list", "users token list"):
+        assert f"manage.py {name}</code>" in page, name
     assert "--noreload" in page and "Do not restart the server when files change." in page
 
 

@@ -22,10 +22,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from watchfiles import Change
+
+from framework.cli.reloader import ReloadFilter
 
 MARKED_BLOCK = re.compile(
     r"<!-- tutorial: (?P<action>run|server|file|append)(?: (?P<path>\S+))? -->\s*\n"
@@ -85,6 +89,8 @@ class Tutorial:
         self.env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{self.env['PATH']}"
         self.env["PYTHONUNBUFFERED"] = "1"
         self.server: subprocess.Popen[str] | None = None
+        #: The folder the development server was started in (and watches).
+        self.server_root = folder
         self.server_log = folder / ".tutorial-server.log"
         #: Server start-ups seen when a file last changed: the next command waits for one more.
         self.reload_from: int | None = None
@@ -138,10 +144,26 @@ class Tutorial:
                 time.sleep(0.1)
         raise AssertionError(f"{where}: the server did not start:\n{self.server_log.read_text()}")
 
+    def watched_files(self) -> dict[str, int]:
+        """Return the files a running development server watches, with their change times."""
+        if self.server is None:
+            return {}
+        watched = ReloadFilter()
+        return {
+            str(path): path.stat().st_mtime_ns
+            for path in self.server_root.rglob("*")
+            if path.is_file() and watched(Change.modified, str(path))
+        }
+
     def run(self, step: Step, where: str) -> None:
         self.wait_for_reload(where)
         for command, expected in commands(step.body):
+            self.wait_for_reload(where)
+            before, startups = self.watched_files(), self.startups() if self.server else 0
             output = self.shell(command, where)
+            if self.server is not None and self.watched_files() != before:
+                # The command wrote a watched file (a migration, a fixture): the server restarts.
+                self.reload_from = startups
             for line in expected:
                 assert self.localize(line) in output, (
                     f"{where}: `{command}` did not print {line!r}; it printed:\n{output}"
@@ -149,6 +171,7 @@ class Tutorial:
 
     def start_server(self, step: Step, where: str) -> None:
         self.stop_server()
+        self.server_root = self.cwd
         [(command, _)] = commands(step.body)
         with self.server_log.open("w") as log:
             self.server = subprocess.Popen(
@@ -177,8 +200,10 @@ class Tutorial:
             self.reload_from = self.startups()
         path.write_text(text)
 
-    def play(self, markdown: str, name: str) -> int:
-        """Run every marked step; return how many ran."""
+    def play(
+        self, markdown: str, name: str, finally_: Callable[[Tutorial], None] | None = None
+    ) -> int:
+        """Run every marked step, then *finally_* (the server still up); return how many ran."""
         all_steps = steps(markdown)
         try:
             for step in all_steps:
@@ -189,6 +214,9 @@ class Tutorial:
                     self.start_server(step, where)
                 else:
                     self.write(step, append=step.action == "append")
+            if finally_ is not None:
+                self.wait_for_reload(name)
+                finally_(self)
         finally:
             self.stop_server()
         return len(all_steps)

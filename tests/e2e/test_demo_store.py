@@ -52,6 +52,15 @@ def client(demo_env: dict[str, str]) -> Iterator[TestClient]:
         yield client
 
 
+@pytest.fixture
+def token(demo_env: dict[str, str]) -> str:
+    """Return an API token of a new user, as the demo's README tells to make one."""
+    assert manage(demo_env, "users", "create", "writer", "--no-password").returncode == 0
+    created = manage(demo_env, "users", "token", "create", "writer")
+    assert created.returncode == 0, created.stderr
+    return created.stdout.strip()
+
+
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``manage.py ARGS`` in a child process with *env*."""
     return run([sys.executable, str(ROOT / "manage.py"), *args], ROOT, **env)
@@ -82,9 +91,22 @@ def test_store_seed_adds_the_sample_products_once(
     ]
 
 
-def test_posting_a_review_updates_the_products_rating(client: TestClient) -> None:
+def test_writes_need_a_token(client: TestClient, token: str) -> None:
+    refused = client.post("/products", json={"name": "Teapot", "price": 30})
+    assert refused.status_code == 401
+    assert client.get("/products").json()["total"] == 0
+    for method, path in (("put", "/products/1"), ("delete", "/products/1")):
+        assert client.request(method, path, json={"name": "x", "price": 1}).status_code == 401
+    assert client.post("/products/1/reviews", json={"rating": 5}).status_code == 401
+    assert client.post("/hooks/stock", json={"sku": "A1", "quantity": 1}).status_code == 401
+    client.headers["Authorization"] = f"Bearer {token}"
+    assert client.post("/products", json={"name": "Teapot", "price": 30}).status_code == 201
+
+
+def test_posting_a_review_updates_the_products_rating(client: TestClient, token: str) -> None:
     # The rating is recomputed by a task run after the response; the test client waits for
     # the whole exchange, task included, so the next request sees its result.
+    client.headers["Authorization"] = f"Bearer {token}"
     product = client.post("/products", json={"name": "Teapot", "price": 30}).json()
     assert (product["rating"], product["review_count"]) == (None, 0)
     url = f"/products/{product['id']}"

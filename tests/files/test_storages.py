@@ -194,7 +194,7 @@ def test_local_storage_is_named_by_check_deploy_when_scaled_out(
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     found = run_checks(tags=["files"], include_deployment=True)
     assert [m.id for m in found] == ["files.W001"]
-    assert "(WEB_CONCURRENCY=3)" in found[0].msg
+    assert "(the server runs 3 worker processes)" in found[0].msg
     s3 = {"default": {"BACKEND": "s3", "OPTIONS": {"bucket": "media"}}}
     with settings.override(STORAGES=s3):
         assert run_checks(tags=["files"], include_deployment=True) == []

@@ -11,7 +11,7 @@ from framework.checks import Error
 from framework.checks.registry import registry
 from framework.cli import call_command
 from framework.cli.app import cli
-from framework.cli.commands.db_apply import warn_unapplied_migrations
+from framework.cli.migration_report import warn_unapplied_migrations
 from framework.conf import settings
 from framework.exceptions import CommandError
 from framework.migrations import MigrationError

@@ -59,6 +59,11 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 @pytest.fixture
 def project(tmp_path: Path, backend: str, database_urls: dict[str, str]) -> Project:
+    return generate_project(tmp_path, backend, database_urls)
+
+
+def generate_project(tmp_path: Path, backend: str, database_urls: dict[str, str]) -> Project:
+    """Run ``framework startproject mysite`` in *tmp_path*, on *backend*'s database."""
     env = _clean_env()
     subprocess.run(
         [sys.executable, "-c", "from framework.cli import main; main()", "startproject", "mysite"],
@@ -199,6 +204,13 @@ def test_a_reusable_app_ships_its_migrations(project: Project, tmp_path: Path) -
     )
     shipped = sorted(path.name for path in (site / "notes" / "migrations").glob("*.py"))
     assert shipped == ["__init__.py", "notes_0001_initial.py"]
+    check = project.manage("db-check", check=False)
+    assert check.returncode == 1
+    assert check.stderr == (
+        "Error: Models and migrations of an installed package differ (notes: add column "
+        "'notes_note.pinned'): its migrations come with it, so upgrade the package (pip "
+        "install -U ...) rather than running db-migrate.\n"
+    )
 
 
 def _manage_test_project(env: dict[str, str]) -> subprocess.Popen[str]:

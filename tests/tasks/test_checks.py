@@ -62,7 +62,7 @@ def test_inprocess_with_several_web_workers_is_a_deploy_warning(
     [message] = [m for m in run_checks(include_deployment=True) if m.id == "tasks.W001"]
     assert message.msg.startswith(
         "TASKS['default'] uses the 'inprocess' backend while the server runs 4 worker "
-        "processes (serve --workers 4): each job lives in the memory of the process that "
+        "processes: each job lives in the memory of the process that "
         "enqueued it"
     )
     assert 'pip install "framework[tasks]"' in (message.hint or "")

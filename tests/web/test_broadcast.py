@@ -217,7 +217,7 @@ def test_the_memory_backend_is_named_by_check_deploy_when_scaled_out(
     monkeypatch.setenv("WEB_CONCURRENCY", "4")
     found = run_checks(tags=["broadcast"], include_deployment=True)
     assert [m.id for m in found] == ["broadcast.W001"]
-    assert "(WEB_CONCURRENCY=4)" in found[0].msg
+    assert "(the server runs 4 worker processes)" in found[0].msg
     monkeypatch.delenv("WEB_CONCURRENCY")
     with settings.override(DATABASES={"default": "postgresql+asyncpg://db/site"}):
         assert [m.id for m in run_checks(tags=["broadcast"], include_deployment=True)] == [

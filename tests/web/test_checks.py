@@ -50,4 +50,6 @@ def test_entries_are_recognised_in_every_form(make_settings_module) -> None:
         + "]\n"
     )
     framework.setup()
-    assert run_checks(include_deployment=True) == []
+    # The host check and the headers are recognised; the entry that does not import is
+    # an error of its own (web.E001), not a reason for the deployment warnings.
+    assert [message.id for message in run_checks(include_deployment=True)] == ["web.E001"]

@@ -54,10 +54,11 @@ def test_broken_controllers_module_names_the_app_and_module(webproject: object) 
     apps.populate(["tests.fixtures.webproject.brokenapp"])
     with pytest.raises(ImproperlyConfigured) as error:
         get_asgi_application()
-    assert str(error.value) == (
+    # The system checks import every app module (apps.E002), so the build refuses with it.
+    assert (
         "App 'brokenapp' failed to import 'tests.fixtures.webproject.brokenapp.controllers': "
         "ModuleNotFoundError: No module named 'no_such_module_anywhere'"
-    )
+    ) in str(error.value)
 
 
 def test_inherited_routes_and_overrides() -> None:

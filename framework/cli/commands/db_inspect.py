@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from framework.cli.commands.db_apply import database_option
+from framework.cli.options import database_option
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-__all__ = ["db_current", "db_heads", "db_history", "db_show"]
+__all__ = ["db_current", "db_heads", "db_history", "db_plan", "db_show"]
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -94,7 +94,7 @@ async def db_history(database: str | None) -> None:
     table = _table("Migrations", *shown, "App", "Revision", "Revises", "Message", "Applied")
     for alias in aliases:
         scripts = load_scripts(alias, check_heads=False)
-        heads = await current_revisions(alias)
+        heads = scripts.database_heads(await current_revisions(alias))
         scripts.check_database_heads(heads)
         applied = scripts.applied(heads)
         for script in scripts.revisions():
@@ -140,3 +140,27 @@ def db_show(revision: str, database: str | None) -> None:
             console.print(f"[bold]{name + ':':<15}[/] {escape(value)}")
         console.print()
         console.print(escape((script.longdoc or "").strip()))
+
+
+@click.command("db-plan")
+@click.argument("target", required=False, default="heads")
+@database_option
+async def db_plan(target: str, database: str | None) -> None:
+    """List the migrations db-upgrade would apply (up to TARGET), in order, per database."""
+    from rich.markup import escape
+
+    from framework.console import get_console
+    from framework.migrations import aliases_for_target, plan
+
+    console = get_console()
+    for alias in aliases_for_target(target, database):
+        steps = await plan(alias, target)
+        if not steps:
+            console.print(f"Database '{alias}': nothing to apply.")
+            continue
+        console.print(f"[bold]Database '{alias}'[/]: {len(steps)} migration(s) to apply:")
+        for number, (app, script) in enumerate(steps, start=1):
+            console.print(
+                f"  {number}. [bold]{escape(app)}[/] {script.revision} "
+                f"{escape(_first_line(script.doc))}"
+            )

@@ -6,25 +6,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from framework.cli.commands.db_apply import database_option
+from framework.cli.lookups import checked_labels
+from framework.cli.options import database_option
 
 if TYPE_CHECKING:
     from framework.migrations.writer import MigrationPlan
 
-__all__ = ["db_check", "db_merge", "db_migrate"]
-
-
-def _checked_labels(labels: tuple[str, ...]) -> list[str]:
-    """Return *labels*, each the label of an installed app (else "did you mean")."""
-    from framework.apps import apps
-    from framework.exceptions import CommandError
-
-    for label in labels:
-        try:
-            apps.get_app_config(label)
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
-    return list(labels)
+__all__ = ["db_check", "db_merge", "db_migrate", "db_squash"]
 
 
 def _aliases_for(labels: list[str], database: str | None) -> list[str]:
@@ -96,7 +84,7 @@ async def db_migrate(
     from framework.migrations import load_scripts
     from framework.migrations.writer import make_migrations, write_empty
 
-    labels = _checked_labels(apps)
+    labels = checked_labels(apps)
     written = 0
     for alias in _aliases_for(labels, database):
         scripts = load_scripts(alias)
@@ -122,7 +110,7 @@ def db_merge(apps: tuple[str, ...], message: str, database: str | None) -> None:
     from framework.migrations import load_scripts
     from framework.migrations.writer import merge_heads
 
-    labels = _checked_labels(apps)
+    labels = checked_labels(apps)
     written = 0
     for alias in _aliases_for(labels, database):
         scripts = load_scripts(alias, check_heads=False)
@@ -147,11 +135,15 @@ async def db_check(database: str | None) -> None:
 
     console = get_console()
     differences: list[str] = []
+    packaged: list[str] = []
     for alias in database_aliases(database):
         scripts = load_scripts(alias)
         found = await compare(engines.config(alias), scripts, owned_tables(alias, scripts.entries))
         for label, changes in found.items():
-            differences.extend(f"{label}: {change}" for change in changes.changes)
+            local = scripts.by_label[label].local if label in scripts.by_label else True
+            (differences if local else packaged).extend(
+                f"{label}: {change}" for change in changes.changes
+            )
             for change in changes.changes:
                 console.print(f"[red]{alias}[/] {label}: {change}", markup=True)
     if differences:
@@ -159,4 +151,46 @@ async def db_check(database: str | None) -> None:
             f"Models and migrations differ ({'; '.join(differences)}): run "
             "'python manage.py db-migrate' to create the missing migration(s)."
         )
+    if packaged:
+        raise CommandError(
+            f"Models and migrations of an installed package differ ({'; '.join(packaged)}): "
+            "its migrations come with it, so upgrade the package (pip install -U ...) rather "
+            "than running db-migrate."
+        )
     console.print("No changes: the models match the migrations.")
+
+
+@click.command("db-squash")
+@click.argument("app")
+@click.argument("revisions", nargs=-1, required=True, metavar="[FROM] TO")
+@click.option("--message", "-m", help="What the squashed migration does (names the file).")
+@database_option
+def db_squash(
+    app: str, revisions: tuple[str, ...], message: str | None, database: str | None
+) -> None:
+    """Replace APP's migrations FROM (default: its first) to TO with one migration.
+
+    Works whether or not the range is applied: a database that ran it all is recognised.
+    """
+    from framework.console import get_console
+    from framework.exceptions import CommandError
+    from framework.migrations import load_scripts
+    from framework.migrations.squash import squash_migrations
+    from framework.migrations.writer import MigrationPlan
+
+    if len(revisions) > 2:
+        raise click.UsageError("Give at most two revisions: [FROM] TO.")
+    start, end = (None, revisions[0]) if len(revisions) == 1 else revisions
+    labels = checked_labels((app,))
+    aliases = _aliases_for(labels, database)
+    if len(aliases) > 1:
+        raise CommandError(
+            f"App {app!r} has migrations on several databases ({', '.join(aliases)}); "
+            "choose one with --database."
+        )
+    written = squash_migrations(load_scripts(aliases[0]), app, start, end, message)
+    _print_plan(MigrationPlan(aliases[0], [written]))
+    get_console().print(
+        "The replaced files were removed. Databases that applied them all are moved onto the "
+        "new migration by the next db-upgrade; new databases run it."
+    )

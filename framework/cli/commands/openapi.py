@@ -9,24 +9,6 @@ import click
 __all__ = ["openapi"]
 
 
-def _project_app() -> object:
-    """Return the ASGI app that ``runserver`` would serve (a framework App)."""
-    from framework.cli.commands.runserver import _import_target
-    from framework.cli.server import asgi_target
-    from framework.exceptions import CommandError
-    from framework.module_loading import import_string
-
-    target = asgi_target()
-    _import_target(target)
-    app = import_string(target, setting="ASGI_APPLICATION")
-    if not hasattr(app, "describe_routes"):
-        raise CommandError(
-            f"The ASGI application {target!r} is not a framework App, so it has no OpenAPI "
-            "document; build it with framework.web.get_asgi_application()."
-        )
-    return app
-
-
 @click.command()
 @click.option(
     "--format",
@@ -40,16 +22,17 @@ def _project_app() -> object:
     "-o",
     "--output",
     "output_path",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of printing.",
 )
 def openapi(output_format: str, output_path: Path | None) -> None:
     """Export the OpenAPI 3.1 document of the project's routes."""
     import json
 
+    from framework.cli.server import load_project_app
     from framework.openapi import generate_openapi
 
-    document = generate_openapi(_project_app())
+    document = generate_openapi(load_project_app("it has no OpenAPI document"))
     if output_format == "yaml":
         import yaml
 
@@ -59,5 +42,7 @@ def openapi(output_format: str, output_path: Path | None) -> None:
     if output_path is None:
         click.echo(text, nl=False)
         return
-    output_path.write_text(text, encoding="utf-8")
+    from framework.cli.files import write_text
+
+    write_text(output_path, text)
     click.echo(f"Wrote the OpenAPI document to {output_path}.", err=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
+
+from framework.cli.options import as_json_option
 
 __all__ = ["routes"]
 
@@ -18,35 +19,19 @@ _COLUMNS = (
 )
 
 
-def _project_routes() -> list[dict[str, Any]]:
-    """Return the routes of the ASGI app that ``runserver`` would serve."""
-    from framework.cli.commands.runserver import _import_target
-    from framework.cli.server import asgi_target
-    from framework.exceptions import CommandError
-    from framework.module_loading import import_string
-
-    target = asgi_target()
-    _import_target(target)
-    app = import_string(target, setting="ASGI_APPLICATION")
-    describe = getattr(app, "describe_routes", None)
-    if describe is None:
-        raise CommandError(
-            f"The ASGI application {target!r} is not a framework App, so its routes cannot be "
-            "listed; build it with framework.web.get_asgi_application()."
-        )
-    return list(describe())
-
-
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@as_json_option
 @click.option("--app", "app_label", metavar="LABEL", help="Only the routes of this app.")
 def routes(as_json: bool, app_label: str | None) -> None:
     """List the routes: method, path, name (for url_for), handler and app."""
-    rows = _project_routes()
-    if app_label:
-        from framework.apps import apps
+    from framework.cli.server import load_project_app
 
-        apps.get_app_config(app_label)  # an unknown label fails with "did you mean"
+    app = load_project_app("its routes cannot be listed")
+    rows = list(app.describe_routes())
+    if app_label:
+        from framework.cli.lookups import app_config
+
+        app_config(app_label)  # an unknown label fails with "did you mean"
         rows = [row for row in rows if row["app"] == app_label]
     if as_json:
         click.echo(json.dumps(rows, indent=2))

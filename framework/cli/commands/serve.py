@@ -118,13 +118,13 @@ def serve(
     """Serve the project for production with uvicorn (no reload, no debug page)."""
     import uvicorn
 
-    from framework.cli.commands.check import run_system_checks
-    from framework.cli.server import asgi_target
+    from framework.cli.server import asgi_target, check_port_free
     from framework.conf import settings
     from framework.logging import logging_config
 
     _settle_debug(debug)
-    run_system_checks(quiet_ok=True)
+    if uds is None:
+        check_port_free(host, port)  # one line now, not uvicorn's log after start-up
     if workers > 1:
         _warn_in_memory_state(workers)
     # uvicorn finishes in-flight requests on SIGTERM, then re-raises the signal with the

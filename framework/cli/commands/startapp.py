@@ -28,17 +28,34 @@ def _project_root() -> Path | None:
     help="Create a reusable, pip-installable app (own pyproject.toml and tests).",
 )
 @click.option(
+    "--api",
+    is_flag=True,
+    help="A JSON API app: model, schemas, a CRUD controller, its migration and tests.",
+)
+@click.option(
     "--template",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A cookiecutter template folder to use instead of the built-in one.",
 )
-def startapp(name: str, directory: Path | None, package: bool, template: Path | None) -> None:
+def startapp(
+    name: str, directory: Path | None, package: bool, api: bool, template: Path | None
+) -> None:
     """Create app NAME (in the project root, or DIRECTORY) and register it in INSTALLED_APPS."""
-    from framework.cli.scaffold import check_name, ensure_empty, find_template, render_template
+    from framework.cli.scaffold import (
+        check_name,
+        ensure_empty,
+        find_template,
+        refuse_installed_label,
+        render_template,
+    )
     from framework.console import get_console
 
+    if api and (package or template):
+        raise click.UsageError("--api cannot be combined with --package or --template.")
     check_name(name, "app")
     project_root = _project_root()
+    if project_root is not None:
+        refuse_installed_label(name)
     base = project_root or Path.cwd()
     target = (directory or base / name).resolve()
     ensure_empty(target)
@@ -53,7 +70,8 @@ def startapp(name: str, directory: Path | None, package: bool, template: Path | 
         console.print(f"  pip install -e {_shown(target)}")
         console.print(f'  add "{name}" to INSTALLED_APPS')
         return
-    render_template(app_template, context, target, directory=None if template else "app")
+    flavour = "api" if api else "app"
+    render_template(app_template, context, target, directory=None if template else flavour)
     console.print(f"[green]Created app[/] [bold]{name}[/] in {target}")
     if project_root is None:
         console.print(f'Add "{name}" to INSTALLED_APPS in your settings module.')
@@ -62,16 +80,14 @@ def startapp(name: str, directory: Path | None, package: bool, template: Path | 
 
 
 def _register(name: str, target: Path, project_root: Path) -> None:
+    from framework.cli.scaffold import placement_problem
     from framework.cli.settings_edit import add_installed_app
     from framework.conf import settings
     from framework.console import get_console, print_warning
 
     console = get_console()
     if target.parent != project_root:
-        print_warning(
-            f"{target} is outside the project root; make sure it is importable, then add "
-            f'"{name}" to INSTALLED_APPS.'
-        )
+        print_warning(placement_problem(name, target, project_root))
         return
     module = settings.wrapped.module_name
     settings_file = _module_file(module) if module else None

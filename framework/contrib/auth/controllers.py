@@ -19,6 +19,7 @@ from framework.auth.passwords import PasswordTooLongError
 from framework.auth.redirects import safe_redirect_url
 from framework.conf import settings
 from framework.contrib.auth.resetviews import PasswordResetController
+from framework.io import expect
 from framework.web import Controller, HTTPException, get, post, render
 from framework.web.requests import is_json_content_type
 from framework.web.responses import JSONResponse, RedirectResponse, Response
@@ -64,6 +65,14 @@ class AuthController(Controller):
         return _form(request, next_url)
 
     @post("/login")
+    @expect(
+        {
+            303: "Logged in with the form: on to the next page",
+            400: "A malformed request, or the form with wrong credentials",
+            401: "Wrong credentials (JSON)",
+            403: "The form came without its CSRF token",
+        }
+    )
     async def login(self, request: Any) -> Any:
         """Check the credentials; log in and redirect (form) or answer the user (JSON)."""
         if is_json_content_type(request.headers.get("content-type", "")):

@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from framework.conf import settings
+from framework.conf.security import signing_keys
 
 __all__ = [
     "check_reset_token",
@@ -78,7 +79,7 @@ def check_reset_token(user: Any, token: str, now: float | None = None) -> bool:
         timestamp = int(stamp, 36)
     except ValueError:
         return False
-    keys = [str(settings.SECRET_KEY), *(str(k) for k in settings.SECRET_KEY_FALLBACKS or ())]
+    keys = signing_keys(settings)
     if not any(hmac.compare_digest(_signature(user, timestamp, key), signature) for key in keys):
         return False
     age = (now if now is not None else time.time()) - timestamp

@@ -44,11 +44,13 @@ async def create_token(
     return token, f"{key}.{secret}"
 
 
-async def revoke_tokens(user: User, name: str | None = None) -> int:
-    """Revoke *user*'s active tokens (only those called *name*, if given); return how many."""
+async def revoke_tokens(user: User, name: str | None = None, *, key: str | None = None) -> int:
+    """Revoke *user*'s active tokens (those called *name*, or the one *key*); return how many."""
     query = APIToken.filter_by(user_id=user.id, revoked_at=None)
     if name is not None:
         query = query.filter_by(name=name)
+    if key is not None:
+        query = query.filter_by(key=key)
     now = utcnow()
     async with transaction():
         tokens = await query.all()

@@ -32,6 +32,7 @@ __all__ = [
     "create_user",
     "delete_user",
     "ensure_unique",
+    "find_login",
     "find_user",
     "get_user",
     "record_login",
@@ -140,13 +141,22 @@ async def _role(name: str) -> Role:
     return role if role is not None else await Role.create(name=name, description="")
 
 
+async def find_login(identifier: str) -> User | None:
+    """Return the user *identifier* names: a username, or else an email address."""
+    user = await find_user(identifier)
+    if user is None and "@" in identifier:
+        user = await User.find(email=normalize_email(identifier))
+    return user
+
+
 async def authenticate_user(username: str, password: str) -> User | None:
     """Return the active user whose *password* matches, or None.
 
-    An unknown or inactive user costs one password check too, so the time taken does not
-    reveal which usernames exist. A hash in an outdated scheme is replaced on success.
+    *username* may also be the user's email address (any case). An unknown or inactive
+    user costs one password check too, so the time taken does not reveal which usernames
+    exist. A hash in an outdated scheme is replaced on success.
     """
-    user = await find_user(username) if username else None
+    user = await find_login(username) if username else None
     if user is None:
         hasher = get_hasher()
         await verify_password(password, hasher.dummy_hash())

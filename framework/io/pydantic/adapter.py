@@ -168,17 +168,21 @@ class PydanticAdapter(SchemaAdapter):
         if not many and type(value) is self.schema:
             return value, adapter
         try:
-            return adapter.validator.validate_python(value, from_attributes=True), adapter
+            # A handler returns model objects (attribute names) or dicts by either key.
+            validated = adapter.validator.validate_python(
+                value, from_attributes=True, by_alias=True, by_name=True
+            )
+            return validated, adapter
         except ValidationError as exc:
             errors = pydantic_errors(exc, "response")
             raise ResponseValidationError(self.name, many, errors) from exc
 
     def dump(self, value: Any, many: bool) -> Any:
-        """Return *value* as JSON-compatible data (ORM objects read by attribute)."""
+        """Return *value* as JSON-compatible data, keyed by alias as the document says."""
         validated, adapter = self._validated(value, many)
-        return adapter.serializer.to_python(validated, mode="json")
+        return adapter.serializer.to_python(validated, mode="json", by_alias=True)
 
     def dump_json(self, value: Any, many: bool) -> bytes:
-        """Return *value* as JSON bytes (ORM objects read by attribute)."""
+        """Return *value* as JSON bytes, keyed by alias as the document says."""
         validated, adapter = self._validated(value, many)
-        return adapter.serializer.to_json(validated)
+        return adapter.serializer.to_json(validated, by_alias=True)

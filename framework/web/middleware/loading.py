@@ -17,10 +17,11 @@ from starlette.middleware import Middleware
 from framework.exceptions import ImproperlyConfigured
 from framework.module_loading import import_string
 
-__all__ = ["build_middleware", "middleware_classes"]
+__all__ = ["build_middleware", "middleware_classes", "resolve_entry"]
 
 
-def _resolve(entry: Any) -> tuple[Any, dict[str, Any]]:
+def resolve_entry(entry: Any) -> tuple[Any, dict[str, Any]]:
+    """Return the middleware class (or factory) and options of one MIDDLEWARE *entry*."""
     if isinstance(entry, tuple | list) and len(entry) == 2 and isinstance(entry[1], Mapping):
         target, options = entry[0], dict(entry[1])
     else:
@@ -42,7 +43,7 @@ def build_middleware(entries: Iterable[Any], settings: Any) -> list[Middleware]:
         if isinstance(entry, Middleware):
             stack.append(entry)
             continue
-        cls, options = _resolve(entry)
+        cls, options = resolve_entry(entry)
         from_settings = getattr(cls, "from_settings", None)
         if from_settings is not None:
             configured = from_settings(settings)
@@ -65,7 +66,7 @@ def middleware_classes(entries: Iterable[Any]) -> list[type]:
             cls: Any = entry.cls
         else:
             try:
-                cls, _ = _resolve(entry)
+                cls, _ = resolve_entry(entry)
             except ImproperlyConfigured:
                 continue
         if isinstance(cls, type):

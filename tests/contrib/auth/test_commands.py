@@ -379,3 +379,52 @@ def test_help_lists_the_user_commands() -> None:
     for name in ("activate", "create", "deactivate", "delete", "list", "roles", "token"):
         assert f"  {name} " in result.stdout
     assert PASSWORD not in result.stdout
+
+
+# -- --json and token list --------------------------------------------------------------------
+
+
+def test_every_users_subcommand_takes_json() -> None:
+    from framework.contrib.auth.user_commands import users
+
+    def leaves(group):
+        for command in group.commands.values():
+            yield from leaves(command) if hasattr(command, "commands") else [command]
+
+    for command in leaves(users):
+        assert "as_json" in {param.name for param in command.params}, command.name
+
+
+def test_users_json_output_for_scripts() -> None:
+    env = {"FRAMEWORK_USER_PASSWORD": STRONG}
+    created = json.loads(invoke("users", "create", "carol", "--noinput", "--json", env=env).stdout)
+    assert (created["username"], created["is_active"], created["roles"]) == ("carol", True, [])
+    roles = json.loads(invoke("users", "roles", "carol", "--add", "ops", "--json").stdout)
+    assert roles == {"username": "carol", "roles": ["ops"]}
+    inactive = json.loads(invoke("users", "deactivate", "carol", "--json").stdout)
+    assert inactive["is_active"] is False
+    active = json.loads(invoke("users", "activate", "carol", "--json").stdout)
+    assert active["is_active"] is True
+    deleted = json.loads(invoke("users", "delete", "carol", "--yes", "--json").stdout)
+    assert deleted == {"username": "carol", "deleted": True}
+
+
+def test_users_token_list_and_revoke_one_by_key() -> None:
+    from framework.contrib.auth.tokens import user_for_token
+
+    make_user("bob")
+    first = json.loads(invoke("users", "token", "create", "bob", "--name", "ci", "--json").stdout)
+    second = invoke("users", "token", "create", "bob", "--name", "laptop").stdout.strip()
+    assert first["token"].startswith(first["key"] + ".")
+    listed = json.loads(invoke("users", "token", "list", "bob", "--json").stdout)
+    assert [(row["name"], row["usable"]) for row in listed] == [("ci", True), ("laptop", True)]
+    assert all("token" not in row and "digest" not in row for row in listed)
+    revoked = invoke("users", "token", "revoke", "bob", "--key", first["key"], "--json")
+    assert json.loads(revoked.stdout) == {"username": "bob", "revoked": 1}
+    assert in_session(user_for_token, first["token"]) is None
+    assert in_session(user_for_token, second).username == "bob"
+    table = invoke("users", "token", "list", "bob")
+    assert "laptop" in table.stdout and "ci " not in table.stdout
+    assert table.stdout.endswith("1 token(s).\n")
+    everything = json.loads(invoke("users", "token", "list", "bob", "--all", "--json").stdout)
+    assert [row["revoked_at"] is not None for row in everything] == [True, False]
