@@ -29,7 +29,8 @@ test: install
 ## pytest: every test, on SQLite and on a private PostgreSQL server, with a private Redis
 ## server and a private S3 server (moto; the first two installed with apt-get when missing,
 ## each started on a free port, stopped at the end: scripts/pgcluster.py,
-## scripts/redisserver.py, scripts/s3server.py), with
+## scripts/redisserver.py, scripts/s3server.py; when tests fail, PostgreSQL's log is printed
+## and its folder kept, and a run whose server died stops at once), with
 ## Chromium for browser tests and wrk/ab/hyperfine for the benchmark smoke run
 ## (scripts/system_packages.py)
 pytest: install

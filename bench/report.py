@@ -124,3 +124,23 @@ def write_report(
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
+
+
+def write_section(path: Path, heading: str, text: str) -> None:
+    """Put the section *text* in the report at *path*, replacing one under the same *heading*.
+
+    A new section goes before ``## Versions``; scripts that measure one feature (not the whole
+    run) keep their numbers in the report this way.
+    """
+    current = path.read_text(encoding="utf-8")
+    if heading in current:
+        before, after = current.split(heading, 1)
+        rest = after.split("\n## ", 1)
+        current = before.rstrip("\n") + "\n\n" + ("## " + rest[1] if len(rest) > 1 else "")
+    marker = "\n## Versions"
+    if marker in current:
+        before, after = current.split(marker, 1)
+        current = before.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n" + marker + after
+    else:
+        current = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
+    path.write_text(current, encoding="utf-8")

@@ -3,11 +3,14 @@
     python scripts/pgcluster.py run -- <command...>   # start, run the command, stop
     python scripts/pgcluster.py ensure                # install PostgreSQL if it is missing
 
-``run`` puts the server's URL in ``FRAMEWORK_TEST_POSTGRES_URL`` for the command. The server
-listens on 127.0.0.1 on a free port, keeps its data in a temporary folder, runs without
-fsync (test data is disposable) and is stopped and deleted at the end. When PostgreSQL is
-missing and we are root on a Debian-like system, it is installed with apt-get first.
-The tests import :func:`start_cluster` to do the same when run without this wrapper.
+``run`` puts the server's URL in ``FRAMEWORK_TEST_POSTGRES_URL`` and the path of its log in
+``FRAMEWORK_TEST_POSTGRES_LOG`` for the command. The server listens on 127.0.0.1 on a free
+port, keeps its data in a temporary folder, runs without fsync (test data is disposable) and
+is stopped at the end. Its folder is deleted when the command succeeds; when the command
+fails, the folder is kept and the tail of the server's log is printed with where to find
+the rest, so a failure can be diagnosed. When PostgreSQL is missing and we are root on a
+Debian-like system, it is installed with apt-get first. The tests import
+:func:`start_cluster` to do the same when run without this wrapper.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENVIRONMENT_VARIABLE = "FRAMEWORK_TEST_POSTGRES_URL"
+LOG_VARIABLE = "FRAMEWORK_TEST_POSTGRES_LOG"
+#: Lines of the server's log printed when a run fails.
+TAIL_LINES = 40
 _SERVER_OPTIONS = (
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
     "-c max_connections=200 -c shared_buffers=32MB"
@@ -63,8 +69,21 @@ class Cluster:
             ]
         )
 
-    def stop(self) -> None:
-        """Stop the server at once and delete its files."""
+    @property
+    def log(self) -> Path:
+        """Return the server's log file."""
+        return self.folder / "server.log"
+
+    def log_tail(self, lines: int = TAIL_LINES) -> str:
+        """Return the last *lines* lines of the server's log."""
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError as exc:
+            return f"(no log: {exc})"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, keep: bool = False) -> None:
+        """Stop the server at once; delete its files unless *keep* (then say where they are)."""
         _run_as_owner(
             [
                 str(self.bindir / "pg_ctl"),
@@ -77,7 +96,16 @@ class Cluster:
             ],
             check=False,
         )
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return
+        print(
+            f"--- last lines of the PostgreSQL test server's log ({self.log}) ---\n"
+            f"{self.log_tail()}\n"
+            f"--- its log and data are kept in {self.folder} (delete it when done) ---",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def find_bindir() -> Path | None:
@@ -216,10 +244,15 @@ def main(argv: list[str]) -> int:
     if os.environ.get(ENVIRONMENT_VARIABLE):
         return subprocess.call(command)
     cluster = start_cluster()
+    returncode = 1
     try:
-        return subprocess.call(command, env={**os.environ, ENVIRONMENT_VARIABLE: cluster.url})
+        returncode = subprocess.call(
+            command,
+            env={**os.environ, ENVIRONMENT_VARIABLE: cluster.url, LOG_VARIABLE: str(cluster.log)},
+        )
+        return returncode
     finally:
-        cluster.stop()
+        cluster.stop(keep=returncode != 0)
 
 
 if __name__ == "__main__":

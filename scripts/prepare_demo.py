@@ -102,6 +102,7 @@ The demo is ready. Try:
   API docs         {url}/docs   (ReDoc: /redoc, the OpenAPI document: /openapi.json)
   Log in           {url}/login  as {DEMO_USER!r} with the password {DEMO_PASSWORD!r}
   Real time        {url}/live   (a WebSocket echo and a Server-Sent Events counter)
+  GraphQL          {url}/graphql   (GraphiQL; try {{ products {{ name reviews {{ rating }} }} }})
   Token API        TOKEN=$({python} manage.py users token create {DEMO_USER})
                    curl -H "Authorization: Bearer $TOKEN" {url}/api/me
   Sample products  {python} manage.py store-seed

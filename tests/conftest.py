@@ -14,8 +14,9 @@ from framework.cli.app import cli
 from framework.conf import ENVIRONMENT_VARIABLE, settings
 
 # pytester runs pytest inside pytest (tests of the pytest plugin); the browser fixtures drive
-# headless Chromium for pages people look at.
-pytest_plugins = ["pytester", "tests.support.browser"]
+# headless Chromium for pages people look at; postgres_watch stops the run when the PostgreSQL
+# test server dies.
+pytest_plugins = ["pytester", "tests.support.browser", "tests.support.postgres_watch"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

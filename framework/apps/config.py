@@ -13,15 +13,20 @@ import inspect
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from framework.exceptions import ImproperlyConfigured
 from framework.module_loading import import_submodule, module_exists
 
-if TYPE_CHECKING:
-    from framework.apps.registry import Apps
+__all__ = ["AppConfig", "ModelIndex"]
 
-__all__ = ["AppConfig"]
+
+class ModelIndex(Protocol):
+    """Where an app finds its models: the registry that loaded it."""
+
+    def get_models(self, app_label: str | None = None) -> list[type]:
+        """Return the model classes of *app_label* (every app's when None)."""
+        ...
 
 
 class AppConfig:
@@ -55,7 +60,8 @@ class AppConfig:
     def __init__(self, app_name: str, app_module: ModuleType) -> None:
         self.name = app_name
         self.module = app_module
-        self.apps: Apps | None = None
+        #: The registry that loaded this app (set when it is populated).
+        self.apps: ModelIndex | None = None
         if not self.label:
             self.label = app_name.rpartition(".")[2]
         if not self.label.isidentifier():
@@ -74,8 +80,9 @@ class AppConfig:
     @staticmethod
     def _find_path(module: ModuleType) -> Path:
         paths = list(dict.fromkeys(getattr(module, "__path__", []) or []))
-        if not paths and getattr(module, "__file__", None):
-            return Path(module.__file__).resolve().parent  # type: ignore[arg-type]
+        file = getattr(module, "__file__", None)
+        if not paths and file:
+            return Path(file).resolve().parent
         if len(paths) != 1:
             raise ImproperlyConfigured(
                 f"The app {module.__name__!r} has no single filesystem location "
@@ -86,8 +93,20 @@ class AppConfig:
     # -- creation -------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, entry: str) -> AppConfig:
-        """Build the config for an ``INSTALLED_APPS`` *entry* (a module or a config class path)."""
+    def create(cls, entry: str | type[AppConfig]) -> AppConfig:
+        """Build the config for an ``INSTALLED_APPS`` *entry*.
+
+        An entry is a module path, the dotted path of an ``AppConfig`` subclass, or such a
+        subclass itself (which must set ``name``).
+        """
+        if inspect.isclass(entry) and issubclass(entry, AppConfig):
+            if not entry.name:
+                raise ImproperlyConfigured(f"{entry.__name__} in INSTALLED_APPS must set 'name'.")
+            return entry(entry.name, _import_app_part(entry.name, entry.name))
+        if not isinstance(entry, str):
+            raise ImproperlyConfigured(
+                f"INSTALLED_APPS entries are module paths (strings); got {entry!r}."
+            )
         config_class: type[AppConfig] | None = None
         if module_exists(entry):
             module = _import_app_part(entry, entry)

@@ -28,12 +28,15 @@ class Apps:
     """Registry of the installed apps of one project."""
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._clear()
+
+    def _clear(self) -> None:
         self.app_configs: dict[str, AppConfig] = {}
         self.all_models: defaultdict[str, dict[str, type]] = defaultdict(dict)
         self.configs_ready = False
         self.models_ready = False
         self.ready = False
-        self._lock = threading.RLock()
         self._loading = False
         self._started: list[AppConfig] = []
 
@@ -79,7 +82,7 @@ class Apps:
             installed_apps = settings.INSTALLED_APPS
         configs: dict[str, AppConfig] = {}
         for entry in installed_apps:
-            config = _make_config(entry)
+            config = AppConfig.create(entry)
             if config.label in configs:
                 other = configs[config.label]
                 raise ImproperlyConfigured(
@@ -94,7 +97,7 @@ class Apps:
     def reset(self) -> None:
         """Forget every app and model (tests that build several projects in one process)."""
         with self._lock:
-            self.__init__()  # type: ignore[misc]
+            self._clear()
 
     # -- readiness ------------------------------------------------------------------------
 
@@ -196,20 +199,6 @@ async def _call_hook(hook: Any) -> None:
     result = hook()
     if inspect.isawaitable(result):
         await result
-
-
-def _make_config(entry: str | type[AppConfig]) -> AppConfig:
-    if inspect.isclass(entry) and issubclass(entry, AppConfig):
-        from framework.apps.config import _import_app_part
-
-        if not entry.name:
-            raise ImproperlyConfigured(f"{entry.__name__} in INSTALLED_APPS must set 'name'.")
-        return entry(entry.name, _import_app_part(entry.name, entry.name))
-    if not isinstance(entry, str):
-        raise ImproperlyConfigured(
-            f"INSTALLED_APPS entries are module paths (strings); got {entry!r}."
-        )
-    return AppConfig.create(entry)
 
 
 def _dependency_order(configs: dict[str, AppConfig]) -> list[AppConfig]:

@@ -82,6 +82,10 @@ class AuthBackend:
 
     #: The ``Authorization`` scheme this backend reads (``"Basic"``), for MultiAuth and 401s.
     scheme = ""
+    #: Whether a browser, once the user typed them, resends these credentials by itself
+    #: (Basic, Digest): like a cookie they then ride along on another site's form post, so
+    #: they never exempt a request from the CSRF check.
+    ambient = False
 
     def __init__(self, realm: str = DEFAULT_REALM) -> None:
         self.realm = realm
@@ -109,6 +113,10 @@ class AuthBackend:
     def accepts(self, request: Any) -> bool:
         """Return whether *request* carries credentials meant for this backend."""
         return authorization_scheme(request) == self.scheme.lower()
+
+    def exempts_from_csrf(self, request: Any) -> bool:
+        """Return whether credentials this backend accepted prove *request* is no forgery."""
+        return not self.ambient
 
     def challenge(self, request: Any) -> str:
         """Return the ``WWW-Authenticate`` value of a 401."""
@@ -181,6 +189,7 @@ class BasicAuth(AuthBackend):
     """HTTP Basic: ``Authorization: Basic base64(username:password)`` (use it over HTTPS)."""
 
     scheme = "Basic"
+    ambient = True
 
     def __init__(self, realm: str = DEFAULT_REALM) -> None:
         super().__init__(realm)
@@ -325,6 +334,10 @@ class MultiAuth(AuthBackend):
                 request.scope[_USED_BACKEND] = backend
                 return await backend.authenticate(request)
         return None
+
+    def exempts_from_csrf(self, request: Any) -> bool:
+        """Ask the backend that authenticated the request."""
+        return self._used(request).exempts_from_csrf(request)
 
     def challenge(self, request: Any) -> str:
         """Return the challenge of the first backend."""

@@ -9,8 +9,9 @@ field or the ``X-CSRF-Token`` header. Otherwise the answer is 403 and the handle
 Requests without the session (or remember-me) cookie are exempt: another site's page cannot
 make a browser send them. So is a request authenticated by header credentials *on the route
 it reaches* — the route's ``@authenticate`` backend accepted its token or key. The mere
-presence of a header exempts nothing: ``Authorization: x``, or Basic credentials a browser
-resends by itself to a route that does not authenticate with them, still get the 403. The
+presence of a header exempts nothing: ``Authorization: x`` still gets the 403, and so do
+Basic and Digest credentials even when valid, since a browser caches and resends them by
+itself, as it does cookies (``AuthBackend.ambient``). The
 middleware cannot know the route, so it defers that refusal to it
 (``framework.web.deferred``): the route raises it before any hook or handler runs, unless
 its header authentication accepts the request.
@@ -39,7 +40,7 @@ from framework.exceptions import ImproperlyConfigured
 from framework.web.deferred import defer_refusal
 from framework.web.errors import render_error
 from framework.web.exceptions import HTTPException
-from framework.web.limits import Limits, body_too_large
+from framework.web.inputlimits import Limits, body_too_large
 from framework.web.requests import ClientDisconnect, Request
 from framework.web.templates import add_template_global
 

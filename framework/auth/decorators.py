@@ -72,7 +72,9 @@ def authenticate(backend: AuthBackend, role: RoleSpec = None, *, optional: bool 
         return run
 
     async def by_header(request: Any) -> bool:
-        return backend.accepts(request) and await authenticated_user(backend, request) is not None
+        if not backend.accepts(request) or await authenticated_user(backend, request) is None:
+            return False
+        return backend.exempts_from_csrf(request)
 
     def decorator(func: F) -> F:
         spec = AUTHENTICATE.apply(func, step)

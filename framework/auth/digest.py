@@ -75,6 +75,7 @@ class DigestAuth(AuthBackend):
     """Digest authentication with replay protection and stale-nonce handling."""
 
     scheme = "Digest"
+    ambient = True
 
     def __init__(
         self,

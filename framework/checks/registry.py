@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from framework.checks.messages import CheckMessage
 
@@ -35,10 +35,19 @@ class CheckRegistry:
         self._checks: list[tuple[CheckFunction, frozenset[str], bool]] = []
         self._builtins_loaded = False
 
-    def register(self, check: F | str | None = None, *tags: str, deploy: bool = False) -> Any:
+    @overload
+    def register(self, check: F, /, *tags: str, deploy: bool = False) -> F: ...
+    @overload
+    def register(
+        self, check: str | None = None, /, *tags: str, deploy: bool = False
+    ) -> Callable[[F], F]: ...
+    def register(
+        self, check: F | str | None = None, /, *tags: str, deploy: bool = False
+    ) -> F | Callable[[F], F]:
         """Register *check*; usable bare (``@register``) or with tags (``@register("db")``).
 
-        A check is called as ``check(app_configs=None)`` and returns messages.
+        A check is called as ``check(app_configs=None)`` and returns messages; the decorator
+        returns it unchanged.
         """
 
         def decorator(function: F) -> F:

@@ -298,3 +298,28 @@ JWT_AUDIENCE = ""
 JWT_ISSUER = ""
 #: Seconds of clock difference tolerated when checking ``exp``, ``nbf`` and ``iat``.
 JWT_LEEWAY = 0
+
+# -- GraphQL (the ``framework.graphql`` app; needs framework[graphql] or framework[graphene]) ----
+
+#: Where the endpoint answers: GET and POST queries, and subscriptions over WebSocket.
+GRAPHQL_URL = "/graphql"
+#: ``"package.module:schema"`` of a Strawberry or Graphene schema to serve instead of the one
+#: merged from the apps' ``graphql.py`` modules (their ``Query``, ``Mutation``, ``Subscription``).
+GRAPHQL_SCHEMA = ""
+#: Serve the GraphiQL page (offline, from the package) to browsers; None means "when DEBUG".
+GRAPHQL_IDE = None
+#: Answer introspection queries (``__schema``, ``__type``); None means "when DEBUG".
+GRAPHQL_INTROSPECTION = None
+#: Deepest nesting of fields a query may select (fragments followed); 0 = no limit.
+GRAPHQL_MAX_DEPTH = 10
+#: Most aliases one query may use (each alias can run a resolver again); 0 = no limit.
+GRAPHQL_MAX_ALIASES = 30
+#: Most fields one query may select, counting a fragment each time it is spread (a list
+#: counts once, whatever its length); 0 = no limit.
+GRAPHQL_MAX_COST = 1000
+#: Backends tried, in order, for ``info.context.user`` when the request carries their
+#: credentials (``"module:attribute"`` of an ``AuthBackend`` such as ``UserTokenAuth()``);
+#: the session login of LOGIN_MANAGER is always tried last.
+GRAPHQL_AUTHENTICATION: list[str] = []
+#: Accept file uploads (the GraphQL multipart request spec) in ``multipart/form-data`` POSTs.
+GRAPHQL_MULTIPART_UPLOADS = False

@@ -23,13 +23,17 @@ class LazySettings:
     framework defaults apply, plus whatever :meth:`configure` was given.
     """
 
+    _wrapped: Settings | None
+    _lock: threading.Lock
+
     def __init__(self) -> None:
         object.__setattr__(self, "_wrapped", None)
         object.__setattr__(self, "_lock", threading.Lock())
 
     def _setup(self) -> Settings:
         with self._lock:
-            if self._wrapped is None:
+            wrapped = self._wrapped
+            if wrapped is None:
                 module = os.environ.get(ENVIRONMENT_VARIABLE)
                 wrapped = (
                     Settings.from_module(module)
@@ -37,7 +41,7 @@ class LazySettings:
                     else Settings.from_options(environ=os.environ)
                 )
                 object.__setattr__(self, "_wrapped", wrapped)
-        return self._wrapped
+            return wrapped
 
     @property
     def wrapped(self) -> Settings:
@@ -87,8 +91,9 @@ class LazySettings:
     def override(self, **overrides: Any) -> Iterator[Settings]:
         """Temporarily replace settings (``with settings.override(DEBUG=True): ...``)."""
         previous = self.wrapped
-        object.__setattr__(self, "_wrapped", previous.with_overrides(overrides))
+        overridden = previous.with_overrides(overrides)
+        object.__setattr__(self, "_wrapped", overridden)
         try:
-            yield self._wrapped
+            yield overridden
         finally:
             object.__setattr__(self, "_wrapped", previous)

@@ -14,17 +14,17 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from framework.conf import global_settings
 from framework.conf.casting import cast_like, cast_to, check_cast_name
 from framework.conf.dotenv import read_dotenv_lines
 from framework.exceptions import ImproperlyConfigured
 
-__all__ = ["SOURCES", "Setting", "SettingNotFound", "Settings"]
+__all__ = ["Setting", "SettingNotFound", "Settings", "Source"]
 
 #: Where a value can come from, lowest layer first.
-SOURCES = ("default", "module", ".env", "env", "override")
+Source = Literal["default", "module", ".env", "env", "override"]
 
 
 class SettingNotFound(ImproperlyConfigured, AttributeError):
@@ -34,14 +34,14 @@ class SettingNotFound(ImproperlyConfigured, AttributeError):
 class Setting:
     """One resolved value, the layer it came from, and where exactly (for messages).
 
-    ``source`` is the layer (one of :data:`SOURCES`); ``origin`` says where a person finds
+    ``source`` is the layer (a :data:`Source`); ``origin`` says where a person finds
     the value: ``.env line 2``, ``environment variable DEBUG``,
     ``settings module mysite/settings.py``.
     """
 
     __slots__ = ("key", "origin", "source", "value")
 
-    def __init__(self, key: str, value: Any, source: str, origin: str = "") -> None:
+    def __init__(self, key: str, value: Any, source: Source, origin: str = "") -> None:
         self.key = key
         self.value = value
         self.source = source
@@ -179,7 +179,7 @@ class Settings:
         dotenv = _shown_path(self.dotenv_path, base_dir) if self.dotenv_path else ".env"
         return {"module": module or "the settings", "dotenv": dotenv, "lines": dict(lines)}
 
-    def origin(self, key: str, source: str) -> str:
+    def origin(self, key: str, source: Source) -> str:
         """Return where *key*'s value in layer *source* is written, in words."""
         if source == "module":
             return str(self._origins["module"])

@@ -102,11 +102,11 @@ def check_field(model: type[Any], name: str) -> None:
 class Query(Generic[M]):
     """An immutable ``SELECT`` of one model: each method returns a new query."""
 
-    def __init__(self, model: type[M], statement: Select[Any] | None = None) -> None:
+    def __init__(self, model: type[M], statement: Select[M] | None = None) -> None:
         self.model = model
-        self.statement: Select[Any] = select(model) if statement is None else statement
+        self.statement: Select[M] = select(model) if statement is None else statement
 
-    def _with(self, statement: Select[Any]) -> Query[M]:
+    def _with(self, statement: Select[M]) -> Query[M]:
         return Query(self.model, statement)
 
     def filter(self, *criteria: Any) -> Query[M]:

@@ -92,7 +92,12 @@ class RoutingSession(Session):
             database_alias(mapper.class_) if mapper is not None else DEFAULT_ALIAS
         )
         if _bound is not None and alias in _bound:
-            return _bound[alias].sync_connection  # type: ignore[return-value]
+            connection = _bound[alias].sync_connection
+            if connection is None:
+                raise TransactionManagementError(
+                    f"The test connection bound to database {alias!r} is not open."
+                )
+            return connection
         return engines.session_bind(alias)
 
 
@@ -101,9 +106,9 @@ class RoutingSession(Session):
 event.listen(RoutingSession, "do_orm_execute", refuse_implicit_io)
 
 
-def new_session() -> AsyncSession:
+def new_session(session_class: type[AsyncSession] = AsyncSession) -> AsyncSession:
     """Return a fresh ``AsyncSession`` routed by alias (objects stay usable after commit)."""
-    return AsyncSession(
+    return session_class(
         sync_session_class=RoutingSession,
         expire_on_commit=False,
         # Bound to a connection already in a transaction (tests), commits become savepoints.
@@ -124,6 +129,9 @@ class SessionScope:
         self.atomic_depth = 1 if atomic else 0
         #: Set when an error escaped a joined block: the transaction may only roll back.
         self.needs_rollback = False
+        #: Makes the session on first use; a handler may replace it before then (GraphQL
+        #: resolvers share one session through a class that runs one statement at a time).
+        self.session_factory: Callable[[], AsyncSession] = new_session
         #: ``on_commit`` callbacks waiting for the outermost commit.
         self.commit_hooks: list[CommitHook] = []
         self._session: AsyncSession | None = None
@@ -132,7 +140,7 @@ class SessionScope:
     def session(self) -> AsyncSession:
         """Return the scope's session, creating it now if this is the first use."""
         if self._session is None:
-            self._session = new_session()
+            self._session = self.session_factory()
         return self._session
 
     @property

@@ -10,13 +10,14 @@ Importing this package imports neither marshmallow nor, until a schema is used, 
 
 from __future__ import annotations
 
+from framework.io.adapters import adapter_for
 from framework.io.documentation import ResponseDoc, expect, webhook
 from framework.io.errors import ResponseValidationError
 from framework.io.files import File
 from framework.io.inputs import InputSpec, input
 from framework.io.locations import LOCATIONS, Location
 from framework.io.outputs import OutputSpec, output
-from framework.io.schemas import FieldSpec, SchemaAdapter, adapter_for
+from framework.io.schemas import FieldSpec, SchemaAdapter
 
 __all__ = [
     "LOCATIONS",

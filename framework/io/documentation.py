@@ -22,13 +22,13 @@ to a WebSocket route, which the document does not describe (the build refuses it
 
 from __future__ import annotations
 
-import http
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
 from framework.exceptions import ImproperlyConfigured
-from framework.io.schemas import SchemaAdapter, adapter_for
+from framework.io.adapters import adapter_for
+from framework.io.schemas import SchemaAdapter
 from framework.web.pipeline import handler_decorator
 
 __all__ = ["ResponseDoc", "expect", "webhook"]
@@ -89,14 +89,6 @@ def expect(responses: Mapping[int, Any]) -> Callable[[F], F]:
         return func
 
     return decorator
-
-
-def status_description(status_code: int) -> str:
-    """Return the standard reason phrase of *status_code* (``404`` → ``"Not Found"``)."""
-    try:
-        return http.HTTPStatus(status_code).phrase
-    except ValueError:
-        return f"Status {status_code}"
 
 
 @overload

@@ -24,8 +24,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from framework.exceptions import ImproperlyConfigured
-from framework.io.locations import Location, get_location, make_loader
-from framework.io.schemas import SchemaAdapter, adapter_for
+from framework.io.adapters import adapter_for
+from framework.io.locations import (
+    Location,
+    LocationAlias,
+    LocationName,
+    get_location,
+    make_loader,
+)
+from framework.io.schemas import SchemaAdapter
 from framework.web.pipeline import Call, Step, endpoint_spec, handler_decorator
 from framework.web.requests import Request
 
@@ -55,7 +62,7 @@ class InputSpec:
 
 def input(
     schema: Any,
-    location: str = "json",
+    location: LocationName | LocationAlias = "json",
     *,
     key: str | None = None,
     many: bool = False,

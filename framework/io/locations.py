@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from starlette.datastructures import UploadFile
 
@@ -21,7 +21,22 @@ from framework.io.errors import unsupported_media_type
 from framework.io.schemas import FieldSpec, SchemaAdapter
 from framework.web.requests import Request, is_json_content_type
 
-__all__ = ["LOCATIONS", "Loader", "Location", "get_location", "make_loader"]
+__all__ = [
+    "LOCATIONS",
+    "Loader",
+    "Location",
+    "LocationAlias",
+    "LocationName",
+    "get_location",
+    "make_loader",
+]
+
+#: The parts of a request ``@input`` reads.
+LocationName = Literal["json", "form", "files", "query", "headers", "cookies", "path"]
+#: Singular spellings accepted for some of them.
+LocationAlias = Literal["body", "header", "cookie", "file"]
+#: OpenAPI's ``in`` of a parameter.
+ParameterIn = Literal["query", "header", "cookie", "path"]
 
 Loader = Callable[[Request, dict[str, Any]], Awaitable[Any]]
 
@@ -33,15 +48,15 @@ class Location:
     """One place a request carries data."""
 
     #: The name used in ``@input(..., location=name)``.
-    name: str
-    #: First element of an error's ``loc`` (``body``, ``query``, ``header``…).
-    where: str
+    name: LocationName
+    #: First element of an error's ``loc``.
+    where: Literal["body", "query", "header", "cookie", "path"]
     #: Keyword argument the handler receives by default.
     default_key: str
     #: Whether the data is the request body (at most one body location per handler).
     is_body: bool = False
     #: In OpenAPI: ``in`` of the parameters (None for bodies).
-    parameter_in: str | None = None
+    parameter_in: ParameterIn | None = None
 
 
 LOCATIONS: dict[str, Location] = {
@@ -53,7 +68,12 @@ LOCATIONS: dict[str, Location] = {
     "cookies": Location("cookies", "cookie", "cookies", parameter_in="cookie"),
     "path": Location("path", "path", "path", parameter_in="path"),
 }
-_ALIASES = {"body": "json", "header": "headers", "cookie": "cookies", "file": "files"}
+_ALIASES: dict[str, LocationName] = {
+    "body": "json",
+    "header": "headers",
+    "cookie": "cookies",
+    "file": "files",
+}
 
 
 def get_location(name: str) -> Location:

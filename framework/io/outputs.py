@@ -22,7 +22,6 @@ untouched. ORM objects are read by attribute (pydantic's ``from_attributes``, ma
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -30,12 +29,13 @@ from typing import Any, TypeVar
 from starlette.responses import Response as StarletteResponse
 
 from framework.exceptions import ImproperlyConfigured
-from framework.io.schemas import SchemaAdapter, adapter_for
+from framework.io.adapters import adapter_for
+from framework.io.schemas import SchemaAdapter
 from framework.web.pipeline import Call, Step, endpoint_spec, handler_decorator
 from framework.web.requests import Request
-from framework.web.responses import Response, json_default
+from framework.web.responses import Response, json_bytes
 
-__all__ = ["PAGE_FIELDS", "OutputSpec", "json_bytes", "make_renderer", "output", "page_body"]
+__all__ = ["PAGE_FIELDS", "OutputSpec", "make_renderer", "output", "page_body"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -156,13 +156,6 @@ def make_renderer(entry: OutputSpec) -> Callable[[Any], Any]:
         return Response(body(result), status_code, media_type=None if empty else "application/json")
 
     return render
-
-
-def json_bytes(value: Any) -> bytes:
-    """Return *value* as compact UTF-8 JSON (datetimes, UUIDs and decimals converted)."""
-    return json.dumps(
-        value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=json_default
-    ).encode("utf-8")
 
 
 def page_body(page: Any, dump: Callable[[Any, bool], Any]) -> dict[str, Any]:

@@ -1,20 +1,28 @@
 """Schema adapters: one interface over pydantic models and marshmallow schemas.
 
-``adapter_for(schema)`` recognises the library once, when a decorator is applied, so requests
-never ask again. Detection costs nothing for projects without marshmallow: a marshmallow
-schema can only exist if ``marshmallow`` is already in ``sys.modules``, so this module never
-imports it; everything that is not a marshmallow schema is handed to pydantic (models,
-dataclasses, ``TypedDict``, ``list[Model]``…).
+A :class:`SchemaAdapter` validates and serialises with one schema; each library has its own
+subclass (``framework.io.pydantic``, ``framework.io.marshmallow``), and
+:func:`~framework.io.adapters.adapter_for` picks it. Documentation asks an adapter for its
+:class:`JSONSchemaRenderer`, which renders every schema of that library in a document at once,
+so other layers never need to know which libraries exist.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, Protocol
 
-__all__ = ["FieldSpec", "SchemaAdapter", "adapter_for", "is_marshmallow_schema"]
+__all__ = [
+    "ComponentRegistry",
+    "FieldSpec",
+    "JSONSchemaMode",
+    "JSONSchemaRenderer",
+    "SchemaAdapter",
+]
+
+#: ``validation`` describes what clients send, ``serialization`` what they receive.
+JSONSchemaMode = Literal["validation", "serialization"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +42,7 @@ class FieldSpec:
 class SchemaAdapter:
     """Validate and serialise with one schema; subclasses wrap one library each."""
 
-    #: ``"pydantic"`` or ``"marshmallow"``.
+    #: The library's name, for messages (``"pydantic"``, ``"marshmallow"``).
     library: ClassVar[str] = ""
 
     def __init__(self, schema: Any, many: bool = False) -> None:
@@ -84,36 +92,46 @@ class SchemaAdapter:
         """Return whether a top-level field is an uploaded file."""
         return any(field.is_file for field in self.fields())
 
+    def json_schema_renderer(self) -> JSONSchemaRenderer:
+        """Return what renders this library's schemas as JSON Schema (for documentation).
 
-def is_marshmallow_schema(schema: Any) -> bool:
-    """Return whether *schema* is a marshmallow ``Schema`` class or instance.
+        Every adapter of one library returns the same renderer, so a document renders all
+        of that library's schemas in one call.
+        """
+        raise NotImplementedError
 
-    Never imports marshmallow: if it is not imported yet, no such schema can exist.
+
+class ComponentRegistry(Protocol):
+    """The named schemas of a document (OpenAPI's ``components.schemas``)."""
+
+    @property
+    def components(self) -> dict[str, dict[str, Any]]:
+        """Return the named schemas, by name, in the order they were added."""
+        ...
+
+    def add_component(self, name: str, schema: dict[str, Any]) -> str:
+        """Add *schema* under *name*, or a free variant of it; return the name used."""
+        ...
+
+
+class JSONSchemaRenderer(Protocol):
+    """Render the schemas of one library as JSON Schema, all of a document's at once.
+
+    Rendering them together lets a library name its components consistently (pydantic's
+    ``Item-Input``/``Item-Output``) and share definitions between schemas.
     """
-    module = sys.modules.get("marshmallow")
-    if module is None:
-        return False
-    base = module.Schema
-    return isinstance(schema, base) or (isinstance(schema, type) and issubclass(schema, base))
 
+    #: Whether the library chooses its component names itself; such renderers run first
+    #: and the others take names that are still free.
+    names_components: bool
 
-def adapter_for(schema: Any, *, many: bool = False) -> SchemaAdapter:
-    """Return the adapter for *schema*: marshmallow schemas by type, everything else pydantic.
+    def render(
+        self,
+        wanted: Sequence[tuple[SchemaAdapter, JSONSchemaMode]],
+        registry: ComponentRegistry,
+    ) -> list[dict[str, Any]]:
+        """Return the JSON Schema of each ``(adapter, mode)`` of *wanted*, in order.
 
-    A marshmallow ``dict``-style schema (``Schema.from_dict``) is a class too. A mapping is
-    refused with a hint, since a plain dict is not a schema.
-    """
-    if isinstance(schema, SchemaAdapter):
-        return schema
-    if is_marshmallow_schema(schema):
-        from framework.io.marshmallow.adapter import MarshmallowAdapter
-
-        return MarshmallowAdapter(schema, many=many)
-    if isinstance(schema, Mapping) or schema is None:
-        raise TypeError(
-            f"{schema!r} is not a schema; pass a pydantic model (class Item(BaseModel)) or a "
-            "marshmallow schema (class ItemSchema(Schema) or ItemSchema())."
-        )
-    from framework.io.pydantic.adapter import PydanticAdapter
-
-    return PydanticAdapter(schema, many=many)
+        A result is usually a ``$ref`` to a component the renderer added to *registry*.
+        """
+        ...

@@ -18,12 +18,11 @@ from typing import Any
 
 from alembic.autogenerate import produce_migrations
 from alembic.autogenerate.api import AutogenContext
-from alembic.autogenerate.render import _indent, _render_cmd_body
 from alembic.operations import ops
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from framework.db.config import DatabaseConfig
@@ -34,10 +33,11 @@ from framework.migrations.changes import (
     referenced_tables,
     table_of,
 )
+from framework.migrations.internals import render_operations
 from framework.migrations.runner import run_migrations
 from framework.migrations.scripts import MigrationScripts
 
-__all__ = ["AppChanges", "compare", "scratch_connection"]
+__all__ = ["AppChanges", "compare", "scratch_connection", "sqlite_scratch_engine"]
 
 _RENDER_OPTIONS = {
     "sqlalchemy_module_prefix": "sa.",
@@ -80,9 +80,13 @@ async def scratch_connection(
 
 
 @asynccontextmanager
-async def _sqlite_scratch(
-    config: DatabaseConfig, scripts: MigrationScripts
-) -> AsyncIterator[AsyncConnection]:
+async def sqlite_scratch_engine(
+    config: DatabaseConfig,
+) -> AsyncIterator[tuple[DatabaseConfig, AsyncEngine]]:
+    """Yield an engine on an empty temporary SQLite file with *config*'s pragmas (and its config).
+
+    The file is deleted on exit; the engine keeps no pool, so nothing outlives the block.
+    """
     from framework.db.engines import create_engine
 
     with tempfile.TemporaryDirectory(prefix="framework-scratch-") as folder:
@@ -90,12 +94,20 @@ async def _sqlite_scratch(
         scratch = DatabaseConfig(config.alias, url, {}, config.pragmas)
         engine = create_engine(scratch, poolclass=NullPool)
         try:
-            async with engine.connect() as connection:
-                await connection.run_sync(run_migrations, scripts, scratch, "apply", "heads")
-            async with engine.connect() as connection:
-                yield connection
+            yield scratch, engine
         finally:
             await engine.dispose()
+
+
+@asynccontextmanager
+async def _sqlite_scratch(
+    config: DatabaseConfig, scripts: MigrationScripts
+) -> AsyncIterator[AsyncConnection]:
+    async with sqlite_scratch_engine(config) as (scratch, engine):
+        async with engine.connect() as connection:
+            await connection.run_sync(run_migrations, scripts, scratch, "apply", "heads")
+        async with engine.connect() as connection:
+            yield connection
 
 
 @asynccontextmanager
@@ -165,8 +177,8 @@ def _render(
     downgrade_ops = upgrade_ops.reverse()
     autogen = AutogenContext(context, opts=_RENDER_OPTIONS)
     autogen.imports = set()
-    upgrade_code = _indent(_render_cmd_body(upgrade_ops, autogen))
-    downgrade_code = _indent(_render_cmd_body(downgrade_ops, autogen))
+    upgrade_code = render_operations(upgrade_ops, autogen)
+    downgrade_code = render_operations(downgrade_ops, autogen)
     targets = {table for table in referenced_tables(operations) if owners.get(table, app) != app}
     return AppChanges(
         app=app,

@@ -137,4 +137,6 @@ def narrows(old: TypeEngine[Any] | None, new: TypeEngine[Any]) -> bool:
         return False
     if isinstance(old, Numeric) and isinstance(new, Numeric) and not isinstance(new, Float):
         return (new.precision or 0) < (old.precision or 0) or (new.scale or 0) < (old.scale or 0)
+    # TypeEngine._type_affinity (SQLAlchemy's, not Alembic's): the generic type a dialect type
+    # stands for, which Alembic's own type comparison uses too; no public attribute says it.
     return old._type_affinity is not new._type_affinity

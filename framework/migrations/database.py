@@ -22,8 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from framework.db.config import DatabaseConfig
+from framework.migrations.internals import upgrade_steps
 from framework.migrations.locking import migration_lock
-from framework.migrations.runner import AppliedStep, Reporter, current_heads, run_migrations
+from framework.migrations.runner import (
+    Action,
+    AppliedStep,
+    Reporter,
+    current_heads,
+    run_migrations,
+)
 from framework.migrations.scripts import MigrationError, MigrationScripts
 
 __all__ = [
@@ -132,7 +139,7 @@ async def migration_engine(config: DatabaseConfig) -> AsyncIterator[AsyncEngine]
 
 async def _run(
     alias: str,
-    action: str,
+    action: Action,
     target: str,
     report: Reporter | None,
     lock_timeout: float,
@@ -259,5 +266,5 @@ async def plan(alias: str, target: str = "heads") -> list[tuple[str, Script]]:
     heads = scripts.database_heads(await current_revisions(alias))
     scripts.check_database_heads(heads)
     with scripts.translate_errors():
-        steps = scripts.directory._upgrade_revs(target, heads)  # type: ignore[arg-type]
+        steps = upgrade_steps(scripts.directory, target, heads)
     return [(scripts.app_of(step.revision.revision), step.revision) for step in steps]

@@ -17,11 +17,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
-from alembic.runtime.migration import MigrationContext, MigrationStep, RevisionStep
+from alembic.runtime.migration import MigrationContext, MigrationStep, RevisionStep, StampStep
 from alembic.script.revision import RevisionError
 from alembic.util import CommandError as AlembicCommandError
 from alembic.util import to_tuple
@@ -29,16 +29,21 @@ from sqlalchemy.engine import Connection
 
 from framework.db.config import DatabaseConfig
 from framework.db.sqlite import foreign_key_violations, set_foreign_keys
+from framework.migrations.internals import downgrade_steps, stamp_steps, upgrade_steps
 from framework.migrations.scripts import MigrationError, MigrationScripts
 
-__all__ = ["AppliedStep", "Reporter", "current_heads", "run_migrations"]
+__all__ = ["Action", "AppliedStep", "Reporter", "current_heads", "run_migrations"]
+
+#: What a run does to each migration on its way: run it forward, run it back, or only
+#: record it in the version table.
+Action = Literal["apply", "revert", "stamp"]
 
 
 @dataclass(frozen=True)
 class AppliedStep:
     """One migration applied, reverted or stamped, with how long it took."""
 
-    action: str  # "apply", "revert" or "stamp"
+    action: Action
     app: str
     revision: str
     message: str
@@ -79,16 +84,16 @@ def _adopt_squashes(connection: Connection, scripts: MigrationScripts) -> None:
         connection.rollback()
 
 
-def _plan(scripts: MigrationScripts, action: str, target: str) -> Callable[..., Any]:
+def _plan(scripts: MigrationScripts, action: Action, target: str) -> Callable[..., Any]:
     directory = scripts.directory
 
     def plan(heads: Any, context: MigrationContext) -> list[MigrationStep]:
         scripts.check_database_heads(heads)
         if action == "apply":
-            return list(directory._upgrade_revs(target, heads))
+            return list(upgrade_steps(directory, target, heads))
         if action == "revert":
-            return list(directory._downgrade_revs(target, heads))
-        return list(directory._stamp_revs(to_tuple(target), heads))
+            return list(downgrade_steps(directory, target, heads))
+        return list(stamp_steps(directory, to_tuple(target), heads))
 
     return plan
 
@@ -96,7 +101,7 @@ def _plan(scripts: MigrationScripts, action: str, target: str) -> Callable[..., 
 class _Progress:
     """Track the running step (to name it in errors) and report each one that finishes."""
 
-    def __init__(self, scripts: MigrationScripts, action: str, report: Reporter | None) -> None:
+    def __init__(self, scripts: MigrationScripts, action: Action, report: Reporter | None) -> None:
         self.scripts = scripts
         self.action = action
         self.report = report
@@ -133,10 +138,10 @@ class _Progress:
     def revision_and_message(self, step: MigrationStep | None) -> tuple[str, str]:
         if isinstance(step, RevisionStep):
             return step.revision.revision, (step.revision.doc or "").strip()
-        if step is None:
+        if not isinstance(step, StampStep):
             return "", ""
         # A stamp adds (upgrade) or removes (downgrade) its "up" revision in the table.
-        info = step.info  # type: ignore[attr-defined]
+        info = step.info
         return info.up_revision_id or "", "recorded" if info.is_upgrade else "unrecorded"
 
     def failure(self, exc: BaseException) -> MigrationError:
@@ -172,7 +177,7 @@ def run_migrations(
     connection: Connection,
     scripts: MigrationScripts,
     config: DatabaseConfig,
-    action: str,
+    action: Action,
     target: str,
     report: Reporter | None = None,
 ) -> list[AppliedStep]:

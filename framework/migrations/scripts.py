@@ -17,6 +17,7 @@ from alembic.script.revision import RevisionError, RevisionMap
 from alembic.util import to_tuple
 
 from framework.exceptions import CommandError
+from framework.migrations.internals import ancestors, load_script
 from framework.migrations.locations import AppMigrations
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class MigrationScripts:
     def _scripts_in(self, entry: AppMigrations) -> Iterable[Script]:
         for path in entry.revision_files():
             try:
-                script = Script._from_path(self.directory, path)
+                script = load_script(self.directory, path)
             except Exception as exc:
                 raise MigrationError(
                     f"Migration file {path} failed to load: {type(exc).__name__}: {exc}"
@@ -95,7 +96,7 @@ class MigrationScripts:
         labels = {label for script in revisions for label in script.branch_labels}
         for script in revisions:
             app = self._app_of[script.revision]
-            for parent in script._versioned_down_revisions:
+            for parent in _parents(script):
                 if parent not in known:
                     raise MigrationError(
                         f"Migration {script.revision!r} of app {app!r} ({script.path}) revises "
@@ -109,7 +110,7 @@ class MigrationScripts:
                         f"on {dependency!r}, but no migration file defines it: install the app "
                         "that provides it, or restore the missing file."
                     )
-            if not script._versioned_down_revisions and app not in script.branch_labels:
+            if not _parents(script) and app not in script.branch_labels:
                 raise MigrationError(
                     f"Migration {script.revision!r} ({script.path}) starts the history of app "
                     f"{app!r} but its branch_labels are {tuple(script.branch_labels)!r}; set "
@@ -175,7 +176,7 @@ class MigrationScripts:
             script = self.directory.revision_map.get_revision(revision)
             assert script is not None
             members.setdefault(label, []).append(revision)
-            parents_in_app.setdefault(label, set()).update(script._versioned_down_revisions)
+            parents_in_app.setdefault(label, set()).update(_parents(script))
         return {
             label: [rev for rev in revisions if rev not in parents_in_app[label]]
             for label, revisions in members.items()
@@ -190,10 +191,7 @@ class MigrationScripts:
         """Return every revision that database *heads* imply applied (dependencies too)."""
         revision_map = self.directory.revision_map
         targets = revision_map.get_revisions(tuple(heads))
-        return {
-            revision.revision
-            for revision in revision_map._get_ancestor_nodes(targets, include_dependencies=True)
-        }
+        return {revision.revision for revision in ancestors(revision_map, targets)}
 
     def applied_by_app(self, heads: Iterable[str]) -> dict[str, str]:
         """Return each app's newest applied revision, given the database *heads*."""
@@ -201,7 +199,7 @@ class MigrationScripts:
         newest: dict[str, str] = {}
         parents: set[str] = set()
         for revision in applied:
-            parents.update(self.get(revision)._versioned_down_revisions)
+            parents.update(_parents(self.get(revision)))
         for revision in applied:
             if revision not in parents:
                 newest[self.app_of(revision)] = revision
@@ -243,3 +241,8 @@ class MigrationScripts:
         message = (getattr(revision, "doc", "") or "").strip().splitlines()
         text = message[0] if message else ""
         return f"{self.app_of(revision.revision)} {revision.revision} {text}".rstrip()
+
+
+def _parents(revision: Revision | Script) -> tuple[str, ...]:
+    """Return the revisions *revision* directly follows (its ``down_revision``, as a tuple)."""
+    return tuple(to_tuple(revision.down_revision, default=()))

@@ -9,16 +9,15 @@ send is recorded, so what is printed is exactly what an upgrade would run.
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from sqlalchemy import event
-from sqlalchemy.pool import NullPool
 
 from framework.db.config import DatabaseConfig
+from framework.migrations.autogenerate import sqlite_scratch_engine
+from framework.migrations.internals import upgrade_steps
 from framework.migrations.runner import AppliedStep, run_migrations
 from framework.migrations.scripts import MigrationError, MigrationScripts
 
@@ -51,7 +50,7 @@ def _offline_sql(
     buffer = io.StringIO()
 
     def plan(heads: Any, context: object) -> list[object]:
-        return list(scripts.directory._upgrade_revs(target, heads))
+        return list(upgrade_steps(scripts.directory, target, heads))
 
     try:
         with EnvironmentContext(
@@ -82,8 +81,6 @@ def _offline_sql(
 async def _recorded_sql(
     config: DatabaseConfig, scripts: MigrationScripts, target: str, start: Start
 ) -> str:
-    from framework.db.engines import create_engine
-
     lines: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
@@ -98,18 +95,14 @@ async def _recorded_sql(
         lines.append(f"-- {step.app} {step.revision} {step.message}".rstrip())
         lines.append("COMMIT;\n")
 
-    with tempfile.TemporaryDirectory(prefix="framework-sql-") as folder:
-        url = config.url.set(database=str(Path(folder) / "scratch.sqlite3"))
-        scratch = DatabaseConfig(config.alias, url, {}, config.pragmas)
-        engine = create_engine(scratch, poolclass=NullPool)
-        try:
-            async with engine.connect() as connection:
-                if start:
-                    # Several heads go to Alembic as a tuple, which it takes at run time.
-                    heads: Any = start
-                    await connection.run_sync(run_migrations, scripts, scratch, "apply", heads)
-                event.listen(engine.sync_engine, "before_cursor_execute", record)
-                await connection.run_sync(run_migrations, scripts, scratch, "apply", target, end_of)
-        finally:
-            await engine.dispose()
+    async with (
+        sqlite_scratch_engine(config) as (scratch, engine),
+        engine.connect() as connection,
+    ):
+        if start:
+            # Several heads go to Alembic as a tuple, which it takes at run time.
+            heads: Any = start
+            await connection.run_sync(run_migrations, scripts, scratch, "apply", heads)
+        event.listen(engine.sync_engine, "before_cursor_execute", record)
+        await connection.run_sync(run_migrations, scripts, scratch, "apply", target, end_of)
     return "\n".join(lines) + ("\n" if lines else "")

@@ -87,7 +87,7 @@ def _chain(scripts: MigrationScripts, label: str, start: str | None, end: str) -
     chain = [last]
     first = scripts.get(start) if start else None
     while first is None or chain[-1].revision != first.revision:
-        parents = chain[-1]._versioned_down_revisions
+        parents = to_tuple(chain[-1].down_revision, default=())
         if len(parents) > 1:
             raise MigrationError(
                 f"Migration {chain[-1].revision!r} merges several heads; squash the ranges "
@@ -112,7 +112,7 @@ def _dependents(scripts: MigrationScripts, replaced: list[str]) -> list[Script]:
     for script in scripts.revisions():
         if script.revision in replaced:
             continue
-        names = set(script._versioned_down_revisions) | set(
+        names = set(to_tuple(script.down_revision, default=())) | set(
             to_tuple(script.dependencies, default=())
         )
         if names & set(replaced):

@@ -2,23 +2,24 @@
 
 Generation has two passes. First every schema a route uses is *added* with its mode
 (``validation`` for what clients send, ``serialization`` for what they receive); then
-:meth:`SchemaRegistry.finish` turns them into components at once — pydantic's models through
-``TypeAdapter.json_schemas`` (which names a model ``Item``, or ``Item-Input`` and
-``Item-Output`` when the two modes differ), marshmallow's through
-:class:`~framework.openapi.marshmallow.MarshmallowConverter` with the same naming rule and
-names that never collide with pydantic's. The second pass asks for a reference with
-:meth:`SchemaRegistry.ref` or for the object itself with :meth:`SchemaRegistry.resolve`.
+:meth:`SchemaRegistry.finish` turns them into components at once: each adapter names its
+:class:`~framework.io.schemas.JSONSchemaRenderer`, and every renderer renders all of its
+schemas in one call. Renderers whose library names components itself (pydantic: ``Item``,
+or ``Item-Input`` and ``Item-Output`` when the two modes differ) go first; the others
+(marshmallow) follow the same naming rule with names that never collide. The second pass
+asks for a reference with :meth:`SchemaRegistry.ref` or for the object itself with
+:meth:`SchemaRegistry.resolve`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from framework.io.schemas import SchemaAdapter
+from framework.io.schemas import JSONSchemaMode, JSONSchemaRenderer, SchemaAdapter
 
 __all__ = ["REF_PREFIX", "Mode", "SchemaRegistry"]
 
-Mode = Literal["validation", "serialization"]
+Mode = JSONSchemaMode
 REF_PREFIX = "#/components/schemas/"
 
 
@@ -61,33 +62,17 @@ class SchemaRegistry:
         return candidate
 
     def finish(self) -> None:
-        """Render every added schema into ``components`` (pydantic first, then marshmallow)."""
-        pydantic = [(k, a) for k, a in self._wanted.items() if a.library == "pydantic"]
-        marshmallow = [(k, a) for k, a in self._wanted.items() if a.library == "marshmallow"]
-        # Inputs first: a schema's input keeps the plain name, a differing output is "-Output".
-        marshmallow.sort(key=lambda item: item[0][1] != "validation")
-        if pydantic:
-            self._finish_pydantic(pydantic)
-        if marshmallow:
-            from framework.openapi.marshmallow import MarshmallowConverter
-
-            converter = MarshmallowConverter(self)
-            for (key, mode), adapter in marshmallow:
-                self._schemas[(key, mode)] = converter.reference(adapter.instance, mode)  # type: ignore[attr-defined]
+        """Render every added schema into ``components``, one renderer at a time."""
+        groups: dict[int, tuple[JSONSchemaRenderer, list[tuple[Any, Mode]]]] = {}
+        for key, adapter in self._wanted.items():
+            renderer = adapter.json_schema_renderer()
+            groups.setdefault(id(renderer), (renderer, []))[1].append(key)
+        # Libraries that name their components render first; the others take free names.
+        for renderer, keys in sorted(groups.values(), key=lambda g: not g[0].names_components):
+            wanted = [(self._wanted[key], key[1]) for key in keys]
+            for key, schema in zip(keys, renderer.render(wanted, self), strict=True):
+                self._schemas[key] = schema
         self._finished = True
-
-    def _finish_pydantic(self, wanted: list[tuple[tuple[Any, Mode], SchemaAdapter]]) -> None:
-        from pydantic import TypeAdapter
-
-        inputs = [
-            (index, mode, adapter.item_adapter)  # type: ignore[attr-defined]
-            for index, ((_, mode), adapter) in enumerate(wanted)
-        ]
-        schemas, definitions = TypeAdapter.json_schemas(inputs, ref_template=REF_PREFIX + "{model}")
-        for name, schema in definitions.get("$defs", {}).items():
-            self.components[name] = schema
-        for index, ((key, mode), _) in enumerate(wanted):
-            self._schemas[(key, mode)] = schemas[(index, mode)]
 
     def ref(self, adapter: SchemaAdapter, mode: Mode) -> dict[str, Any]:
         """Return the schema of one item of *adapter* (usually a ``$ref``), after finish()."""

@@ -55,33 +55,30 @@ def _server_url(url: URL) -> URL:
     return url.set(database="postgres")
 
 
-async def create_test_databases(urls: Mapping[str, str]) -> None:
-    """Create (afresh) the PostgreSQL databases of *urls*; SQLite files need nothing."""
+async def _on_servers(urls: Mapping[str, str], statements: Callable[[str], list[str]]) -> None:
+    """Run *statements(database)* on the server of each PostgreSQL database of *urls*."""
     for url in map(_url, urls.values()):
         if url.get_backend_name() != "postgresql":
             continue
         engine = create_async_engine(_server_url(url), isolation_level="AUTOCOMMIT")
         try:
             async with engine.connect() as connection:
-                await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}"'))
-                await connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+                for statement in statements(str(url.database)):
+                    await connection.execute(text(statement))
         finally:
             await engine.dispose()
+
+
+async def create_test_databases(urls: Mapping[str, str]) -> None:
+    """Create (afresh) the PostgreSQL databases of *urls*; SQLite files need nothing."""
+    await _on_servers(
+        urls, lambda name: [f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"']
+    )
 
 
 async def drop_test_databases(urls: Mapping[str, str]) -> None:
     """Drop the PostgreSQL databases of *urls* (closing their connections first)."""
-    for url in map(_url, urls.values()):
-        if url.get_backend_name() != "postgresql":
-            continue
-        engine = create_async_engine(_server_url(url), isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(
-                    text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-                )
-        finally:
-            await engine.dispose()
+    await _on_servers(urls, lambda name: [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 
 
 def _url(raw: str) -> URL:

@@ -8,7 +8,7 @@ from framework.web.broadcasting import Broadcast, BroadcastError, SlowSubscriber
 from framework.web.controllers import Controller
 from framework.web.exceptions import HTTPException, abort
 from framework.web.hooks import after_request, before_request, error_handler
-from framework.web.limits import Limits
+from framework.web.inputlimits import Limits
 from framework.web.pipeline import (
     EndpointSpec,
     HandlerDecorator,

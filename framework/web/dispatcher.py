@@ -51,13 +51,14 @@ class UrlTable:
         named = self._named.get(name, ())
         for route in (*named, *(c for c in self._containers if c not in named)):
             try:
-                return route.url_path_for(name, **params)
+                path: URLPath = route.url_path_for(name, **params)
             except NoMatchFound:
                 continue
             except AssertionError as exc:  # a converter refused a value (a negative int)
                 raise ValueError(
                     f"Cannot build the URL of {name!r} with {params!r}: {exc}."
                 ) from None
+            return path
         if named:
             route = named[0]
             expected = sorted(getattr(route, "param_convertors", {}))

@@ -24,7 +24,7 @@ from framework.web.background import BackgroundRunner
 from framework.web.broadcasting.errors import SlowSubscriberError
 from framework.web.deferred import SCOPE_KEY, HeaderCheck, settle
 from framework.web.exceptions import HTTPException
-from framework.web.limits import Limits, body_too_large, inspect_body_headers
+from framework.web.inputlimits import Limits, body_too_large, inspect_body_headers
 from framework.web.pipeline import Call
 from framework.web.requests import DB_SCOPE_KEY, FORM_SCOPE_KEY, ClientDisconnect, Request
 from framework.web.responses import to_response

@@ -78,12 +78,15 @@ _ATTRIBUTE = "__framework_endpoint__"
 #: The kind of a route declaration (``RouteDecl.kind``): how the endpoint serves it.
 RouteKind = Literal["http", "sse", "websocket"]
 
-#: Every kind of route a handler can serve, and how errors name it. A new kind goes here,
-#: so the build checks and the declaration matrix test know it.
+#: Every place a handler decorator can take effect, and how errors name it: the route kinds,
+#: and the resolvers of a GraphQL schema (``framework.graphql`` checks those when it builds
+#: the schema). A new kind goes here, so the build checks and the declaration matrix test
+#: know it.
 ROUTE_KINDS: dict[str, str] = {
     "http": "HTTP route",
     "sse": "Server-Sent Events route",
     "websocket": "WebSocket route",
+    "graphql": "GraphQL resolver",
 }
 
 

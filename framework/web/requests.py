@@ -25,7 +25,7 @@ from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from framework.exceptions import ImproperlyConfigured
 from framework.web.exceptions import HTTPException
-from framework.web.limits import Limits, body_too_large, parse_query
+from framework.web.inputlimits import Limits, body_too_large, parse_query
 from framework.web.negotiation import prefers_html
 
 __all__ = ["DB_SCOPE_KEY", "FORM_SCOPE_KEY", "ClientDisconnect", "Request", "scope_db"]

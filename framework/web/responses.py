@@ -32,6 +32,7 @@ __all__ = [
     "RedirectResponse",
     "Response",
     "StreamingResponse",
+    "json_bytes",
     "json_default",
     "to_response",
 ]
@@ -58,6 +59,16 @@ def json_default(value: Any) -> Any:
         f"Object of type {type(value).__name__} is not JSON serializable; convert it to a "
         "dict, list, str or number before returning it."
     )
+
+
+def json_bytes(value: Any) -> bytes:
+    """Return *value* as compact UTF-8 JSON (datetimes, UUIDs, decimals, models converted).
+
+    NaN and infinity are refused, as JSON has no such values.
+    """
+    return json.dumps(
+        value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=json_default
+    ).encode("utf-8")
 
 
 class _CookieMixin:
@@ -161,13 +172,7 @@ class JSONResponse(_CookieMixin, _starlette.JSONResponse):
 
     def render(self, content: Any) -> bytes:
         """Serialise *content*; NaN and infinity are refused, as JSON has no such values."""
-        return json.dumps(
-            content,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-            default=json_default,
-        ).encode("utf-8")
+        return json_bytes(content)
 
 
 class RedirectResponse(_CookieMixin, _starlette.RedirectResponse):

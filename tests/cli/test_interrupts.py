@@ -1,7 +1,10 @@
 """Ctrl-C in ``async`` commands: it stops synchronous code at once and unwinds awaiting code.
 
 Each case runs in a child process (SIGINT handlers belong to the main thread of a process
-that owns its terminal), sends it a real SIGINT and reads what it printed.
+that owns its terminal), sends it a real SIGINT and reads what it printed. The child says
+``ready`` at the moment it is where the interrupt must find it: ``ready()`` just before
+blocking synchronous code, ``ready_when_awaiting()`` from the event loop once the command is
+suspended in an ``await``.
 """
 
 from __future__ import annotations
@@ -10,12 +13,17 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 SCRIPT = """
 import asyncio, sys, time
 from framework.cli.runtime import run_async
 from framework.runtime import register_cleanup
+
+def ready():
+    print("ready", flush=True)
+
+def ready_when_awaiting():
+    asyncio.get_running_loop().call_soon(ready)
 
 async def cleanup():
     await asyncio.sleep(0)
@@ -24,7 +32,6 @@ async def cleanup():
 async def command():
     register_cleanup(cleanup)
     try:
-        print("ready", flush=True)
         {body}
     finally:
         await asyncio.sleep(0)
@@ -49,9 +56,8 @@ def interrupt(body: str) -> list[str]:
     try:
         assert process.stdout is not None
         assert process.stdout.readline() == "ready\n"
-        time.sleep(0.3)
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=10)
+        out, err = process.communicate(timeout=60)
     finally:
         process.kill()
     assert "Traceback" not in err, err
@@ -60,7 +66,7 @@ def interrupt(body: str) -> list[str]:
 
 def test_ctrl_c_stops_blocking_synchronous_code_at_once() -> None:
     # stdin stays open: only the interrupt can end the read (a prompt waiting for the user).
-    assert interrupt("sys.stdin.readline()") == [
+    assert interrupt("ready(); sys.stdin.readline()") == [
         "finally ran",
         "clean-up ran",
         "KeyboardInterrupt",
@@ -68,7 +74,7 @@ def test_ctrl_c_stops_blocking_synchronous_code_at_once() -> None:
 
 
 def test_ctrl_c_while_awaiting_cancels_the_command_and_still_cleans_up() -> None:
-    assert interrupt("await asyncio.sleep(30)") == [
+    assert interrupt("ready_when_awaiting(); await asyncio.sleep(30)") == [
         "finally ran",
         "clean-up ran",
         "KeyboardInterrupt",
@@ -79,6 +85,7 @@ def test_a_command_that_handles_cancellation_itself_finishes_normally() -> None:
     body = "\n        ".join(
         [
             "try:",
+            "    ready_when_awaiting()",
             "    await asyncio.sleep(30)",
             "except asyncio.CancelledError:",
             "    print('handled', flush=True)",

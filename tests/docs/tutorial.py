@@ -124,7 +124,7 @@ class Tutorial:
         """After a file changed under a running server, wait until it has restarted."""
         if self.reload_from is None or self.server is None:
             return
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60
         while self.startups() <= self.reload_from:
             if time.monotonic() > deadline:
                 raise AssertionError(
@@ -135,7 +135,7 @@ class Tutorial:
         self.wait_for_server(where)
 
     def wait_for_server(self, where: str) -> None:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 httpx.get(f"http://127.0.0.1:{self.port}/", timeout=1)

@@ -82,12 +82,14 @@ def test_preparing_the_demo_prints_urls_that_answer(demo: Demo) -> None:
     assert f"  Log in           {url}/login  as 'demo' with the password {DEMO_PASSWORD!r}" in lines
     assert any(line.startswith(f"  API docs         {url}/docs ") for line in lines)
     assert any(line.startswith(f"  Real time        {url}/live ") for line in lines)
+    assert any(line.startswith(f"  GraphQL          {url}/graphql ") for line in lines)
     assert f'curl -H "Authorization: Bearer $TOKEN" {url}/api/me' in demo.prepared
     printed = re.findall(r"http://127\.0\.0\.1:\d+/[\w/.]*", demo.prepared)
-    assert len(printed) == 5
+    assert len(printed) == 6
     for address in printed:
         expected = 401 if address.endswith("/api/me") else 200
-        assert httpx.get(address, timeout=10).status_code == expected, address
+        page = httpx.get(address, headers={"Accept": "text/html"}, timeout=10)  # a browser
+        assert page.status_code == expected, address
 
 
 def test_the_printed_token_recipe_works(demo: Demo) -> None:
@@ -228,3 +230,13 @@ def test_the_live_page_echoes_and_counts_in_the_browser(
 
     assert page.blocked_requests == []
     assert browser_errors == []
+
+
+def test_the_demo_graphql_api_lists_the_catalog(demo: Demo) -> None:
+    query = "{ products(limit: 3) { name price reviews { rating } } product(id: 1) { id } }"
+    answer = httpx.post(f"{demo.server.url}/graphql", json={"query": query}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    data = answer.json()["data"]
+    assert len(data["products"]) == 3
+    assert all(isinstance(product["reviews"], list) for product in data["products"])
+    assert data["product"] == {"id": 1}

@@ -159,7 +159,7 @@ def server(project: Path) -> Iterator[str]:
         text=True,
     )
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while True:
         try:
             httpx.get(base_url + "/", timeout=1, trust_env=False)

@@ -36,17 +36,19 @@ async def test_waiter_gets_the_lock_when_the_holder_releases_it(
 ) -> None:
     config = engines.config()
     order: list[str] = []
+    held, waiting = asyncio.Event(), asyncio.Event()
     async with migration_engine(config) as first, migration_engine(config) as second:
 
         async def holder() -> None:
             async with migration_lock(config, first):
                 order.append("first in")
-                await asyncio.sleep(0.6)
+                held.set()
+                await waiting.wait()  # release only once the other one is waiting
                 order.append("first out")
 
         async def waiter() -> None:
-            await asyncio.sleep(0.1)
-            async with migration_lock(config, second, timeout=5):
+            await held.wait()
+            async with migration_lock(config, second, timeout=60, on_wait=lambda _: waiting.set()):
                 order.append("second in")
 
         await asyncio.gather(holder(), waiter())

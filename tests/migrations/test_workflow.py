@@ -266,18 +266,22 @@ def test_kill_during_upgrade_leaves_the_old_or_the_new_revision(
 def test_two_upgrades_at_once_run_one_after_the_other(
     databases: dict[str, str], tmp_path: Path
 ) -> None:
-    marker = tmp_path / "stalling"
+    marker, release = tmp_path / "stalling", tmp_path / "release"
     first = _manage_test_project(
-        _test_project_env(databases, FAULTY_STALL_MARKER=str(marker), FAULTY_STALL_SECONDS="3")
+        _test_project_env(
+            databases, FAULTY_STALL_MARKER=str(marker), FAULTY_STALL_UNTIL=str(release)
+        )
     )
     _wait_for(marker, first)
     second = _manage_test_project(_test_project_env(databases))
-    second_out, second_err = second.communicate(timeout=120)
+    assert second.stderr is not None
+    waiting = second.stderr.readline()  # the first still holds the lock: the second waits
+    release.touch()
+    second_out, second_rest = second.communicate(timeout=120)
     first_out, first_err = first.communicate(timeout=120)
-    assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
-    assert (
+    assert (first.returncode, second.returncode) == (0, 0), first_err + waiting + second_rest
+    assert waiting.startswith(
         "Warning: Another process is migrating database 'default'; waiting for it to finish..."
-        in second_err
     )
     assert "Applied faulty faulty_0002" in first_out
     assert "Database 'default' is up to date." in second_out

@@ -9,8 +9,8 @@ import pytest
 from marshmallow import Schema, fields, validate
 
 from framework.io.marshmallow import FileField
+from framework.io.marshmallow.jsonschema import MarshmallowConverter
 from framework.openapi import SchemaRegistry
-from framework.openapi.marshmallow import MarshmallowConverter
 
 
 class Colour(enum.Enum):

@@ -34,6 +34,9 @@ if str(REUSABLE_DIR) not in sys.path:
     sys.path.insert(0, str(REUSABLE_DIR))
 
 _server_url: str | None = None
+_server_log: str | None = None
+#: Set when the tests failed: a server started here then keeps its folder and prints its log.
+keep_server_files = False
 _names = itertools.count(1)
 _free: list[str] = []
 _scratch = Path(tempfile.mkdtemp(prefix="framework-tests-"))
@@ -51,16 +54,26 @@ def _pgcluster() -> ModuleType:
 
 def postgres_server_url() -> str:
     """Return the URL of the test server (database ``postgres``), starting one if needed."""
-    global _server_url
+    global _server_url, _server_log
     if _server_url is None:
         pgcluster = _pgcluster()
         url = os.environ.get(pgcluster.ENVIRONMENT_VARIABLE)
+        _server_log = os.environ.get(pgcluster.LOG_VARIABLE)
         if not url:
             cluster = pgcluster.start_cluster()
-            atexit.register(cluster.stop)
-            url = cluster.url
+            atexit.register(lambda: cluster.stop(keep=keep_server_files))
+            url, _server_log = cluster.url, str(cluster.log)
         _server_url = url
     return _server_url
+
+
+def postgres_server_in_use() -> tuple[str, str | None] | None:
+    """Return the test server's URL and log file, if this run has used or been given one."""
+    if _server_url is not None:
+        return _server_url, _server_log
+    pgcluster = _pgcluster()
+    url = os.environ.get(pgcluster.ENVIRONMENT_VARIABLE)
+    return (url, os.environ.get(pgcluster.LOG_VARIABLE)) if url else None
 
 
 def _dsn(database: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -64,13 +63,16 @@ def test_failing_task_is_logged_and_later_tasks_still_run(caplog: Any) -> None:
 
 def test_app_background_task_decorator_runs_sync_functions_in_threads() -> None:
     app = App()
+    answered = threading.Event()  # set by the test once the response is in its hands
     done = threading.Event()
     seen: list[str] = []
 
     @app.background.task
     def slow_job(name: str) -> str:
-        time.sleep(0.5)
-        seen.append(name)
+        # The job can only finish after the response arrived: had the response waited for
+        # it, it would have waited in vain, and the job would record nothing.
+        if answered.wait(timeout=30):
+            seen.append(name)
         done.set()
         return name
 
@@ -80,19 +82,19 @@ def test_app_background_task_decorator_runs_sync_functions_in_threads() -> None:
         return "processing"
 
     with TestClient(app) as client:
-        started = time.perf_counter()
         assert client.get("/").text == "processing"
-        assert time.perf_counter() - started < 0.4  # the response did not wait
-        assert done.wait(5)
+        answered.set()
+        assert done.wait(30)
     assert seen == ["report"]
 
 
 def test_app_background_run_for_coroutines_is_drained_at_shutdown() -> None:
     app = App()
     seen: list[str] = []
+    stopping = asyncio.Event()
 
     async def job() -> None:
-        await asyncio.sleep(0.05)
+        await stopping.wait()  # still running when the server is told to stop
         seen.append("finished")
 
     @app.get("/")
@@ -100,7 +102,16 @@ def test_app_background_run_for_coroutines_is_drained_at_shutdown() -> None:
         app.background.run(job)
         return {"pending": app.background.pending}  # type: ignore[return-value]
 
-    with TestClient(app) as client:
+    async def server(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        async def watched() -> dict[str, Any]:
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
+                stopping.set()
+            return message
+
+        await app(scope, watched if scope["type"] == "lifespan" else receive, send)
+
+    with TestClient(server) as client:
         assert client.get("/").json() == {"pending": 1}
     assert seen == ["finished"]
 
@@ -120,10 +131,10 @@ async def test_runner_logs_async_failures(caplog: Any) -> None:
 
 async def test_drain_cancels_tasks_past_the_timeout(caplog: Any) -> None:
     runner = BackgroundRunner()
-    future = runner.run(asyncio.sleep, 10)
+    future = runner.run(asyncio.Event().wait)  # never finishes on its own
     with caplog.at_level(logging.WARNING, "framework.web.background"):
         await runner.drain(timeout=0.01)
-    await asyncio.sleep(0)
+    await asyncio.wait([future])  # the cancellation lands at the task's next step
     assert future.cancelled()
     assert "still running at shutdown" in caplog.records[0].getMessage()
 

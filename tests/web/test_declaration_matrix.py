@@ -9,9 +9,20 @@ handshake (refused without credentials and accepted with them, validated, serial
 documented), or sees the build refuse it with ``ImproperlyConfigured`` naming the route (or
 class) and the decorator.
 
-A new handler decorator needs a row in ``ROWS``, a new route kind an entry in ``KINDS``: the
-first two tests fail until they have one. WebSocket places also run against a real uvicorn
-with the ``websockets`` client.
+The auth decorators also have rows with a role set (``editor``, or ``admin`` and ``ops``
+together): without a user the place refuses with 401, with a user lacking the roles with 403
+(a GraphQL ``UNAUTHENTICATED`` / ``FORBIDDEN`` error, a 1008 close on a WebSocket), and a user
+holding either alternative is served.
+
+GraphQL resolvers are a place too (``ROUTE_KINDS["graphql"]``): a decorator on a Strawberry
+resolver method, on a resolver function given to ``strawberry.field``, on the Strawberry type,
+or on a base type of the served one either guards the field on a real query (a GraphQL error
+with ``extensions.code`` without credentials, the data with them) or makes the schema build
+refuse it, naming the field and the decorator.
+
+A new handler decorator needs a row in ``ROWS``, a new route kind an entry in ``KINDS`` (or
+``GRAPHQL_SITES``): the first two tests fail until they have one. WebSocket places also run
+against a real uvicorn with the ``websockets`` client.
 """
 
 from __future__ import annotations
@@ -66,16 +77,41 @@ def verify_token(token: str) -> Any:
     return {"id": "1", "name": "ann"} if token == "good" else None
 
 
+#: Role sets: ``editor``, or ``admin`` and ``ops`` together.
+ROLE_SET = ["editor", ["admin", "ops"]]
+#: Tokens (and session user ids) and the roles their users hold.
+ROLES = {"editor": ["editor"], "admin-ops": ["admin", "ops"], "ops": ["ops"]}
+#: Who asks, in order: one without the roles, then one for each alternative of the set.
+ROLE_PROBES = ("ops", "editor", "admin-ops")
+role_tokens = TokenAuth()
+
+
+@role_tokens.verify_token
+def verify_role_token(token: str) -> Any:
+    return {"id": token} if token in ROLES else None
+
+
+@role_tokens.get_user_roles
+def role_token_roles(user: Any) -> list[str]:
+    return ROLES[user["id"]]
+
+
 MANAGER = LoginManager()
 
 
 @MANAGER.user_loader
 def load_user(user_id: str) -> Any:
-    return {"id": user_id} if user_id == "1" else None
+    return {"id": user_id} if user_id == "1" or user_id in ROLES else None
+
+
+@MANAGER.get_user_roles
+def session_roles(user: Any) -> list[str]:
+    return ROLES.get(user["id"], [])
 
 
 async def login(request: Any) -> dict[str, bool]:
-    await MANAGER.login(request, {"id": "1"})
+    """Log in user ``1`` (no roles), or the user named by ``?as=`` (one of ``ROLES``)."""
+    await MANAGER.login(request, {"id": request.query_params.get("as", "1")})
     return {"logged_in": True}
 
 
@@ -120,8 +156,13 @@ class Place:
         return "webhook" if self.webhook else f"{self.kind}-{self.site.replace(' ', '-')}"
 
 
-PLACES = [Place(kind, site) for kind, site in itertools.product(ROUTE_KINDS, SITES)] + [
-    Place("http", "method", webhook=True)
+#: Where a decorator can be written on a GraphQL resolver.
+GRAPHQL_SITES = ("resolver method", "resolver function", "type", "base type")
+
+PLACES = [
+    *(Place(kind, site) for kind, site in itertools.product(KINDS, SITES)),
+    Place("http", "method", webhook=True),
+    *(Place("graphql", site) for site in GRAPHQL_SITES),
 ]
 
 
@@ -153,9 +194,48 @@ def build(place: Place, decorate: Callable[[Any], Any]) -> App:
     with settings.override(SECRET_KEY=SECRET):
         app = App()
     app.post("/login")(login)
-    declare_at(app, place, decorate)
+    if place.kind == "graphql":
+        app.include(graphql_controller(place.site, decorate))
+    else:
+        declare_at(app, place, decorate)
     app.build()
     return app
+
+
+def graphql_controller(site: str, decorate: Callable[[Any], Any]) -> type:
+    """Return a GraphQL controller at ``/graphql`` whose field ``matrix`` is declared at *site*."""
+    import strawberry
+
+    from framework.graphql import GraphQLController
+
+    def matrix(root: Any = None) -> str:
+        return "ok"
+
+    if site == "resolver method":
+        namespace = {"matrix": strawberry.field(decorate(matrix))}
+        query = strawberry.type(type("MatrixQuery", (), namespace), name="Query")
+    elif site == "resolver function":
+        query = strawberry.type(
+            type("MatrixQuery", (), {"matrix": strawberry.field(resolver=decorate(matrix))}),
+            name="Query",
+        )
+    else:
+        base = strawberry.type(type("MatrixBase", (), {"matrix": strawberry.field(matrix)}))
+        if site == "type":
+            query = decorate(strawberry.type(type("MatrixQuery", (base,), {}), name="Query"))
+        else:
+            query = strawberry.type(type("MatrixQuery", (decorate(base),), {}), name="Query")
+    schema = strawberry.Schema(query)
+    return type("MatrixGraphQL", (GraphQLController,), {"schema": schema})
+
+
+def graphql_refused_and_admitted(client: TestClient, credentials: dict[str, str]) -> None:
+    """Without credentials the field is a GraphQL error; with them, its data."""
+    refused = client.get("/graphql", params={"query": "{ matrix }"}).json()
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] in ("UNAUTHENTICATED", "FORBIDDEN")
+    admitted = client.get("/graphql", params={"query": "{ matrix }"}, headers=credentials)
+    assert admitted.json() == {"data": {"matrix": "ok"}}
 
 
 def declare_at(app: App, place: Place, decorate: Callable[[Any], Any], prefix: str = "") -> None:
@@ -189,6 +269,9 @@ def declare_at(app: App, place: Place, decorate: Callable[[Any], Any], prefix: s
 
 def refused_and_admitted(kind: str, client: TestClient, credentials: dict[str, str]) -> None:
     """Without credentials the request is refused; with them it is served."""
+    if kind == "graphql":
+        graphql_refused_and_admitted(client, credentials)
+        return
     if kind == "websocket":
         with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/x"):
             pass
@@ -208,6 +291,13 @@ def probe_token(place: Place, app: App) -> None:
 
 def probe_login(place: Place, app: App) -> None:
     with TestClient(app) as client:
+        if place.kind == "graphql":
+            refused = client.get("/graphql", params={"query": "{ matrix }"}).json()
+            assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            assert client.post("/login").status_code == 200
+            admitted = client.get("/graphql", params={"query": "{ matrix }"})
+            assert admitted.json() == {"data": {"matrix": "ok"}}
+            return
         if place.kind == "websocket":
             with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/x"):
                 pass
@@ -220,6 +310,53 @@ def probe_login(place: Place, app: App) -> None:
                 assert ws.receive_text() == "ok"
         else:
             assert client.get("/x").status_code == 200
+
+
+def answer(kind: str, client: TestClient, headers: dict[str, str]) -> int | str:
+    """Return how a request with *headers* is answered: its status, or a GraphQL error code."""
+    if kind == "graphql":
+        body = client.get("/graphql", params={"query": "{ matrix }"}, headers=headers).json()
+        if body.get("errors"):
+            assert body["data"] is None
+            return str(body["errors"][0]["extensions"]["code"])
+        assert body == {"data": {"matrix": "ok"}}
+        return 200
+    if kind == "websocket":
+        try:
+            with client.websocket_connect("/x", headers=headers) as ws:
+                assert ws.receive_text() == "ok"
+        except WebSocketDisconnect as refused:
+            return refused.code
+        return 200
+    return client.get("/x", headers=headers).status_code
+
+
+def role_outcomes(kind: str) -> list[int | str]:
+    """Return the answers expected without a user, without the roles, and with each set."""
+    refusals: dict[str, list[int | str]] = {
+        "graphql": ["UNAUTHENTICATED", "FORBIDDEN"],
+        "websocket": [1008, 1008],
+    }
+    return [*refusals.get(kind, [401, 403]), 200, 200]
+
+
+def probe_token_roles(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        seen = [
+            answer(place.kind, client, headers)
+            for headers in ({}, *({"Authorization": f"Bearer {t}"} for t in ROLE_PROBES))
+        ]
+    assert seen == role_outcomes(place.kind)
+
+
+def probe_login_roles(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        seen = [answer(place.kind, client, {})]
+        for user in ROLE_PROBES:
+            client.cookies.clear()  # a new login, not a CSRF-checked post in a session
+            assert client.post("/login", params={"as": user}).status_code == 200
+            seen.append(answer(place.kind, client, {}))
+    assert seen == role_outcomes(place.kind)
 
 
 def probe_custom(place: Place, app: App) -> None:
@@ -277,6 +414,10 @@ def probe_cache_page(place: Place, app: App) -> None:
 
 def probe_ratelimit(place: Place, app: App) -> None:
     with TestClient(app) as client:
+        if place.kind == "graphql":  # the field, not the request, is over its limit
+            assert answer(place.kind, client, {}) == 200
+            assert answer(place.kind, client, {}) == "TOO_MANY_REQUESTS"
+            return
         if place.kind == "websocket":
             with client.websocket_connect("/x") as ws:
                 assert ws.receive_text() == "ok"
@@ -291,9 +432,9 @@ def probe_ratelimit(place: Place, app: App) -> None:
 
 # -- rows: every handler decorator ---------------------------------------------------------------
 
-CLASS_SITES = frozenset({"class", "base class"})
-WEBSOCKET = frozenset({"websocket"})
-NOT_HTTP = frozenset({"sse", "websocket"})
+CLASS_SITES = frozenset({"class", "base class", "type", "base type"})
+NO_BODY = frozenset({"websocket", "graphql"})  # no request body, no API document entry
+NOT_HTTP = frozenset({"sse", "websocket", "graphql"})
 
 
 def refused_on(
@@ -315,7 +456,13 @@ class Row:
 
 ROWS = {
     "authenticate": Row("@authenticate", lambda: authenticate(tokens), probe_token),
+    "authenticate role set": Row(
+        "@authenticate", lambda: authenticate(role_tokens, role=ROLE_SET), probe_token_roles
+    ),
     "login_required": Row("@login_required", lambda: login_required, probe_login),
+    "login_required role set": Row(
+        "@login_required", lambda: login_required(role=ROLE_SET), probe_login_roles
+    ),
     "LoginManager.login_required": Row(
         "@login_required", lambda: MANAGER.login_required(), probe_login
     ),
@@ -323,7 +470,7 @@ ROWS = {
         "@input",
         lambda: input(Query, location="query"),
         probe_input,
-        refused_on(WEBSOCKET, CLASS_SITES),
+        refused_on(NO_BODY, CLASS_SITES),
     ),
     "output": Row(
         "@output",
@@ -332,9 +479,9 @@ ROWS = {
         refused_on(NOT_HTTP, CLASS_SITES),
     ),
     "expect": Row(
-        "@expect", lambda: expect({418: "Matrix teapot"}), probe_expect, refused_on(WEBSOCKET)
+        "@expect", lambda: expect({418: "Matrix teapot"}), probe_expect, refused_on(NO_BODY)
     ),
-    "doc": Row("@doc", lambda: doc(summary="Matrix summary"), probe_doc, refused_on(WEBSOCKET)),
+    "doc": Row("@doc", lambda: doc(summary="Matrix summary"), probe_doc, refused_on(NO_BODY)),
     "webhook": Row(
         "@webhook",
         lambda: webhook(name="matrix"),
@@ -342,7 +489,7 @@ ROWS = {
         refused_on(NOT_HTTP, CLASS_SITES),
     ),
     "custom step": Row(
-        "a custom pipeline step", lambda: custom_step, probe_custom, refused_on(WEBSOCKET)
+        "a custom pipeline step", lambda: custom_step, probe_custom, refused_on(NO_BODY)
     ),
     "cache_page": Row(
         "@cache_page", lambda: cache_page(60), probe_cache_page, refused_on(NOT_HTTP)
@@ -370,7 +517,7 @@ def test_every_handler_decorator_has_a_row() -> None:
 
 
 def test_every_route_kind_has_a_place() -> None:
-    assert set(KINDS) == set(ROUTE_KINDS)
+    assert {place.kind for place in PLACES} == set(ROUTE_KINDS)
 
 
 def registered_in_source() -> set[str]:

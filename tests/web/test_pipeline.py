@@ -218,4 +218,4 @@ def test_registering_a_decorator_twice_returns_the_first() -> None:
     with pytest.raises(ValueError, match="Two handler decorators are registered as '@trail'"):
         handler_decorator("@trail", kinds=("http",))
     with pytest.raises(ValueError, match="Unknown route kinds"):
-        handler_decorator("@nowhere", kinds=("graphql",))
+        handler_decorator("@nowhere", kinds=("grpc",))

@@ -11,6 +11,9 @@ import pytest
 from framework.testing import TestClient
 from framework.web import App, Controller, EventSource, Request, ServerSentEvent, sse
 
+#: ASGI scope key of the event set once a keep-alive comment was sent (see keep_alive_spy).
+KEEP_ALIVE_SENT = "tests.keep_alive_sent"
+
 
 class Feed(Controller):
     path = "/feed"
@@ -34,7 +37,7 @@ class Feed(Controller):
 
     @sse("/slow", keepalive=0.05)
     async def slow(self, request: Request) -> Any:
-        await asyncio.sleep(0.2)
+        await request.scope[KEEP_ALIVE_SENT].wait()  # silent until a keep-alive went out
         yield "late"
 
     @sse("/rooms/{room:int}")
@@ -80,8 +83,28 @@ def test_send_style_handler() -> None:
     assert text == 'event: tick\nid: a\ndata: {"n":1}\n\n: heartbeat\n\ndata: last\n\n'
 
 
+def keep_alive_spy(app: App) -> Any:
+    """Wrap *app*: each request's scope carries an event set when a keep-alive was sent."""
+
+    async def spy(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        sent = scope[KEEP_ALIVE_SENT] = asyncio.Event()
+
+        async def watched(message: dict[str, Any]) -> None:
+            await send(message)
+            if b": keep-alive" in message.get("body", b""):
+                sent.set()
+
+        return await app(scope, receive, watched)
+
+    return spy
+
+
 def test_keep_alive_comments_fill_silence() -> None:
-    with feed_client() as client:
+    app = App()
+    app.include(Feed)
+    with TestClient(keep_alive_spy(app)) as client:
         text = client.get("/feed/slow").text
     assert text.startswith(": keep-alive\n\n")
     assert text.endswith("data: late\n\n")

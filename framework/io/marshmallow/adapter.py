@@ -15,14 +15,17 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from framework.io.errors import validation_failed
 from framework.io.marshmallow.errors import marshmallow_errors
 from framework.io.marshmallow.fields import FileField
-from framework.io.outputs import json_bytes
-from framework.io.schemas import FieldSpec, SchemaAdapter
+from framework.io.marshmallow.jsonschema import MarshmallowJSONSchema
+from framework.io.schemas import FieldSpec, JSONSchemaRenderer, SchemaAdapter
 from framework.web.requests import decode_json
+from framework.web.responses import json_bytes
 
 __all__ = ["MarshmallowAdapter"]
 
+_JSON_SCHEMA = MarshmallowJSONSchema()
 
-def _is_file(field: fields.Field) -> bool:
+
+def _is_file(field: fields.Field[Any]) -> bool:
     if isinstance(field, fields.List):
         return isinstance(field.inner, FileField)
     return isinstance(field, FileField)
@@ -76,3 +79,9 @@ class MarshmallowAdapter(SchemaAdapter):
     def dump_json(self, value: Any, many: bool) -> bytes:
         """Return *value* dumped by the schema, as JSON bytes."""
         return json_bytes(self.dump(value, many))
+
+    # -- documentation ------------------------------------------------------------------------
+
+    def json_schema_renderer(self) -> JSONSchemaRenderer:
+        """Return the renderer of marshmallow schemas (this framework's own converter)."""
+        return _JSON_SCHEMA

@@ -23,7 +23,7 @@ from framework.io.marshmallow.fields import FileField
 __all__ = ["field_kind", "marshmallow_errors"]
 
 #: Field classes by the word pydantic uses for their type, most specific first.
-_KINDS: list[tuple[type[fields.Field], str]] = [
+_KINDS: list[tuple[type[fields.Field[Any]], str]] = [
     (FileField, "file"),
     (fields.Email, "email"),
     (fields.Url, "url"),
@@ -53,7 +53,7 @@ _KEY_TYPES = {
 _FILE_TYPES = {"file": "file_type", "too_large": "file_too_large", "extension": "file_extension"}
 
 
-def field_kind(field: fields.Field | None) -> str:
+def field_kind(field: fields.Field[Any] | None) -> str:
     """Return the pydantic word for *field*'s type (``"int"``, ``"string"``…)."""
     for cls, kind in _KINDS:
         if isinstance(field, cls):
@@ -118,7 +118,7 @@ def _child(context: Any, key: Any, data: Any, many: bool) -> tuple[Any, Any, boo
     return None, value, False
 
 
-def _field_by_key(schema: Schema, key: Any) -> fields.Field | None:
+def _field_by_key(schema: Schema, key: Any) -> fields.Field[Any] | None:
     for name, field in schema.fields.items():
         if (field.data_key or name) == key:
             return field

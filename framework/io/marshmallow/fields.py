@@ -25,7 +25,7 @@ from framework.io.files import File, as_upload, describe_limits, normalise_exten
 __all__ = ["FileField"]
 
 
-class FileField(fields.Field):
+class FileField(fields.Field[File]):
     """An uploaded file with an optional size limit and extension list."""
 
     default_error_messages = {

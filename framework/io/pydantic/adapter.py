@@ -12,6 +12,7 @@ import collections.abc
 import contextlib
 import types
 import typing
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -25,10 +26,19 @@ from framework.io.errors import (
     validation_failed,
 )
 from framework.io.files import File
-from framework.io.schemas import FieldSpec, SchemaAdapter
+from framework.io.schemas import (
+    ComponentRegistry,
+    FieldSpec,
+    JSONSchemaMode,
+    JSONSchemaRenderer,
+    SchemaAdapter,
+)
 from framework.web.requests import decode_json
 
-__all__ = ["PydanticAdapter", "pydantic_errors"]
+__all__ = ["PydanticAdapter", "PydanticJSONSchema", "pydantic_errors"]
+
+#: Where pydantic's ``$ref`` point: the components of an OpenAPI document.
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 _MULTIPLE = (list, set, frozenset, tuple, collections.abc.Sequence, collections.abc.Set)
 _PREFIXES = ("Value error, ", "Assertion failed, ")
@@ -96,7 +106,9 @@ class PydanticAdapter(SchemaAdapter):
             model.model_rebuild()  # no-op when complete; resolves late forward references
         try:
             self._item = TypeAdapter(model)
-            self._list = TypeAdapter(list[model])  # type: ignore[valid-type]
+            # list[model], built at run time: no static type form describes it.
+            list_type: Any = types.GenericAlias(list, (model,))
+            self._list = TypeAdapter(list_type)
         except PydanticSchemaGenerationError as exc:
             raise TypeError(
                 f"{model!r} is not a schema pydantic understands; pass a pydantic model "
@@ -186,3 +198,36 @@ class PydanticAdapter(SchemaAdapter):
         """Return *value* as JSON bytes, keyed by alias as the document says."""
         validated, adapter = self._validated(value, many)
         return adapter.serializer.to_json(validated, by_alias=True)
+
+    # -- documentation ------------------------------------------------------------------------
+
+    def json_schema_renderer(self) -> JSONSchemaRenderer:
+        """Return the renderer of pydantic types (``TypeAdapter.json_schemas``)."""
+        return _JSON_SCHEMA
+
+
+class PydanticJSONSchema:
+    """Render a document's pydantic types in one ``TypeAdapter.json_schemas`` call.
+
+    pydantic names the components: ``Item``, or ``Item-Input`` and ``Item-Output`` when the
+    two modes of a model differ.
+    """
+
+    names_components = True
+
+    def render(
+        self, wanted: Sequence[tuple[SchemaAdapter, JSONSchemaMode]], registry: ComponentRegistry
+    ) -> list[dict[str, Any]]:
+        """Return the JSON Schema of each ``(adapter, mode)``; put the models in *registry*."""
+        inputs = []
+        for index, (adapter, mode) in enumerate(wanted):
+            if not isinstance(adapter, PydanticAdapter):
+                raise TypeError(f"{adapter!r} is not a pydantic adapter.")
+            inputs.append((index, mode, adapter.item_adapter))
+        schemas, definitions = TypeAdapter.json_schemas(inputs, ref_template=REF_TEMPLATE)
+        for name, schema in definitions.get("$defs", {}).items():
+            registry.components[name] = schema
+        return [dict(schemas[(index, mode)]) for index, (_, mode) in enumerate(wanted)]
+
+
+_JSON_SCHEMA = PydanticJSONSchema()

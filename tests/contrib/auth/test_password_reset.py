@@ -176,6 +176,37 @@ def test_links_expire(client) -> None:
     assert not check_reset_token(user, make_reset_token(user, now=time.time() + 60))  # future
 
 
+def test_a_link_made_before_a_key_rotation_works_while_the_old_key_is_a_fallback() -> None:
+    from framework.contrib.auth.passwordreset import check_reset_token, make_reset_token
+    from framework.contrib.auth.users import find_user
+
+    make_user("alice", email="alice@example.com")
+    user = in_session(find_user, "alice")
+    token = make_reset_token(user)
+    old, new = settings.SECRET_KEY, "rotated-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    with settings.override(SECRET_KEY=new, SECRET_KEY_FALLBACKS=[old]):
+        assert check_reset_token(user, token)
+        assert make_reset_token(user) != token  # new links are signed with the new key
+    with settings.override(SECRET_KEY=new):  # the old key dropped: its links are void
+        assert not check_reset_token(user, token)
+
+
+def test_a_form_opened_before_a_key_rotation_still_posts(client) -> None:
+    """The CSRF token lives in the session cookie, which a fallback key still reads."""
+    from framework.web import get_asgi_application
+
+    form = {"email": "nobody@example.com", "csrf_token": csrf(client, "/password-reset")}
+    cookies = {"session": client.cookies["session"]}
+    old, new = settings.SECRET_KEY, "rotated-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    for fallbacks, status in (([old], 200), ([], 403)):  # the old key dropped: session void
+        with (
+            settings.override(SECRET_KEY=new, SECRET_KEY_FALLBACKS=fallbacks),
+            TestClient(get_asgi_application(), follow_redirects=False) as fresh,
+        ):
+            fresh.cookies.update(cookies)
+            assert fresh.post("/password-reset", data=form).status_code == status
+
+
 @pytest.mark.parametrize(
     "link",
     [

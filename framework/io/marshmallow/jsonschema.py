@@ -6,25 +6,25 @@ Fields map to JSON Schema types and formats; validators (``Length``, ``Range``, 
 component named after the class; its two modes (``validation`` leaves out ``dump_only``
 fields, ``serialization`` leaves out ``load_only`` fields) share one component when they are
 identical; otherwise the input keeps the name and the output is ``Name-Output`` (the
-suffix pydantic uses). This module is imported only when a
-document has a marshmallow schema.
+suffix pydantic uses). :class:`MarshmallowJSONSchema` is the marshmallow adapter's
+:class:`~framework.io.schemas.JSONSchemaRenderer`.
 """
 
 from __future__ import annotations
 
+import enum
 import inspect
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
 from framework.io.marshmallow.fields import FileField
+from framework.io.schemas import ComponentRegistry, SchemaAdapter
+from framework.io.schemas import JSONSchemaMode as Mode
 
-if TYPE_CHECKING:
-    from framework.openapi.components import Mode, SchemaRegistry
-
-__all__ = ["MarshmallowConverter"]
-
-_SIMPLE: list[tuple[type[fields.Field], dict[str, Any]]] = [
+__all__ = ["MarshmallowConverter", "MarshmallowJSONSchema"]
+_SIMPLE: list[tuple[type[fields.Field[Any]], dict[str, Any]]] = [
     (FileField, {"type": "string", "format": "binary"}),
     (fields.Email, {"type": "string", "format": "email"}),
     (fields.Url, {"type": "string", "format": "uri"}),
@@ -51,10 +51,33 @@ def _customised(schema: Schema) -> bool:
     )
 
 
-class MarshmallowConverter:
-    """Turn marshmallow schemas into components of a :class:`SchemaRegistry`."""
+class MarshmallowJSONSchema:
+    """Render the marshmallow schemas of a document, inputs first.
 
-    def __init__(self, registry: SchemaRegistry) -> None:
+    A schema's input keeps the plain name; an output that differs from it is ``-Output``.
+    """
+
+    names_components = False
+
+    def render(
+        self, wanted: Sequence[tuple[SchemaAdapter, Mode]], registry: ComponentRegistry
+    ) -> list[dict[str, Any]]:
+        """Return a ``$ref`` (or an inline schema) for each ``(adapter, mode)`` of *wanted*."""
+        converter = MarshmallowConverter(registry)
+        results: list[dict[str, Any]] = [{} for _ in wanted]
+        inputs_first = sorted(
+            range(len(wanted)), key=lambda index: wanted[index][1] != "validation"
+        )
+        for index in inputs_first:
+            adapter, mode = wanted[index]
+            results[index] = converter.reference(adapter.schema, mode)
+        return results
+
+
+class MarshmallowConverter:
+    """Turn marshmallow schemas into components of a document's registry."""
+
+    def __init__(self, registry: ComponentRegistry) -> None:
         self.registry = registry
         self._names: dict[tuple[type[Schema], str], str] = {}
         self._referenced: set[str] = set()
@@ -79,10 +102,10 @@ class MarshmallowConverter:
         self._names[(cls, mode)] = name
         body = self.object_schema(instance, mode)
         alike = other is not None and self.registry.components.get(other) == body
-        if alike and name not in self._referenced:  # both modes alike: one component
+        if other is not None and alike and name not in self._referenced:  # one component
             del self.registry.components[name]
-            self._names[(cls, mode)] = other  # type: ignore[assignment]
-            return other  # type: ignore[return-value]
+            self._names[(cls, mode)] = other
+            return other
         self.registry.components[name] = body
         return name
 
@@ -110,7 +133,7 @@ class MarshmallowConverter:
             result["additionalProperties"] = False
         return result
 
-    def field_schema(self, field: fields.Field, mode: Mode) -> dict[str, Any]:
+    def field_schema(self, field: fields.Field[Any], mode: Mode) -> dict[str, Any]:
         """Return the JSON Schema of one field (type, validators, null, metadata, default)."""
         schema = self._base(field, mode)
         for validator in field.validators:
@@ -120,7 +143,7 @@ class MarshmallowConverter:
             schema = _nullable(schema)
         return schema
 
-    def _base(self, field: fields.Field, mode: Mode) -> dict[str, Any]:
+    def _base(self, field: fields.Field[Any], mode: Mode) -> dict[str, Any]:
         if isinstance(field, fields.Nested):
             return self._nested(field, mode)
         if isinstance(field, fields.Pluck):
@@ -152,8 +175,8 @@ class MarshmallowConverter:
         return {"type": "array", "items": target} if field.many else target
 
 
-def _enum_schema(field: fields.Enum) -> dict[str, Any]:
-    members: list[Any] = list(field.enum)  # type: ignore[call-overload]
+def _enum_schema(field: fields.Enum[enum.Enum]) -> dict[str, Any]:
+    members = list(field.enum)
     if field.by_value:
         values = [member.value for member in members]
     else:
@@ -184,7 +207,7 @@ def _apply_validator(schema: dict[str, Any], validator: Any) -> None:
         schema["const"] = validator.comparable
 
 
-def _apply_metadata(schema: dict[str, Any], field: fields.Field, mode: Mode) -> None:
+def _apply_metadata(schema: dict[str, Any], field: fields.Field[Any], mode: Mode) -> None:
     metadata = field.metadata
     for key in ("title", "description", "deprecated"):
         if key in metadata:
