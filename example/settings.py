@@ -13,6 +13,7 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 INSTALLED_APPS: list[str] = [
     "framework.contrib.auth",  # users, roles, tokens; /login and /logout
     "framework.openapi",  # /openapi.json, /docs, /redoc
+    "framework.contrib.admin",  # /admin/: the models of every app (framework[admin])
     "framework.graphql",  # /graphql: each app's graphql.py (GraphiQL there when DEBUG)
     "example.home",  # / (the front page) and the layout, stylesheet and logo of every page
     "example.accounts",  # /account (log in first) and /api/me (Bearer token)

@@ -101,6 +101,7 @@ The demo is ready. Try:
   Home page        {url}/
   API docs         {url}/docs   (ReDoc: /redoc, the OpenAPI document: /openapi.json)
   Log in           {url}/login  as {DEMO_USER!r} with the password {DEMO_PASSWORD!r}
+  Admin            {url}/admin/  (the same login: products, reviews, users, tokens, the log)
   Real time        {url}/live   (a WebSocket echo and a Server-Sent Events counter)
   GraphQL          {url}/graphql   (GraphiQL; try {{ products {{ name reviews {{ rating }} }} }})
   Token API        TOKEN=$({python} manage.py users token create {DEMO_USER})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from framework.db import CRUDMixin, Model
 
@@ -22,6 +22,9 @@ class Product(CRUDMixin, Model):
     rating: Mapped[float | None] = mapped_column(default=None)
     review_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Review(CRUDMixin, Model):
     """A customer's opinion of a product."""
@@ -30,3 +33,8 @@ class Review(CRUDMixin, Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("store_product.id", ondelete="CASCADE"))
     rating: Mapped[int]
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: The product, for the admin's lists and forms (the API sends product_id).
+    product: Mapped[Product] = relationship(Product)
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.comment[:40]}"

@@ -233,6 +233,14 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 #: password resets; empty = the address of the request (its Host, checked by ALLOWED_HOSTS).
 SITE_URL = ""
 
+# -- admin (served by the ``framework.contrib.admin`` app; needs ``framework[admin]``) ---------
+
+#: Where the admin is served. ``check --deploy`` warns while it is the guessable default.
+ADMIN_URL = "/admin/"
+#: The role that lets a user into the admin (a name, or a list: any of them); superusers
+#: always may enter. Per-model permissions are the ModelAdmin's ``*_roles`` attributes.
+ADMIN_ROLE = "staff"
+
 # -- HTTPS and cookies --------------------------------------------------------------------------
 
 #: ``Strict-Transport-Security`` max-age in seconds; 0 sends no header.

@@ -90,7 +90,7 @@ def _url(raw: str) -> URL:
 async def migrate_databases() -> None:
     """Apply every migration; create the tables of apps without migrations directly."""
     from framework.db import engines
-    from framework.db.models import metadata
+    from framework.db.models import database_alias, metadata
     from framework.migrations import database_aliases, load_scripts, upgrade
     from framework.migrations.locations import app_models
 
@@ -102,6 +102,7 @@ async def migrate_databases() -> None:
             for entry in scripts.entries
             if not entry.revision_files()
             for model in app_models(entry.label)
+            if database_alias(model) == alias  # a model lives on its own alias only
         ]
         if unmigrated:
             async with engines.get(alias).begin() as connection:

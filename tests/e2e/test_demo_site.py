@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TITLE = " · framework demo"
 #: Scripts may only come from the server itself (no inline script, no CDN).
 SCRIPT_POLICY = "script-src 'self';"
-#: The pages the demo's own templates render.
-DEMO_PAGES = {"/", "/login", "/account", "/live"}
+#: The pages the demo's own templates render, and the admin's.
+DEMO_PAGES = {"/", "/login", "/account", "/live", "/admin/", "/admin/login", "/admin/review/list"}
 
 
 @dataclass
@@ -82,13 +82,17 @@ def test_preparing_the_demo_prints_urls_that_answer(demo: Demo) -> None:
     assert f"  Log in           {url}/login  as 'demo' with the password {DEMO_PASSWORD!r}" in lines
     assert any(line.startswith(f"  API docs         {url}/docs ") for line in lines)
     assert any(line.startswith(f"  Real time        {url}/live ") for line in lines)
+    assert any(line.startswith(f"  Admin            {url}/admin/ ") for line in lines)
     assert any(line.startswith(f"  GraphQL          {url}/graphql ") for line in lines)
     assert f'curl -H "Authorization: Bearer $TOKEN" {url}/api/me' in demo.prepared
     printed = re.findall(r"http://127\.0\.0\.1:\d+/[\w/.]*", demo.prepared)
-    assert len(printed) == 6
+    assert len(printed) == 7
     for address in printed:
         expected = 401 if address.endswith("/api/me") else 200
-        page = httpx.get(address, headers={"Accept": "text/html"}, timeout=10)  # a browser
+        # as a browser asks: HTML, following the admin's redirect to its login page
+        page = httpx.get(
+            address, headers={"Accept": "text/html"}, timeout=10, follow_redirects=True
+        )
         assert page.status_code == expected, address
 
 
@@ -152,6 +156,21 @@ def check_account(page: Any, response: Any) -> None:
     assert page.text_content("h1") == "Hello, demo"
 
 
+def check_admin(page: Any, response: Any) -> None:
+    # Logged in on the site (the account page), the demo user is in the admin: one session.
+    # Its pages work under the demo's Content-Security-Policy (scripts from files only).
+    assert page.url.endswith("/admin/")
+    assert page.text_content("#admin-user") == DEMO_USER
+    page.click(".page-body >> text=Reviews")
+    page.wait_for_url("**/admin/review/list")
+    assert "Walnut desk" in page.inner_text("table")
+    page.check("tr:has-text('Walnut desk') .select-box")
+    page.click("#dropdownMenuButton")
+    page.click("text=Clear the comments of the selected reviews")
+    page.wait_for_selector("#admin-messages .toast.show")
+    assert "done on 1 of 1 selected" in page.inner_text("#admin-messages")
+
+
 def check_token_api(page: Any, response: Any) -> None:
     # A browser brings no token: the API says so, as a page since the browser asks for HTML.
     assert response.headers["www-authenticate"].startswith("Bearer")
@@ -172,6 +191,7 @@ LINKS: dict[str, Callable[[Any, Any], None]] = {
     "/openapi.json": check_document,
     "/login": check_login,
     "/account": check_account,
+    "/admin/": check_admin,
     "/api/me": check_token_api,
     "/live": check_live,
 }

@@ -92,3 +92,28 @@ def test_reusable_app_installs_and_passes_its_tests(venv: Path, tmp_path: Path) 
         cwd=project,
     )
     assert result.stdout == "src\n", result.stderr
+
+
+def test_the_admin_without_its_extra_is_one_line_naming_the_install(
+    venv: Path, tmp_path: Path
+) -> None:
+    python = str(venv / "bin/python")
+    run([str(venv / "bin/framework"), "startproject", "adminsite"], cwd=tmp_path)
+    project = tmp_path / "adminsite"
+    settings_file = project / "adminsite" / "settings.py"
+    source = settings_file.read_text()
+    settings_file.write_text(
+        source.replace(
+            '"framework.openapi",  # /openapi.json, /docs (Swagger UI), /redoc\n]',
+            '"framework.openapi",\n    "framework.contrib.admin",\n]',
+        )
+    )
+    assert settings_file.read_text() != source
+    result = run([python, "manage.py", "check"], cwd=project)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].endswith(
+        "'sqladmin' is required for the admin but is not installed: pip install "
+        '"framework[admin]"'
+    ), result.stderr

@@ -607,3 +607,43 @@ def test_websocket_handshake_over_uvicorn(live_url: str, name: str, place: Place
         headers = {"Cookie": f"session={session.cookies['session']}"}
     with connect(url, additional_headers=headers, open_timeout=10) as ws:
         assert ws.recv(timeout=10) == "ok"
+
+
+# -- a mounted app: it has no handler, so no decorator can take effect on it ---------------------
+
+
+class MountedApp:
+    """An ASGI app written as a class (decorators on the class reach its instances)."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"served"})
+
+
+def mounted_targets(row: Row) -> Iterator[tuple[str, Any]]:
+    """Yield each way *row*'s decorator can be written on something mounted."""
+
+    async def mounted(scope: Any, receive: Any, send: Any, **kwargs: Any) -> None:
+        await MountedApp()(scope, receive, send)
+
+    yield "function", row.make()(mounted)
+    decorator = handler_decorators().get(row.registered_as)
+    if decorator is None or decorator.on_class:
+        yield "class", row.make()(type("Decorated", (MountedApp,), {}))()
+
+
+@pytest.mark.parametrize("name", ROWS)
+def test_every_handler_decorator_on_a_mounted_app_is_refused_at_build(name: str) -> None:
+    row = ROWS[name]
+    for site, target in mounted_targets(row):
+        app = App()
+        app.mount("/x", target)
+        with pytest.raises(ImproperlyConfigured) as refused:
+            app.build()
+        message = str(refused.value)
+        assert message.startswith(f"{row.registered_as} cannot apply to the app mounted at '/x'")
+        assert "\n" not in message, site
+    app = App()
+    app.mount("/x", MountedApp())
+    with TestClient(app) as client:
+        assert client.get("/x/anything").text == "served"

@@ -1,0 +1,105 @@
+"""The admin's forms: every one carries the CSRF token; read-only fields are shown, not written.
+
+sqladmin renders a form's hidden fields through ``form.hidden_tag()`` when the form has one;
+:class:`AdminForm` puts the session's CSRF token there (the framework's ``CSRFMiddleware``
+checks it on every POST, as for any form of the site). Forms are built without a request, so
+the request being served is kept in a context variable by the admin's ASGI app.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from markupsafe import Markup
+from sqladmin.forms import ModelConverter, converts
+from starlette.requests import Request
+from wtforms import FloatField, Form, validators
+from wtforms.fields.core import UnboundField
+
+from framework.auth.csrf import csrf_input
+
+__all__ = [
+    "AdminConverter",
+    "AdminForm",
+    "current_request",
+    "done_serving",
+    "mark_read_only",
+    "serving",
+]
+
+_request: contextvars.ContextVar[Request | None] = contextvars.ContextVar(
+    "framework_admin_request", default=None
+)
+
+
+def serving(request: Request) -> contextvars.Token[Request | None]:
+    """Remember *request* as the one being served (reset with the returned token)."""
+    return _request.set(request)
+
+
+def done_serving(token: contextvars.Token[Request | None]) -> None:
+    """Forget the request remembered by :func:`serving`."""
+    _request.reset(token)
+
+
+def current_request() -> Request:
+    """Return the request the admin is serving."""
+    request = _request.get()
+    if request is None:
+        raise RuntimeError("No admin request is being served here.")
+    return request
+
+
+class AdminForm(Form):  # type: ignore[misc, unused-ignore]  # WTForms: no hints
+    """A WTForms form whose hidden part includes the CSRF token of the current session."""
+
+    def hidden_tag(self) -> Markup:
+        """Return the CSRF input and the form's own hidden fields."""
+        from framework.conf import settings
+
+        parts = [csrf_input(current_request(), settings.CSRF_FIELD_NAME)]
+        parts += [
+            Markup(field()) for field in self if getattr(field.widget, "input_type", "") == "hidden"
+        ]
+        return Markup("").join(parts)
+
+
+class AdminConverter(ModelConverter):
+    """sqladmin's column-to-field converter, with floating-point columns.
+
+    In SQLAlchemy 2.1 ``Float`` and ``Double`` (what ``Mapped[float]`` makes) no longer
+    derive from ``Numeric``, which sqladmin 0.32 converts; without this, the form of a model
+    with a float column fails to build.
+    """
+
+    @converts("Float", "Double", "REAL", "DOUBLE", "DOUBLE_PRECISION")
+    def conv_float(self, model: type, prop: Any, kwargs: dict[str, Any]) -> UnboundField:
+        """Return a float input."""
+        return FloatField(**kwargs)
+
+
+def _ignore_input(self: Any, valuelist: list[Any]) -> None:
+    """Keep the field's value whatever was posted (a read-only field)."""
+
+
+def mark_read_only(form_class: type[Form], names: set[str]) -> type[Form]:
+    """Return *form_class* with the fields *names* shown read-only, posted values ignored."""
+    replaced: dict[str, Any] = {}
+    for name in names:
+        unbound = getattr(form_class, name, None)
+        if not isinstance(unbound, UnboundField):
+            continue
+        kwargs = dict(unbound.kwargs)
+        render = dict(kwargs.get("render_kw") or {})
+        render.update(readonly=True, disabled=True)
+        kwargs.update(render_kw=render, validators=[validators.Optional()])
+        field_class = type(
+            f"ReadOnly{unbound.field_class.__name__}",
+            (unbound.field_class,),
+            {"process_formdata": _ignore_input},
+        )
+        replaced[name] = UnboundField(field_class, *unbound.args, **kwargs)
+    if not replaced:
+        return form_class
+    return type(form_class.__name__, (form_class,), replaced)
