@@ -23,6 +23,7 @@ from framework.auth.decorators import (
 from framework.auth.digest import DigestAuth, digest_ha1
 from framework.auth.jwt import JWTAuth, JWTError, create_jwt, decode_jwt
 from framework.auth.login import AuthFailureReason, LoginManager
+from framework.auth.middleware import AuthenticationMiddleware
 from framework.auth.passwords import (
     PasswordHasher,
     PasswordTooLongError,
@@ -44,6 +45,7 @@ from framework.auth.validators import (
 __all__ = [
     "AuthBackend",
     "AuthFailureReason",
+    "AuthenticationMiddleware",
     "BasicAuth",
     "CSRFMiddleware",
     "CommonPasswordValidator",

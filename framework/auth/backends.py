@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from framework.auth.roles import RoleRequirement, call_hook, roles_of, roles_satisfied
 from framework.exceptions import ImproperlyConfigured
 from framework.web.exceptions import HTTPException
+from framework.web.traps import RESPONSE_NAMES, required_positionals
 
 __all__ = [
     "DEFAULT_REALM",
@@ -101,6 +102,7 @@ class AuthBackend:
 
     def error_handler(self, func: F) -> F:
         """Register ``func(request, status_code) -> Response | None`` for 401 and 403 answers."""
+        refuse_dyne_error_handler(func)
         self._error_hook = func
         return func
 
@@ -162,6 +164,19 @@ class AuthBackend:
                 f"{kind} has no {name} function: decorate one with @<your {kind}>.{name}."
             )
         return hook
+
+
+def refuse_dyne_error_handler(func: Callable[..., Any]) -> None:
+    """Refuse Dyne's ``error_handler(req, resp, status_code)``: it would answer 500 here."""
+    positionals = required_positionals(func)
+    if len(positionals) == 3 and positionals[1] in RESPONSE_NAMES:
+        request, response, status = positionals
+        raise ImproperlyConfigured(
+            f"The error handler {func.__qualname__} takes ({request}, {response}, {status}) like "
+            f"Dyne's; here it takes ({request}, {status}) and returns the answer: "
+            f"'return JSONResponse({{...}}, status_code={status})' instead of setting "
+            f"{response}.media and {response}.status_code."
+        )
 
 
 def parse_basic_credentials(header: str | None) -> tuple[str, str] | None:

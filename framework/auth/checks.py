@@ -1,4 +1,4 @@
-"""Checks on CSRF protection (installed when sessions are, placed after them) and hashing."""
+"""Checks on the auth middleware (CSRF and authentication after the session) and hashing."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from typing import Any
 
 from framework.checks import CheckMessage, Error, Warning, register
 
-__all__ = ["check_csrf_installed", "check_csrf_middleware", "check_password_schemes"]
+__all__ = [
+    "check_authentication_middleware",
+    "check_csrf_installed",
+    "check_csrf_middleware",
+    "check_password_schemes",
+]
 
 
 @register("security")
@@ -42,6 +47,29 @@ def check_csrf_installed(app_configs: Any = None) -> list[CheckMessage]:
             "cookie-authenticated requests are open to cross-site request forgery.",
             "Add 'framework.auth.CSRFMiddleware' to MIDDLEWARE after the SessionMiddleware.",
             "security.W003",
+        )
+    ]
+
+
+@register("security")
+def check_authentication_middleware(app_configs: Any = None) -> list[CheckMessage]:
+    """Refuse AuthenticationMiddleware without a SessionMiddleware before it."""
+    from framework.auth.middleware import AuthenticationMiddleware
+    from framework.conf import settings
+    from framework.web.middleware.loading import middleware_classes
+
+    classes = middleware_classes(settings.MIDDLEWARE)
+    auth = next((i for i, c in enumerate(classes) if issubclass(c, AuthenticationMiddleware)), None)
+    session, _ = _positions(settings.MIDDLEWARE)
+    if auth is None or (session is not None and session < auth):
+        return []
+    return [
+        Error(
+            "AuthenticationMiddleware needs the session (it reads the logged-in user from it), "
+            "but no SessionMiddleware comes before it in MIDDLEWARE: every request would fail.",
+            "Put 'framework.web.middleware.SessionMiddleware' before "
+            "'framework.auth.AuthenticationMiddleware' in MIDDLEWARE.",
+            "security.E033",
         )
     ]
 

@@ -26,6 +26,7 @@ from framework.auth.backends import DEFAULT_REALM, AuthBackend, quote_header_val
 from framework.auth.roles import call_hook
 from framework.auth.throttling import login_throttle
 from framework.cache.base import CacheUnavailableError
+from framework.exceptions import ImproperlyConfigured
 from framework.web.exceptions import HTTPException
 
 __all__ = ["DigestAuth", "NonceCounter", "digest_ha1"]
@@ -71,6 +72,23 @@ class NonceCounter:
             ) from exc
 
 
+_HASHING_NAMES = frozenset({"md5", "sha256", "hexdigest", "digest_ha1", "ha1"})
+
+
+def _computes_ha1(func: Callable[..., Any]) -> bool:
+    """Return whether *func* looks like it returns HA1 (by its name or the names it calls)."""
+    code = getattr(getattr(func, "__func__", func), "__code__", None)
+    if "ha1" in getattr(func, "__name__", "").lower():
+        return True
+    names: set[str] = set()
+    stack = [code] if code is not None else []
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack.extend(c for c in current.co_consts if hasattr(c, "co_names"))
+    return bool(names & _HASHING_NAMES)
+
+
 class DigestAuth(AuthBackend):
     """Digest authentication with replay protection and stale-nonce handling."""
 
@@ -103,6 +121,12 @@ class DigestAuth(AuthBackend):
 
     def get_password(self, func: F) -> F:
         """Register ``func(username) -> password`` (HA1 with ``use_ha1=True``; None: unknown)."""
+        if not self.use_ha1 and _computes_ha1(func):
+            raise ImproperlyConfigured(
+                f"{func.__qualname__} returns an HA1 hash (it computes a digest), but this "
+                "DigestAuth compares passwords: every login would fail with 401. Create it with "
+                f"DigestAuth(realm={self.realm!r}, use_ha1=True)."
+            )
         self._get_password = func
         return func
 

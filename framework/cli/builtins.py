@@ -12,12 +12,14 @@ class BuiltinCommand(NamedTuple):
 
     ``needs_project``: settings are loaded and apps populated first. ``requires_system_checks``
     (Django's name): the system checks run first and stop the command on an error; the
-    command gains ``--skip-checks``.
+    command gains ``--skip-checks``. ``standalone``: outside a project the command still runs,
+    as it is (``framework runserver --app module:app`` serves a single-file App).
     """
 
     target: str
     needs_project: bool
     requires_system_checks: bool = False
+    standalone: bool = False
 
 
 def _project(target: str) -> BuiltinCommand:
@@ -62,7 +64,12 @@ BUILTIN_COMMANDS: dict[str, BuiltinCommand] = {
     "loaddata": _project("framework.cli.commands.fixtures:loaddata"),
     "openapi": _project("framework.cli.commands.openapi:openapi"),
     "routes": _project("framework.cli.commands.routes:routes"),
-    "runserver": _checked("framework.cli.commands.runserver:runserver"),
+    "runserver": BuiltinCommand(
+        "framework.cli.commands.runserver:runserver",
+        needs_project=True,
+        requires_system_checks=True,
+        standalone=True,
+    ),
     "sendtestemail": _project("framework.cli.commands.sendtestemail:sendtestemail"),
     "serve": _checked("framework.cli.commands.serve:serve"),
     "settings": _project("framework.cli.commands.settings:settings_command"),

@@ -17,10 +17,10 @@ from framework.cli.builtins import BUILTIN_COMMANDS
 from framework.console import print_error
 from framework.exceptions import FrameworkError
 
-__all__ = ["ManagementGroup", "project_command"]
+__all__ = ["ManagementGroup", "in_project", "project_command"]
 
 
-def _in_project() -> bool:
+def in_project() -> bool:
     """Return whether project commands apply: a settings module is named or configured."""
     from framework.conf import ENVIRONMENT_VARIABLE, settings
 
@@ -86,9 +86,11 @@ class ManagementGroup(click.Group):
     # -- sources --------------------------------------------------------------------------
 
     def _available_builtins(self) -> list[str]:
-        in_project = _in_project()
+        inside = in_project()
         return [
-            name for name, spec in BUILTIN_COMMANDS.items() if in_project or not spec.needs_project
+            name
+            for name, spec in BUILTIN_COMMANDS.items()
+            if inside or not spec.needs_project or spec.standalone
         ]
 
     def _extra_commands(self) -> dict[str, Any]:
@@ -97,7 +99,7 @@ class ManagementGroup(click.Group):
 
             self._discovered = {}
             try:
-                self._discovered = discover_commands(set(BUILTIN_COMMANDS), with_apps=_in_project())
+                self._discovered = discover_commands(set(BUILTIN_COMMANDS), with_apps=in_project())
             except FrameworkError as exc:
                 self.load_error = exc
         return self._discovered
@@ -110,7 +112,8 @@ class ManagementGroup(click.Group):
             return self.commands[cmd_name]
         spec = BUILTIN_COMMANDS.get(cmd_name)
         if spec is not None:
-            if spec.needs_project and not _in_project():
+            outside = spec.needs_project and not in_project()
+            if outside and not spec.standalone:
                 raise click.UsageError(
                     f"{cmd_name!r} works inside a project: run 'python manage.py {cmd_name}' "
                     "from the project directory (or set FRAMEWORK_SETTINGS_MODULE)."
@@ -118,7 +121,7 @@ class ManagementGroup(click.Group):
             from framework.module_loading import import_string
 
             command: click.Command = import_string(spec.target)
-            if not spec.needs_project:
+            if not spec.needs_project or outside:
                 return command
             return project_command(command, system_checks=spec.requires_system_checks)
         extra = self._extra_commands().get(cmd_name)

@@ -151,6 +151,8 @@ TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "inprocess"}}
 
 #: Project template folders (relative to BASE_DIR), searched before the apps' templates/.
 TEMPLATES_DIRS: list[str] = []
+#: An undefined template variable raises an error instead of rendering as empty text.
+TEMPLATES_STRICT = False
 STATIC_URL = "/static/"
 #: Where ``collectstatic`` copies the static files for production.
 STATIC_ROOT = ""
@@ -186,11 +188,17 @@ OPENAPI_DESCRIPTION = ""
 OPENAPI_INFO: dict[str, object] = {}
 #: ``servers`` of the document, e.g. ``[{"url": "https://api.example.com"}]``.
 OPENAPI_SERVERS: list[dict[str, str]] = []
+#: Version of the OpenAPI specification the document follows: "3.1" (JSON Schema 2020-12),
+#: or "3.0" (3.0.3) for generators and gateways that read only 3.0.
+OPENAPI_SPEC_VERSION = "3.1"
 #: Where each part is served; an empty string turns that part off.
 OPENAPI_URL = "/openapi.json"
 OPENAPI_YAML_URL = "/openapi.yaml"
 OPENAPI_DOCS_URL = "/docs"
 OPENAPI_REDOC_URL = "/redoc"
+OPENAPI_RAPIDOC_URL = "/rapidoc"
+#: Stoplight Elements needs ``pip install framework[elements]`` (its files come in a wheel).
+OPENAPI_ELEMENTS_URL = ""
 
 # -- passwords ----------------------------------------------------------------------------------
 

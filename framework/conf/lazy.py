@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from framework.conf.settings import Setting, Settings
+from framework.conf.standalone import standalone_settings
 from framework.exceptions import ImproperlyConfigured
 
 __all__ = ["ENVIRONMENT_VARIABLE", "LazySettings"]
@@ -20,7 +21,8 @@ class LazySettings:
     """Proxy to the project's :class:`Settings`, loaded the first time a setting is read.
 
     Without ``FRAMEWORK_SETTINGS_MODULE`` (a small service built with ``App()``), the
-    framework defaults apply, plus whatever :meth:`configure` was given.
+    framework defaults apply, plus whatever :meth:`configure` was given, under the ``.env``
+    file and the environment (:mod:`framework.conf.standalone`).
     """
 
     _wrapped: Settings | None
@@ -36,9 +38,7 @@ class LazySettings:
             if wrapped is None:
                 module = os.environ.get(ENVIRONMENT_VARIABLE)
                 wrapped = (
-                    Settings.from_module(module)
-                    if module
-                    else Settings.from_options(environ=os.environ)
+                    Settings.from_module(module) if module else standalone_settings(os.environ)
                 )
                 object.__setattr__(self, "_wrapped", wrapped)
             return wrapped
@@ -70,6 +70,10 @@ class LazySettings:
         if self._wrapped is not None:
             raise ImproperlyConfigured("Settings are already loaded; configure() must come first.")
         object.__setattr__(self, "_wrapped", Settings.from_options(environ=os.environ, **options))
+
+    def use(self, wrapped: Settings) -> None:
+        """Serve *wrapped* from now on (a standalone ``App(env_file=...)`` builds its own)."""
+        object.__setattr__(self, "_wrapped", wrapped)
 
     def reset(self) -> None:
         """Forget the loaded settings so the next read loads them again (tests, reloads)."""

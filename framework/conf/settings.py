@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
-from framework.conf import global_settings
+import framework.conf.global_settings as global_settings
 from framework.conf.casting import cast_like, cast_to, check_cast_name
 from framework.conf.dotenv import read_dotenv_lines
 from framework.exceptions import ImproperlyConfigured

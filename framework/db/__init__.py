@@ -14,6 +14,7 @@ from framework.db.errors import LazyLoadError, QueryValueError
 from framework.db.hooks import on_commit
 from framework.db.models import NAMING_CONVENTION, Model, database_alias, metadata
 from framework.db.query import Page, Query
+from framework.db.schema import create_all
 from framework.db.sessions import (
     NoSessionError,
     RequestSessions,
@@ -40,6 +41,7 @@ __all__ = [
     "RequestSessions",
     "SessionScope",
     "TransactionManagementError",
+    "create_all",
     "current_scope",
     "current_session",
     "database_alias",

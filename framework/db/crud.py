@@ -18,6 +18,7 @@ from framework.db.engines import engines
 from framework.db.expiry import rollback_and_reload
 from framework.db.models import database_alias
 from framework.db.query import Query, check_field, read
+from framework.db.schema import SelectMixin
 from framework.db.sessions import current_scope
 
 __all__ = ["CRUDMixin", "write"]
@@ -75,7 +76,7 @@ async def write(action: Callable[[AsyncSession], Awaitable[None]]) -> None:
         raise
 
 
-class CRUDMixin:
+class CRUDMixin(SelectMixin):
     """Active-record helpers for a :class:`~framework.db.Model` subclass.
 
     ``class Post(CRUDMixin, Model): ...`` then ``await Post.create(title="Hi")``.

@@ -119,6 +119,41 @@ class Query(Generic[M]):
             check_field(self.model, name)
         return self._with(self.statement.filter_by(**values))
 
+    def where(self, *criteria: Any, **values: Any) -> Query[M]:
+        """Add SQL criteria and equalities by column name: ``where(Post.views > 10, author_id=3)``.
+
+        ``filter()`` and ``filter_by()`` in one call (PyJolt's and Patera's spelling).
+        """
+        query = self._with(self.statement.where(*criteria)) if criteria else self
+        return query.filter_by(**values) if values else query
+
+    def outerjoin(self, target: Any, *on: Any) -> Query[M]:
+        """Left-join *target* (``join(..., outer=True)``): rows without a match are kept."""
+        return self.join(target, *on, outer=True)
+
+    def distinct(self) -> Query[M]:
+        """Return each object once (after a join that matches several rows of the model)."""
+        return self._with(self.statement.distinct())
+
+    def like(self, column: Any, pattern: str, escape: str | None = None) -> Query[M]:
+        """Keep rows whose *column* (an attribute or its name) matches the SQL LIKE *pattern*.
+
+        ``%`` matches any text and ``_`` one character; *escape* names the character that
+        makes them literal. Case sensitivity is the database's (SQLite: ASCII-insensitive).
+        """
+        return self._with(self.statement.where(self._column(column).like(pattern, escape=escape)))
+
+    def ilike(self, column: Any, pattern: str, escape: str | None = None) -> Query[M]:
+        """Keep rows whose *column* matches *pattern*, ignoring case (ILIKE / lower() LIKE)."""
+        expression = self._column(column).ilike(pattern, escape=escape)
+        return self._with(self.statement.where(expression))
+
+    def _column(self, column: Any) -> Any:
+        if isinstance(column, str):
+            check_field(self.model, column)
+            return getattr(self.model, column)
+        return column
+
     def order_by(self, *columns: Any) -> Query[M]:
         """Order by columns or names (``"-created"`` sorts descending)."""
         clauses = []

@@ -28,6 +28,7 @@ from framework.db.config import DEFAULT_ALIAS
 from framework.db.engines import engines
 from framework.db.expiry import refuse_implicit_io
 from framework.db.models import database_alias
+from framework.db.schema import AwaitableSession
 from framework.exceptions import FrameworkError
 
 __all__ = [
@@ -106,7 +107,7 @@ class RoutingSession(Session):
 event.listen(RoutingSession, "do_orm_execute", refuse_implicit_io)
 
 
-def new_session(session_class: type[AsyncSession] = AsyncSession) -> AsyncSession:
+def new_session(session_class: type[AsyncSession] = AwaitableSession) -> AsyncSession:
     """Return a fresh ``AsyncSession`` routed by alias (objects stay usable after commit)."""
     return session_class(
         sync_session_class=RoutingSession,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from framework.exceptions import FrameworkError
+from framework.web import exceptions as web_exceptions
 from framework.web.exceptions import HTTPException
 from framework.web.requests import decode_json
 
@@ -89,10 +90,8 @@ def validation_failed(errors: Iterable[ErrorItem]) -> HTTPException:
 def unsupported_media_type(expected: str, example: str, content_type: str) -> HTTPException:
     """Return the 415 error for a body whose content type is not *expected*."""
     shown = repr(content_type) if content_type else "none"
-    return HTTPException(
-        415,
-        f"Expected {expected} (Content-Type: {example}); got {shown}.",
-        errors=[error_item(["header", "content-type"], "Unsupported media type", "content_type")],
+    return web_exceptions.unsupported_media_type(
+        f"Expected {expected} (Content-Type: {example}); got {shown}."
     )
 
 

@@ -70,14 +70,15 @@ def input(
 ) -> Callable[[F], F]:
     """Validate *location* of each request with *schema*; pass the result as *key*.
 
-    *location* is one of ``json`` (default), ``form``, ``files``, ``query``, ``headers``,
+    *location* is one of ``json`` (default), ``form``, ``media`` (JSON, a form, YAML or any
+    type with a registered parser, by Content-Type), ``files``, ``query``, ``headers``,
     ``cookies`` or ``path``; *key* defaults to ``data`` for JSON and form bodies and to the
     location's name otherwise. ``many=True`` expects a JSON list of items. Invalid input
     answers 422 listing every error; a malformed body 400; a body of another content type
     415.
     """
     where = get_location(location)
-    if many and where.name != "json":
+    if many and where.name not in ("json", "media"):
         raise ImproperlyConfigured(
             f"@input(..., many=True) reads a JSON list; it cannot apply to location {location!r}."
         )

@@ -1,4 +1,4 @@
-"""Where ``@input`` reads from: JSON and form bodies, files, query, headers, cookies, path.
+"""Where ``@input`` reads from: JSON, form or any media body, files, query, headers, cookies, path.
 
 Each location has a loader, built once per route when the app is built: it checks the
 content type (415 for a body of the wrong type), collects the values the schema declares,
@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 
 from framework.io.errors import unsupported_media_type
 from framework.io.schemas import FieldSpec, SchemaAdapter
+from framework.web.media import parse_body
 from framework.web.requests import Request, is_json_content_type
 
 __all__ = [
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 #: The parts of a request ``@input`` reads.
-LocationName = Literal["json", "form", "files", "query", "headers", "cookies", "path"]
+LocationName = Literal["json", "form", "media", "files", "query", "headers", "cookies", "path"]
 #: Singular spellings accepted for some of them.
 LocationAlias = Literal["body", "header", "cookie", "file"]
 #: OpenAPI's ``in`` of a parameter.
@@ -62,6 +63,8 @@ class Location:
 LOCATIONS: dict[str, Location] = {
     "json": Location("json", "body", "data", is_body=True),
     "form": Location("form", "body", "data", is_body=True),
+    # Dyne's default: JSON, a form, YAML, or any type with a registered parser.
+    "media": Location("media", "body", "data", is_body=True),
     "files": Location("files", "body", "files", is_body=True),
     "query": Location("query", "query", "query", parameter_in="query"),
     "headers": Location("headers", "header", "headers", parameter_in="header"),
@@ -102,6 +105,8 @@ def make_loader(location: Location, adapter: SchemaAdapter) -> Loader:
     adapter.prepare()
     if location.name == "json":
         return _json_loader(adapter)
+    if location.name == "media":
+        return _media_loader(adapter)
     specs = adapter.fields()
     multiple = frozenset(spec.key for spec in specs if spec.multiple)
     builders = {
@@ -129,6 +134,27 @@ def _json_loader(adapter: SchemaAdapter) -> Loader:
         if not is_json:
             raise unsupported_media_type("a JSON body", "application/json", content_type)
         return load_json(await request.body())
+
+    return load
+
+
+def _media_loader(adapter: SchemaAdapter) -> Loader:
+    """Read the body by its content type: JSON, a form, or a registered parser's type."""
+    json_loader = _json_loader(adapter)
+    try:
+        specs = adapter.fields()
+    except TypeError:  # a schema without fields (a list, a union) can still take JSON or YAML
+        specs = []
+    multiple = frozenset(spec.key for spec in specs if spec.multiple)
+    form_loader = _form_loader(LOCATIONS["form"], adapter, specs, multiple)
+
+    async def load(request: Request, kwargs: dict[str, Any]) -> Any:
+        content_type = _content_type(request)
+        if is_json_content_type(content_type):
+            return await json_loader(request, kwargs)
+        if _media(content_type) in _FORM_TYPES:
+            return await form_loader(request, kwargs)
+        return adapter.load(parse_body(content_type, await request.body()), "body")
 
     return load
 

@@ -16,9 +16,12 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
+from framework.exceptions import ImproperlyConfigured
 from framework.openapi.components import SchemaRegistry
+from framework.openapi.downgrade import SPEC_VERSIONS, to_openapi_30
 from framework.openapi.operations import OperationBuilder
 from framework.web.controllers import Controller
+from framework.web.development import is_development_only
 from framework.web.pipeline import EndpointSpec, get_endpoint_spec
 from framework.web.routes import HandlerRoute
 
@@ -93,6 +96,8 @@ def route_entries(routes: list[Any]) -> list[RouteEntry]:
         methods = [m for m in _METHOD_ORDER if m in (route.methods or ())]
         tag, description = _tag(route)
         spec = route.spec if route.spec is not None else get_endpoint_spec(route.handler)
+        if spec is not None and spec.meta.get("openapi", {}).get("include_in_schema") is False:
+            continue  # @doc(include_in_schema=False), on the route or its controller
         entries.append(RouteEntry(route, methods, spec, tag, description))
     return entries
 
@@ -108,13 +113,28 @@ def _info(settings: Any) -> dict[str, Any]:
     return info
 
 
-def generate_openapi(app: Any, *, settings: Any = None) -> dict[str, Any]:
-    """Return the OpenAPI 3.1 document of *app* (a framework ``App``) as a dict.
+def generate_openapi(
+    app: Any, *, settings: Any = None, version: str | None = None
+) -> dict[str, Any]:
+    """Return the OpenAPI document of *app* (a framework ``App``) as a dict.
 
-    *settings* defaults to the settings the app was created under.
+    *settings* defaults to the settings the app was created under; *version* (``"3.1"``
+    or ``"3.0"``) to OPENAPI_SPEC_VERSION. 3.0 is converted from 3.1 (see ``downgrade``).
     """
     settings = settings if settings is not None else app.settings
+    version = str(version or settings.get("OPENAPI_SPEC_VERSION", "3.1"))
+    if version not in SPEC_VERSIONS:
+        raise ImproperlyConfigured(
+            f"OPENAPI_SPEC_VERSION must be one of {', '.join(SPEC_VERSIONS)}; got {version!r}."
+        )
+    document = _generate(app, settings)
+    return to_openapi_30(document) if version == "3.0" else document
+
+
+def _generate(app: Any, settings: Any) -> dict[str, Any]:
     entries = route_entries(list(app.routes))
+    if not app.debug:  # development-only routes answer 404: they are not part of the API
+        entries = [e for e in entries if e.spec is None or not is_development_only(e.spec.meta)]
     registry = SchemaRegistry()
     builder = OperationBuilder(registry)
     for entry in entries:

@@ -34,6 +34,7 @@ from framework.io.locations import header_name
 from framework.io.outputs import PAGE_FIELDS
 from framework.openapi.components import SchemaRegistry
 from framework.web.exceptions import status_phrase
+from framework.web.media import parser_types
 from framework.web.pipeline import EndpointSpec
 
 __all__ = ["OperationBuilder", "parse_docstring", "path_parameter_schema"]
@@ -203,6 +204,8 @@ class OperationBuilder:
             schema = {"type": "array", "items": schema}
         if entry.location.name == "json":
             media_types: Sequence[str] = ("application/json",)
+        elif entry.location.name == "media":
+            media_types = (*dict.fromkeys([*parser_types(), *_FORM_TYPES]),)
         elif entry.location.name == "files" or entry.adapter.has_files():
             media_types = ("multipart/form-data",)
         else:
@@ -257,6 +260,12 @@ class OperationBuilder:
         documented: dict[int, ResponseDoc] = meta.get("responses", {})
         for status, doc in documented.items():
             responses[status] = self._documented_response(doc)
+        produced = meta.get("produces")
+        if produced:  # @produces: the success bodies come in each of its media types
+            for status, response in responses.items():
+                schema = response.get("content", {}).get("application/json", {}).get("schema")
+                if 200 <= status < 300 and schema is not None:
+                    response["content"] = {media: {"schema": schema} for media in produced}
         return {str(status): responses[status] for status in sorted(responses)}
 
     @staticmethod
@@ -265,7 +274,7 @@ class OperationBuilder:
             return []
         statuses = [422]
         names = {entry.location.name for entry in inputs}
-        if names & {"json", "form", "files"}:
+        if names & {"json", "form", "files", "media"}:
             statuses += [400, 413, 415]
         return sorted(statuses)
 

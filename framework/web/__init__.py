@@ -6,9 +6,13 @@ from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
 from framework.web.broadcasting import Broadcast, BroadcastError, SlowSubscriberError, broadcast
 from framework.web.controllers import Controller
-from framework.web.exceptions import HTTPException, abort
+from framework.web.cors import cors, no_cors
+from framework.web.development import development
+from framework.web.exceptions import HTMLAbort, HTTPException, abort, html_abort
 from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.inputlimits import Limits
+from framework.web.media import produces, register_parser, register_renderer
+from framework.web.multipart import FormDataIter
 from framework.web.pipeline import (
     EndpointSpec,
     HandlerDecorator,
@@ -44,7 +48,7 @@ from framework.web.routing import (
 )
 from framework.web.sessions import Session
 from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent, last_event_id
-from framework.web.templates import Templates, render
+from framework.web.templates import Templates, render, render_stream
 from framework.web.urls import url_for
 from framework.web.websockets import WebSocket, WebSocketDisconnect
 
@@ -58,6 +62,8 @@ __all__ = [
     "EventSource",
     "EventSourceResponse",
     "FileResponse",
+    "FormDataIter",
+    "HTMLAbort",
     "HTMLResponse",
     "HTTPException",
     "HandlerDecorator",
@@ -80,8 +86,10 @@ __all__ = [
     "after_request",
     "before_request",
     "broadcast",
+    "cors",
     "current_app",
     "delete",
+    "development",
     "endpoint_spec",
     "error_handler",
     "get",
@@ -89,13 +97,19 @@ __all__ = [
     "get_endpoint_spec",
     "handler_decorator",
     "handler_decorators",
+    "html_abort",
     "last_event_id",
+    "no_cors",
     "patch",
     "post",
+    "produces",
     "put",
     "ratelimit",
     "register_converter",
+    "register_parser",
+    "register_renderer",
     "render",
+    "render_stream",
     "route",
     "sse",
     "url_for",

@@ -40,11 +40,13 @@ from framework.web.assembly import RouteSource
 from framework.web.background import BackgroundRunner
 from framework.web.building import AppPlan, BuiltApp, build_app
 from framework.web.controllers import Controller
+from framework.web.cors import PolicyPaths
 from framework.web.dispatcher import Lifespan
 from framework.web.errors import ErrorHandlers
 from framework.web.lifespan import AppLifespan
 from framework.web.pipeline import RouteDecl
 from framework.web.routing import RouteDeclarations, Router
+from framework.web.standalone import configure_standalone
 from framework.web.templates import project_templates
 
 __all__ = ["App", "current_app"]
@@ -78,9 +80,12 @@ class App(RouteDeclarations):
         sources: Sequence[RouteSource] = (),
         run_app_hooks: bool = False,
         default_routes: Sequence[BaseRoute] = (),
+        **standalone: Any,
     ) -> None:
         from framework.conf import settings
 
+        if standalone:  # env_file, env_prefix, encoding, config: see framework.web.standalone
+            configure_standalone(settings, **standalone)
         #: The settings the app was created under (overrides included), read at build time.
         self.settings = settings.wrapped
         debug = bool(self.settings.DEBUG if debug is None else debug)
@@ -167,6 +172,16 @@ class App(RouteDeclarations):
     def debug(self, value: bool) -> None:
         self._check_open("debug")
         self._plan.debug = self.templates.auto_reload = bool(value)
+
+    @property
+    def config(self) -> Any:
+        """Return the app's settings: ``app.config.DEBUG``, ``.get(key, default, cast)``, …"""
+        return self.settings
+
+    @property
+    def cors_paths(self) -> PolicyPaths:
+        """Return where routes have a CORS policy of their own (``@cors``); read per request."""
+        return self._built.cors_paths if self._built is not None else ()
 
     @property
     def routes(self) -> tuple[BaseRoute, ...]:

@@ -49,6 +49,7 @@ from framework.web.routing import (
 )
 from framework.web.sse import EventSourceResponse
 from framework.web.staticfiles import IndexFallback
+from framework.web.traps import check_handler_signature
 
 __all__ = ["Assembly", "BuildContext", "RouteSource", "build_routes"]
 
@@ -282,6 +283,7 @@ def _make_route(
     params = [*source.host_params, *path_parameters(path, where)]
     _check_signature(func, bound, params, path, name, decl.kind)
     spec = merge_specs(outer or [], get_endpoint_spec(func))
+    check_handler_signature(bound, decl.kind, name, supplied_arguments(spec, params))
     _check_decorators(spec, decl, name, path)
     if decl.kind == "websocket":
         return _socket_route(path, name, func, bound, decl, spec, source, context)
@@ -342,6 +344,12 @@ def _refuse_declarations(app: Any, where: str) -> None:
             "outside the handler pipeline; authenticate inside the mounted app, or with a "
             "middleware."
         )
+
+
+def supplied_arguments(spec: EndpointSpec | None, params: list[str]) -> set[str]:
+    """Return the handler arguments the route passes: path parameters and ``@input`` keys."""
+    inputs = spec.meta.get("inputs", ()) if spec is not None else ()
+    return {*params, *(getattr(entry, "key", "") for entry in inputs)}
 
 
 def _check_decorators(spec: EndpointSpec | None, decl: RouteDecl, name: str, path: str) -> None:

@@ -26,13 +26,14 @@ from starlette.types import ASGIApp
 
 from framework.web.assembly import BuildContext, RouteSource, build_routes
 from framework.web.background import BackgroundRunner
+from framework.web.cors import PolicyPaths, preflight_routes
 from framework.web.dispatcher import Dispatcher, Lifespan
 from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
 from framework.web.limits import HeaderSizeMiddleware
-from framework.web.middleware.loading import build_middleware
+from framework.web.middleware.loading import build_middleware, middleware_before_hooks
 from framework.web.middleware.requestid import RequestIdMiddleware
 from framework.web.pipeline import ensure_async
-from framework.web.routes import describe_routes
+from framework.web.routes import HostRoute, describe_routes
 from framework.web.routing import Router
 from framework.web.staticfiles import (
     StaticFiles,
@@ -74,6 +75,9 @@ class BuiltApp:
     stack: ASGIApp
     #: What built the app ("by its first request", "by app.build()", …), for error messages.
     reason: str
+    #: Where routes have a CORS policy of their own (``@cors``): the app-wide
+    #: ``CORSMiddleware`` leaves those requests to the routes.
+    cors_paths: PolicyPaths = ()
 
     def describe_routes(self) -> list[dict[str, Any]]:
         """Return every route as a dict (methods, path, name, handler, app), in match order."""
@@ -86,12 +90,17 @@ def build_app(plan: AppPlan, lifespan: Lifespan, reason: str) -> BuiltApp:
     context = BuildContext.from_settings(
         settings,
         plan.background,
-        before=[ensure_async(hook) for hook in plan.before],
+        # A MIDDLEWARE class that needs the route's context (request.user) runs a hook first.
+        before=[*middleware_before_hooks(_entries(plan)), *map(ensure_async, plan.before)],
         after=[ensure_async(hook) for hook in plan.after],
         static_dirs=static_source_dirs(settings),
     )
     assembly = build_routes(plan.sources, context)
-    routes = assembly.routes
+    # Host routes stay first; the preflights of @cors routes go before the other routes.
+    hosts = [route for route in assembly.routes if isinstance(route, HostRoute)]
+    others = [route for route in assembly.routes if not isinstance(route, HostRoute)]
+    others, cors_paths = preflight_routes(others, settings)
+    routes = [*hosts, *others]
     paths = {getattr(route, "path", None) for route in routes}
     routes += [route for route in plan.default_routes if getattr(route, "path", None) not in paths]
     static_dirs = served_static_dirs(settings, plan.debug)
@@ -103,7 +112,12 @@ def build_app(plan: AppPlan, lifespan: Lifespan, reason: str) -> BuiltApp:
         routes.append(media)
     dispatcher = Dispatcher(routes, fallback=assembly.fallback, lifespan=lifespan)
     stack = _middleware_stack(plan, dispatcher, lambda: describe_routes(dispatcher.routes))
-    return BuiltApp(dispatcher, stack, reason)
+    return BuiltApp(dispatcher, stack, reason, cors_paths)
+
+
+def _entries(plan: AppPlan) -> Sequence[Any]:
+    """Return the middleware entries: ``App(middleware=...)``, or the MIDDLEWARE setting."""
+    return list(plan.settings.MIDDLEWARE) if plan.middleware is None else plan.middleware
 
 
 def _middleware_stack(
@@ -111,7 +125,7 @@ def _middleware_stack(
 ) -> ASGIApp:
     """Return the ASGI stack around *dispatcher* (see the module docstring)."""
     settings = plan.settings
-    entries = settings.MIDDLEWARE if plan.middleware is None else plan.middleware
+    entries = _entries(plan)
     prefixed = [
         (source.prefix, source.error_handlers)
         for source in plan.sources

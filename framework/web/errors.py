@@ -23,11 +23,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response as StarletteResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from framework.web.exceptions import status_phrase
+from framework.web.exceptions import HTMLAbort, status_phrase
 from framework.web.negotiation import prefers_html
 from framework.web.pipeline import ensure_async
 from framework.web.requests import Request
 from framework.web.responses import HTMLResponse, JSONResponse, to_response
+from framework.web.templates import render
 
 __all__ = [
     "ErrorHandlers",
@@ -272,6 +273,14 @@ class ExceptionMiddleware:
     async def handle(self, scope: Scope, receive: Receive, exc: Exception) -> Any:
         """Return the response for *exc*, or None when it is a server error (500)."""
         request = Request(scope, receive)
+        if isinstance(exc, HTMLAbort):  # html_abort(): the page was chosen where it was raised
+            return render(
+                request,
+                exc.template,
+                {**exc.context, "status_code": exc.status_code},
+                status_code=exc.status_code,
+                headers=exc.headers,
+            )
         local = self.prefixes.for_scope(scope)
         handler = (local.lookup(exc) if local else None) or self.handlers.lookup(exc)
         if isinstance(exc, StarletteHTTPException):

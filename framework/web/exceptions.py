@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from framework.exceptions import FrameworkError
 
-__all__ = ["HTTPException", "abort", "status_phrase"]
+__all__ = [
+    "HTMLAbort",
+    "HTTPException",
+    "abort",
+    "html_abort",
+    "status_phrase",
+    "unsupported_media_type",
+]
 
 
 def status_phrase(status_code: int) -> str:
@@ -42,6 +49,11 @@ class HTTPException(FrameworkError, StarletteHTTPException):
         errors: Sequence[Mapping[str, Any]] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        if isinstance(status_code, bool) or not isinstance(status_code, int):
+            raise TypeError(
+                f"HTTPException and abort() take the status code first, then the message: "
+                f"abort(404, 'No such post'); got status_code={status_code!r}."
+            )
         if not 400 <= status_code <= 599:
             raise ValueError(
                 f"HTTPException needs an error status code (400-599); got {status_code!r}. "
@@ -65,3 +77,40 @@ def abort(
 ) -> NoReturn:
     """Stop the current request with an error response (``abort(404, detail="No such post")``)."""
     raise HTTPException(status_code, detail, errors=errors, headers=headers)
+
+
+def unsupported_media_type(detail: str) -> HTTPException:
+    """Return the 415 for a body of the wrong type, its error pointing at the Content-Type."""
+    return HTTPException(
+        415,
+        detail,
+        errors=[
+            {
+                "loc": ["header", "content-type"],
+                "msg": "Unsupported media type",
+                "type": "content_type",
+            }
+        ],
+    )
+
+
+class HTMLAbort(HTTPException):
+    """Answer the current request with the page *template* rendered, and *status_code*.
+
+    Rendered by the error middleware with the app's templates (``request``, ``url_for`` and
+    ``static`` available, as in ``render()``, plus ``status_code``), whatever handlers are
+    registered for the status: the template was chosen where the request was stopped.
+    """
+
+    def __init__(self, template: str, status_code: int, context: Mapping[str, Any]) -> None:
+        super().__init__(status_code)
+        self.template = template
+        self.context = dict(context)
+
+
+def html_abort(template: str, status_code: int = 400, **context: Any) -> NoReturn:
+    """Stop the current request with the HTML page *template* (``html_abort("404.html", 404)``).
+
+    *context* goes to the template, with ``status_code``.
+    """
+    raise HTMLAbort(template, status_code, context)

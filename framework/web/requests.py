@@ -24,7 +24,7 @@ from starlette import requests as _starlette
 from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from framework.exceptions import ImproperlyConfigured
-from framework.web.exceptions import HTTPException
+from framework.web.exceptions import HTTPException, unsupported_media_type
 from framework.web.inputlimits import Limits, body_too_large, parse_query
 from framework.web.negotiation import prefers_html
 
@@ -102,16 +102,8 @@ class Request(_starlette.Request):
             content_type = self.headers.get("content-type", "")
             if not is_json_content_type(content_type):
                 shown = repr(content_type) if content_type else "none"
-                raise HTTPException(
-                    415,
-                    f"Expected a JSON body (Content-Type: application/json); got {shown}.",
-                    errors=[
-                        {
-                            "loc": ["header", "content-type"],
-                            "msg": "Unsupported media type",
-                            "type": "content_type",
-                        }
-                    ],
+                raise unsupported_media_type(
+                    f"Expected a JSON body (Content-Type: application/json); got {shown}."
                 )
             self._json = decode_json(await self.body())
         return self._json
@@ -183,6 +175,23 @@ class Request(_starlette.Request):
         the CRUD helpers and ``transaction()``, which find the same session.
         """
         return scope_db(self.scope, "request")
+
+    @property
+    def user(self) -> Any:
+        """Return the request's user: set by ``AuthenticationMiddleware`` or an auth decorator.
+
+        None when no one is logged in. Without the middleware, only routes protected by
+        ``@login_required``/``@authenticate`` have one.
+        """
+        if "user" in self.scope:
+            return self.scope["user"]
+        state = self.scope.get("state") or {}
+        if "user" in state:
+            return state["user"]
+        raise ImproperlyConfigured(
+            "request.user needs 'framework.auth.AuthenticationMiddleware' in MIDDLEWARE (after "
+            "the session middleware), or an auth decorator on the route."
+        )
 
     def call_on_close(self, callback: Callable[[], Awaitable[Any]]) -> None:
         """Await *callback* once the response is sent or the request failed (always once)."""

@@ -21,14 +21,21 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from framework.exceptions import ImproperlyConfigured
-from framework.web.responses import HTMLResponse
+from framework.web.responses import HTMLResponse, StreamingResponse
 
 if TYPE_CHECKING:
     import jinja2
 
     from framework.web.requests import Request
 
-__all__ = ["Templates", "add_template_global", "project_templates", "render", "static_url"]
+__all__ = [
+    "Templates",
+    "add_template_global",
+    "project_templates",
+    "render",
+    "render_stream",
+    "static_url",
+]
 
 # Globals added by higher layers (``framework.auth`` adds ``csrf_input``); the web layer
 # cannot import them, so they register themselves here.
@@ -58,6 +65,7 @@ class Templates:
         url_for: Callable[..., str] | None = None,
         static_prefix: str = "/static/",
         auto_reload: bool = False,
+        strict: bool = False,
         static_names: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.directories = [Path(directory) for directory in directories]
@@ -66,6 +74,8 @@ class Templates:
         #: Returns the manifest (original → hashed static name) in force, if any.
         self.static_names = static_names
         self.auto_reload = auto_reload
+        #: An undefined variable is an error instead of empty text (TEMPLATES_STRICT).
+        self.strict = strict
         self._env: jinja2.Environment | None = None
 
     @property
@@ -75,7 +85,10 @@ class Templates:
             import jinja2
 
             loader = jinja2.FileSystemLoader([str(path) for path in self.directories])
-            env = jinja2.Environment(loader=loader, autoescape=True, auto_reload=self.auto_reload)
+            undefined = jinja2.StrictUndefined if self.strict else jinja2.Undefined
+            env = jinja2.Environment(
+                loader=loader, autoescape=True, auto_reload=self.auto_reload, undefined=undefined
+            )
             env.globals["static"] = self.static
             if self.url_for is not None:
                 env.globals["url_for"] = self.url_for
@@ -126,7 +139,8 @@ class Templates:
 def project_templates(settings: Any, *, debug: bool, url_for: Callable[..., str]) -> Templates:
     """Return the templates of an App: TEMPLATES_DIRS, then each installed app's templates/.
 
-    ``static()`` gives hashed names from STATIC_ROOT's manifest, unless DEBUG is on.
+    ``static()`` gives hashed names from STATIC_ROOT's manifest, unless DEBUG is on; with
+    TEMPLATES_STRICT an undefined variable is an error.
     """
     from framework.apps import apps
     from framework.web.manifest import load_manifest
@@ -146,8 +160,40 @@ def project_templates(settings: Any, *, debug: bool, url_for: Callable[..., str]
         url_for=url_for,
         static_prefix=settings.STATIC_URL,
         auto_reload=debug,
+        strict=bool(settings.get("TEMPLATES_STRICT", False)),
         static_names=static_names,
     )
+
+
+def render_stream(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> StreamingResponse:
+    """Send *template* as it renders (Jinja's ``generate()``): the first bytes leave early.
+
+    For long pages; the page is rendered piece by piece in a worker thread while it is
+    sent, so an error half-way cuts the page short (it cannot become an error page).
+    """
+    templates = _templates_of(request)
+    compiled = templates.get_template(template)  # a missing template is still a clean error
+    pieces = compiled.generate({"request": request, **(context or {})})
+    return StreamingResponse(
+        pieces, status_code=status_code, headers=headers, media_type="text/html; charset=utf-8"
+    )
+
+
+def _templates_of(request: Request) -> Templates:
+    templates = getattr(request.app, "templates", None)
+    if not isinstance(templates, Templates):
+        raise ImproperlyConfigured(
+            "render() needs the framework's App (it owns the template folders); the request "
+            f"belongs to {type(request.app).__name__}."
+        )
+    return templates
 
 
 def render(
@@ -159,10 +205,5 @@ def render(
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """Render *template* with *context* (plus ``request``, ``url_for``, ``static``) as HTML."""
-    templates = getattr(request.app, "templates", None)
-    if not isinstance(templates, Templates):
-        raise ImproperlyConfigured(
-            "render() needs the framework's App (it owns the template folders); the request "
-            f"belongs to {type(request.app).__name__}."
-        )
+    templates = _templates_of(request)
     return templates.response(request, template, context, status_code=status_code, headers=headers)

@@ -57,3 +57,15 @@ def test_default_middleware_order_passes(make_settings_module) -> None:
     make_settings_module(f"SECRET_KEY = {STRONG!r}\n{PRODUCTION}")
     framework.setup()
     assert run_checks(include_deployment=True) == []
+
+
+AUTHENTICATION = "framework.auth.AuthenticationMiddleware"
+
+
+def test_authentication_middleware_without_the_session_before_it_is_an_error(
+    make_settings_module,
+) -> None:
+    configure(make_settings_module, f"{HEADERS}, {AUTHENTICATION!r}, {SESSION!r}, {CSRF!r}")
+    assert [message.id for message in run_checks()] == ["security.E033"]
+    configure(make_settings_module, f"{HEADERS}, {SESSION!r}, {CSRF!r}, {AUTHENTICATION!r}")
+    assert run_checks() == []

@@ -26,15 +26,24 @@ def test_outside_a_project_only_global_commands_are_listed(runner) -> None:
     listed = [
         line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
     ]
-    assert listed == ["startapp", "startproject", "version"]
+    assert listed == ["runserver", "startapp", "startproject", "version"]
 
 
 def test_project_command_outside_a_project_is_one_line(runner) -> None:
+    result = invoke(runner, "serve")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 'serve' works inside a project: run 'python manage.py serve' from the "
+        "project directory (or set FRAMEWORK_SETTINGS_MODULE).\n"
+    )
+
+
+def test_runserver_outside_a_project_names_app(runner) -> None:
     result = invoke(runner, "runserver")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: 'runserver' works inside a project: run 'python manage.py runserver' from the "
-        "project directory (or set FRAMEWORK_SETTINGS_MODULE).\n"
+        "Error: runserver serves a project: run 'python manage.py runserver' from the project "
+        "directory, or serve a single-file app with 'framework runserver --app module:app'.\n"
     )
 
 

@@ -373,8 +373,8 @@ def test_unknown_location_names_the_valid_ones() -> None:
     with pytest.raises(ValueError) as caught:
         input(ItemModel, location="bdy")
     assert str(caught.value) == (
-        "Unknown input location 'bdy'; use one of: json, form, files, query, headers, cookies, "
-        "path."
+        "Unknown input location 'bdy'; use one of: json, form, media, files, query, headers, "
+        "cookies, path."
     )
 
 

@@ -35,6 +35,7 @@ RANKS = {
     "conf": 1,
     "apps": 2,
     "logging": 2,
+    "signing": 2,
     "db": 3,
     "web": 3,
     "files": 3,

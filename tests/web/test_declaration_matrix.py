@@ -54,9 +54,13 @@ from framework.web import (
     HTTPException,
     Router,
     WebSocketDisconnect,
+    cors,
+    development,
     endpoint_spec,
     get,
     handler_decorators,
+    no_cors,
+    produces,
     ratelimit,
     sse,
     websocket,
@@ -405,6 +409,54 @@ def probe_webhook(place: Place, app: App) -> None:
     assert "/x" not in document.get("paths", {})
 
 
+ORIGIN = "https://app.example"
+
+
+def probe_cors(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        refused = client.get("/x", headers={"Origin": "https://elsewhere.example"})
+        assert refused.status_code == 403
+        assert "'https://elsewhere.example' is not allowed" in refused.json()["detail"]
+        allowed = client.get("/x", headers={"Origin": ORIGIN})
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == ORIGIN
+        preflight = {"Origin": ORIGIN, "Access-Control-Request-Method": "GET"}
+        assert client.options("/x", headers=preflight).status_code == 204
+
+
+def probe_no_cors(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        preflight = {"Origin": ORIGIN, "Access-Control-Request-Method": "GET"}
+        refused = client.options("/x", headers=preflight)
+        assert refused.status_code == 403, refused.text
+        assert "disabled" in refused.json()["detail"]
+        answered = client.get("/x", headers={"Origin": ORIGIN})
+        assert "access-control-allow-origin" not in answered.headers
+
+
+def probe_development(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        if place.kind == "websocket":
+            with pytest.raises(WebSocketDisconnect), client.websocket_connect("/x"):
+                pass
+        else:
+            assert client.get("/x").status_code == 404
+        app.debug = True
+        if place.kind == "websocket":
+            with client.websocket_connect("/x") as ws:
+                assert ws.receive_text() == "ok"
+        else:
+            assert client.get("/x").status_code == 200
+
+
+def probe_produces(place: Place, app: App) -> None:
+    with TestClient(app) as client:
+        answer = client.get("/x", headers={"Accept": "application/yaml"})
+        assert answer.headers["content-type"].startswith("application/yaml")
+        assert answer.text.startswith("a: 1\n")
+        assert client.get("/x", headers={"Accept": "image/png"}).status_code == 406
+
+
 def probe_cache_page(place: Place, app: App) -> None:
     with TestClient(app) as client:
         first, second = client.get("/x"), client.get("/x")
@@ -435,6 +487,8 @@ def probe_ratelimit(place: Place, app: App) -> None:
 CLASS_SITES = frozenset({"class", "base class", "type", "base type"})
 NO_BODY = frozenset({"websocket", "graphql"})  # no request body, no API document entry
 NOT_HTTP = frozenset({"sse", "websocket", "graphql"})
+WEBSOCKET = frozenset({"websocket"})
+GRAPHQL = frozenset({"graphql"})  # a resolver takes auth and rate limits, nothing else
 
 
 def refused_on(
@@ -487,6 +541,17 @@ ROWS = {
         lambda: webhook(name="matrix"),
         probe_webhook,
         refused_on(NOT_HTTP, CLASS_SITES),
+    ),
+    "cors": Row(
+        "@cors", lambda: cors(allow_origins=[ORIGIN]), probe_cors, refused_on(WEBSOCKET | GRAPHQL)
+    ),
+    "no_cors": Row("@no_cors", lambda: no_cors, probe_no_cors, refused_on(WEBSOCKET | GRAPHQL)),
+    "development": Row("@development", lambda: development, probe_development, refused_on(GRAPHQL)),
+    "produces": Row(
+        "@produces",
+        lambda: produces("application/json", "application/yaml"),
+        probe_produces,
+        refused_on(NOT_HTTP),
     ),
     "custom step": Row(
         "a custom pipeline step", lambda: custom_step, probe_custom, refused_on(NO_BODY)

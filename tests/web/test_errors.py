@@ -80,6 +80,18 @@ def test_http_exception_is_a_framework_error_with_a_message() -> None:
     )
 
 
+def test_a_message_first_abort_says_to_put_the_status_first() -> None:
+    # Patera and PyJolt spell it abort("No such post", 404): the order is the porting trap.
+    with pytest.raises(TypeError) as error:
+        abort("No such post", 404)  # type: ignore[arg-type]
+    assert str(error.value) == (
+        "HTTPException and abort() take the status code first, then the message: "
+        "abort(404, 'No such post'); got status_code='No such post'."
+    )
+    with pytest.raises(TypeError, match="status code first"):
+        HTTPException(True)
+
+
 def test_browsers_get_a_small_html_page() -> None:
     with TestClient(failing_app()) as client:
         response = client.get("/abort", headers=HTML)

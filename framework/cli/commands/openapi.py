@@ -25,14 +25,29 @@ __all__ = ["openapi"]
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of printing.",
 )
-def openapi(output_format: str, output_path: Path | None) -> None:
-    """Export the OpenAPI 3.1 document of the project's routes."""
+@click.option(
+    "--version",
+    "spec_version",
+    type=click.Choice(["3.1", "3.0"]),
+    help="OpenAPI version of the document (default: OPENAPI_SPEC_VERSION, 3.1).",
+)
+def openapi(output_format: str, output_path: Path | None, spec_version: str | None) -> None:
+    """Export the OpenAPI document (3.1, or 3.0 with --version 3.0) of the project's routes."""
     import json
 
     from framework.cli.server import load_project_app
     from framework.openapi import generate_openapi
 
-    document = generate_openapi(load_project_app("it has no OpenAPI document"))
+    document = generate_openapi(
+        load_project_app("it has no OpenAPI document"), version=spec_version
+    )
+    omitted = document.get("x-webhooks-omitted")
+    if omitted:
+        click.echo(
+            f"OpenAPI 3.0 has no webhooks: left out {', '.join(omitted)} "
+            "(listed under x-webhooks-omitted).",
+            err=True,
+        )
     if output_format == "yaml":
         import yaml
 

@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from framework.exceptions import ImproperlyConfigured
 from framework.module_loading import import_string
 
-__all__ = ["build_middleware", "middleware_classes", "resolve_entry"]
+__all__ = ["build_middleware", "middleware_before_hooks", "middleware_classes", "resolve_entry"]
 
 
 def resolve_entry(entry: Any) -> tuple[Any, dict[str, Any]]:
@@ -72,3 +72,13 @@ def middleware_classes(entries: Iterable[Any]) -> list[type]:
         if isinstance(cls, type):
             classes.append(cls)
     return classes
+
+
+def middleware_before_hooks(entries: Iterable[Any]) -> list[Any]:
+    """Return the ``before_request`` hooks of the MIDDLEWARE classes that have one, in order.
+
+    A middleware that needs the route's context (its database scope: loading the user for
+    ``request.user``) provides the work as a hook that every route runs first.
+    """
+    hooks = (getattr(cls, "before_request", None) for cls in middleware_classes(entries))
+    return [hook for hook in hooks if callable(hook)]

@@ -73,7 +73,18 @@ def test_preflight_uses_methods_headers_and_max_age() -> None:
     assert ok.headers["access-control-allow-methods"] == "GET, POST"
     assert ok.headers["access-control-max-age"] == "120"
     assert "X-Token" in ok.headers["access-control-allow-headers"]
-    assert (refused.status_code, refused.text) == (400, "Disallowed CORS method")
+    assert refused.status_code == 405
+    assert refused.json()["detail"] == "CORS: the method DELETE is not allowed."
+    foreign = client_preflight(app, "https://evil.example", "GET")
+    assert foreign.status_code == 403
+    assert foreign.json()["detail"] == "CORS: the origin 'https://evil.example' is not allowed."
+
+
+def client_preflight(app: App, origin: str, method: str) -> Any:
+    with TestClient(app) as client:
+        return client.options(
+            "/data", headers={"origin": origin, "access-control-request-method": method}
+        )
 
 
 def test_origin_regex() -> None:
