@@ -13,9 +13,9 @@ PLAIN_TEXT = r"^[^\x00]*$"
 
 
 class ProductIn(BaseModel):
-    """A new product, or new values for one (strict: no "3" or false for a number)."""
+    """A new product, or new values for one (a JSON body: no "3" or false for a number)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100, pattern=PLAIN_TEXT)
     price: float = Field(ge=0, le=1_000_000, allow_inf_nan=False)

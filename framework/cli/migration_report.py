@@ -74,7 +74,7 @@ async def _unapplied() -> list[tuple[str, int, list[str]]]:
 def warn_unapplied_migrations(timeout: float = 10.0) -> None:
     """Warn (never fail) about migrations not applied yet, naming the command to run.
 
-    ``runserver`` calls this before it starts, like Django's.
+    ``runserver`` and ``serve`` call this before they start, like Django's ``runserver``.
     """
     import asyncio
 

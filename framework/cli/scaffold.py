@@ -21,6 +21,7 @@ __all__ = [
     "check_name",
     "ensure_empty",
     "find_template",
+    "importable_name",
     "placement_problem",
     "refuse_installed_label",
     "render_template",
@@ -86,6 +87,32 @@ def refuse_installed_label(name: str) -> None:
             )
 
 
+def importable_name(target: Path, project_root: Path) -> str | None:
+    """Return the dotted name app folder *target* imports as from *project_root*, else None.
+
+    Django's ``startapp NAME DIRECTORY`` writes the app's files into DIRECTORY itself, so the
+    module is DIRECTORY's dotted path (``apps`` for ``startapp thing apps``), never NAME. The
+    answer is checked by finding the module, so the settings never name one that does not import.
+    """
+    try:
+        parts = target.relative_to(project_root).parts
+    except ValueError:
+        return None
+    if not parts or not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
+        return None
+    folders = [project_root.joinpath(*parts[:i]) for i in range(1, len(parts))]
+    if any(not (folder / "__init__.py").is_file() for folder in folders):
+        return None  # a namespace package would import, but would merge with others of its name
+    dotted = ".".join(parts)
+    importlib.invalidate_caches()
+    try:
+        spec = importlib.util.find_spec(dotted)
+    except (ImportError, ValueError):
+        return None
+    found = spec.origin if spec is not None else None
+    return dotted if found and Path(found).resolve() == target / "__init__.py" else None
+
+
 def placement_problem(name: str, target: Path, project_root: Path) -> str:
     """Return what keeps app *name*, created at *target*, from being registered as it is."""
     try:
@@ -95,6 +122,13 @@ def placement_problem(name: str, target: Path, project_root: Path) -> str:
             f"{target} is outside the project folder {project_root}: make it importable "
             f'(pip install it, or put its parent on sys.path), then add "{name}" to '
             "INSTALLED_APPS."
+        )
+    bad = [part for part in relative.parts if not part.isidentifier() or keyword.iskeyword(part)]
+    if bad:
+        return (
+            f"{relative} cannot be imported: {bad[0]!r} is not a valid Python package name. "
+            f"Rename the folder to an identifier, then add its dotted path to INSTALLED_APPS "
+            f"(app {name!r})."
         )
     folders = [project_root.joinpath(*relative.parts[:i]) for i in range(1, len(relative.parts))]
     missing = [folder for folder in folders if not (folder / "__init__.py").is_file()]
@@ -107,7 +141,10 @@ def placement_problem(name: str, target: Path, project_root: Path) -> str:
             f"'{first}/__init__.py' and then \"{dotted}\" to INSTALLED_APPS, or create the "
             "app at the project root."
         )
-    return f'{relative} is in a subfolder of the project: add "{dotted}" to INSTALLED_APPS.'
+    return (
+        f'{relative} does not import as "{dotted}" from the project folder (another module of '
+        f"that name comes first?): rename the folder, then add its dotted path to INSTALLED_APPS."
+    )
 
 
 def _short(exc: Exception) -> str:

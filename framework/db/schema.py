@@ -51,14 +51,18 @@ async def create_all(aliases: Sequence[str] | None = None) -> list[str]:
 
     *aliases* limits it to some DATABASES aliases (default: all that models use).
     """
+    from framework.apps import apps
     from framework.db.engines import engines
-    from framework.db.models import Model, database_alias, metadata
+    from framework.db.models import database_alias, metadata
 
+    # The app registry's models, not every class SQLAlchemy ever mapped in this process: a
+    # model of an app no longer installed has no database to go to.
     by_alias: dict[str, list[Any]] = {}
-    for mapper in Model.registry.mappers:
-        table = getattr(mapper.class_, "__table__", None)
-        if table is not None and table.metadata is metadata:
-            by_alias.setdefault(database_alias(mapper.class_), []).append(table)
+    for models in list(apps.all_models.values()):
+        for model in models.values():
+            table = getattr(model, "__table__", None)
+            if table is not None and table.metadata is metadata:
+                by_alias.setdefault(database_alias(model), []).append(table)
     created: list[str] = []
     for alias, tables in sorted(by_alias.items()):
         if aliases is not None and alias not in aliases:

@@ -8,8 +8,10 @@ and SQLAlchemy emits ``BEGIN`` itself, so every transaction (DDL included) is re
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from collections.abc import Mapping
+from threading import Thread
 from typing import Any
 
 from sqlalchemy import event
@@ -44,6 +46,11 @@ def install_sqlite_hooks(engine: AsyncEngine, pragmas: Mapping[str, Any]) -> Non
     sessions) begins with ``BEGIN <mode>``; others with SQLite's default, deferred.
     """
 
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _on_do_connect(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+        if dialect.driver == "aiosqlite":
+            cparams.setdefault("async_creator_fn", _connect_aiosqlite)
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         # The driver must not manage transactions: BEGIN comes from the "begin" hook below.
@@ -60,6 +67,30 @@ def install_sqlite_hooks(engine: AsyncEngine, pragmas: Mapping[str, Any]) -> Non
         if not LONE_READ.get():
             mode = connection.get_execution_options().get(TRANSACTION_MODE_OPTION)
             connection.exec_driver_sql(f"BEGIN {mode}" if mode else "BEGIN")
+
+
+def _connect_aiosqlite(*args: Any, **kwargs: Any) -> Any:
+    """Open an aiosqlite connection whose worker thread is gone when opening fails.
+
+    aiosqlite stops the thread of a connection it failed to open without waiting for it; the
+    thread then reports to the event loop, and if a command's loop has closed meanwhile it
+    prints "Exception in thread … Event loop is closed" around the command's one-line error.
+    """
+    import aiosqlite
+
+    connection = aiosqlite.connect(*args, **kwargs)
+    # Before aiosqlite 0.22 the connection is the thread; daemon, as SQLAlchemy makes it.
+    thread = connection if isinstance(connection, Thread) else connection._thread
+    thread.daemon = True
+    return _opened(connection, thread)
+
+
+async def _opened(connection: Any, thread: Thread) -> Any:
+    try:
+        return await connection
+    except BaseException:
+        await asyncio.to_thread(thread.join, 30.0)
+        raise
 
 
 def set_foreign_keys(connection: Connection, enabled: bool) -> None:

@@ -16,10 +16,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from inspect import isawaitable
 from typing import Any
 
-from graphql import ASTValidationRule, GraphQLError, GraphQLSchema
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+)
 
 from framework.web.exceptions import HTTPException
 
@@ -100,6 +108,32 @@ def _refuse_type(kind: str, allowed: frozenset[str]) -> OperationRefused:
     )
 
 
+def _refuse_unnamed(names: tuple[str, ...]) -> OperationRefused:
+    shown = ", ".join(repr(name) for name in names if name)
+    return OperationRefused(
+        400,
+        "Must provide operation name if query contains multiple operations"
+        + (f" (operationName: one of {shown})." if shown else "."),
+    )
+
+
+def _operation_names(document: DocumentNode) -> tuple[str, ...]:
+    return tuple(
+        definition.name.value if definition.name else ""
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    )
+
+
+@lru_cache(maxsize=256)
+def _operation_names_of(query: str) -> tuple[str, ...]:
+    """Return the names of *query*'s operations (none when it does not parse: reported later)."""
+    try:
+        return _operation_names(parse(query))
+    except GraphQLError:
+        return ()
+
+
 class Engine:
     """What the endpoint needs of a schema: execute, print, and the graphql-core schema."""
 
@@ -165,6 +199,11 @@ class StrawberryEngine(Engine):
         )
         from strawberry.types.graphql import OperationType
 
+        if operation.query and operation.operation_name is None:
+            # Strawberry would run the first one; the spec asks which.
+            names = _operation_names_of(operation.query)
+            if len(names) > 1:
+                raise _refuse_unnamed(names)
         try:
             result = await self.strawberry_schema.execute(
                 operation.query,
@@ -198,7 +237,7 @@ class CoreEngine(Engine):
         self, operation: Operation, context: Any, allowed: frozenset[str]
     ) -> dict[str, Any]:
         """Parse, validate (with the limits), check the operation type, execute."""
-        from graphql import execute, get_operation_ast, parse, specified_rules, validate
+        from graphql import execute, get_operation_ast, specified_rules, validate
 
         if not operation.query:
             raise OperationRefused(400, "The request has no GraphQL query.")
@@ -212,8 +251,9 @@ class CoreEngine(Engine):
         found = get_operation_ast(document, operation.operation_name)
         if found is None:
             name = operation.operation_name
-            detail = f"No operation named {name!r}." if name else "Name the operation to run."
-            raise OperationRefused(400, detail)
+            if name is None:
+                raise _refuse_unnamed(_operation_names(document))
+            raise OperationRefused(400, f"No operation named {name!r}.")
         if found.operation.value not in allowed:
             raise _refuse_type(found.operation.value, allowed)
         result = execute(

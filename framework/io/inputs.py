@@ -85,6 +85,8 @@ def input(
     adapter = adapter_for(schema, many=many)
     if where.parameter_in is not None or where.name in ("form", "files"):
         adapter.fields()  # refuse, now, a schema without fields for a field-based location
+    if where.name == "json":
+        adapter.check_json_body()
     name = key or where.default_key
 
     def decorator(func: F) -> F:

@@ -64,6 +64,9 @@ class SchemaAdapter:
     def prepare(self) -> None:
         """Build what validation needs (called when the app is built; forward refs resolved)."""
 
+    def check_json_body(self) -> None:
+        """Refuse, when ``@input`` runs, a schema a JSON body would not validate as declared."""
+
     def load_json(self, body: bytes) -> Any:
         """Parse and validate a JSON *body*; raise a 400 or 422 ``HTTPException``."""
         raise NotImplementedError

@@ -9,6 +9,8 @@ send is recorded, so what is printed is exactly what an upgrade would run.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from alembic.config import Config
@@ -82,16 +84,24 @@ async def _recorded_sql(
     config: DatabaseConfig, scripts: MigrationScripts, target: str, start: Start
 ) -> str:
     lines: list[str] = []
+    open_at: list[int] = []  # where the open transaction's BEGIN was recorded
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
         text = statement.strip()
         if text.upper().startswith(_INTROSPECTION):
             return
-        lines.append(f"{text};")
-        if parameters:
-            lines.append(f"-- parameters: {parameters!r}")
+        if text.upper().startswith("BEGIN"):
+            open_at[:] = [len(lines)]
+        lines.extend(f"{line};" for line in _with_values(text, parameters))
+
+    def rolled_back(conn: Any) -> None:
+        # A transaction rolled back changed nothing (the machinery only looked around in it),
+        # so its BEGIN goes too: the script holds one BEGIN per transaction that commits.
+        if open_at:
+            del lines[open_at.pop() :]
 
     def end_of(step: AppliedStep) -> None:
+        open_at.clear()
         lines.append(f"-- {step.app} {step.revision} {step.message}".rstrip())
         lines.append("COMMIT;\n")
 
@@ -104,5 +114,42 @@ async def _recorded_sql(
             heads: Any = start
             await connection.run_sync(run_migrations, scripts, scratch, "apply", heads)
         event.listen(engine.sync_engine, "before_cursor_execute", record)
+        event.listen(engine.sync_engine, "rollback", rolled_back)
         await connection.run_sync(run_migrations, scripts, scratch, "apply", target, end_of)
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _with_values(statement: str, parameters: Any) -> list[str]:
+    """Return *statement* once per parameter row, values written in, so the script runs as is.
+
+    The driver takes ``?`` placeholders (outside quoted strings); named ones are left as a
+    comment, which never happens with SQLite's default paramstyle.
+    """
+    if not parameters:
+        return [statement]
+    rows = parameters if isinstance(parameters, list) else [parameters]
+    if any(not isinstance(row, (tuple, list)) for row in rows):
+        return [f"{statement};\n-- parameters: {parameters!r}"]
+    pieces = re.split(r"('(?:[^']|'')*')", statement)  # quoted strings at odd indices
+    return [_filled(pieces, iter(row)) for row in rows]
+
+
+def _filled(pieces: list[str], values: Iterator[Any]) -> str:
+    """Return the statement split into *pieces*, each ``?`` outside quotes given a value."""
+    return "".join(
+        piece if index % 2 else re.sub(r"\?", lambda _: _literal(next(values)), piece)
+        for index, piece in enumerate(pieces)
+    )
+
+
+def _literal(value: Any) -> str:
+    """Return *value* as a SQLite literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, bytes):
+        return f"X'{value.hex()}'"
+    return "'" + str(value).replace("'", "''") + "'"

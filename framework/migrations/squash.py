@@ -10,13 +10,15 @@ That record is how databases in every state keep working (see
 :meth:`MigrationScripts.database_heads`): a database that never ran the range runs the
 squashed migration, whose ``upgrade()`` calls each replaced upgrade in order; a database
 that ran the whole range is recognised and moved onto the squashed revision without running
-anything; one stopped inside the range is refused with the way out.
+anything. A database stopped inside the range could be placed by neither, so squashing while
+one is there is refused before anything is written (upgrade it to the range's end first).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +43,19 @@ class _Parts:
 
 
 def squash_migrations(
-    scripts: MigrationScripts, label: str, start: str | None, end: str, message: str | None
+    scripts: MigrationScripts,
+    label: str,
+    start: str | None,
+    end: str,
+    message: str | None,
+    recorded: Iterable[str] = (),
 ) -> WrittenMigration:
-    """Write one migration replacing *label*'s migrations *start*..*end* (start: the first)."""
+    """Write one migration replacing *label*'s migrations *start*..*end* (start: the first).
+
+    *recorded* are the revisions the database holds: one strictly inside the range is refused.
+    """
     chain = _chain(scripts, label, start, end)
+    _refuse_database_inside(scripts.alias, [script.revision for script in chain], recorded)
     entry = scripts.by_label[label]
     if not entry.local:
         raise MigrationError(
@@ -104,6 +115,19 @@ def _chain(scripts: MigrationScripts, label: str, start: str | None, end: str) -
     if len(chain) < 2:
         raise MigrationError(f"There is nothing to squash: {end!r} is a single migration.")
     return list(reversed(chain))
+
+
+def _refuse_database_inside(alias: str, replaced: list[str], recorded: Iterable[str]) -> None:
+    """Refuse a squash that would strand database *alias*, stopped inside the range."""
+    for head in recorded:
+        if head in replaced[:-1]:
+            where = "" if alias == "default" else f" --database {alias}"
+            raise MigrationError(
+                f"Database {alias!r} is at {head!r}, inside the range {replaced[0]}.."
+                f"{replaced[-1]} to squash: run 'python manage.py db-upgrade{where} "
+                f"{replaced[-1]}' first (on every database at a revision in the range), then "
+                "squash again."
+            )
 
 
 def _dependents(scripts: MigrationScripts, replaced: list[str]) -> list[Script]:

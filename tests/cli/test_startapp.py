@@ -224,3 +224,45 @@ def test_bytecode_in_a_template_is_not_copied(tmp_path: Path, monkeypatch) -> No
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(cli, ["startapp", "zed", "--template", str(template)]).exit_code == 0
     assert [p.name for p in (tmp_path / "zed").rglob("*")] == ["apps.py"]
+
+
+def _manage(root: Path, *args: str):
+    import subprocess
+
+    from tests.e2e.conftest import clean_environ
+
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=root,
+        env=clean_environ(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "package", "module"),
+    [
+        (("thing", "apps"), None, "apps"),
+        (("thing", "apps/thing"), "apps", "apps.thing"),
+    ],
+    ids=["files-into-the-directory", "inside-a-package"],
+)
+def test_the_directory_argument_registers_the_module_that_imports(
+    project: Path, args: tuple[str, ...], package: str | None, module: str
+) -> None:
+    if package:
+        (project / package).mkdir()
+        (project / package / "__init__.py").write_text("")
+    created = _manage(project, "startapp", *args)
+    assert created.returncode == 0, created.stderr
+    assert created.stderr == ""
+    target = project / args[1]
+    assert (target / "apps.py").is_file() and (target / "__init__.py").is_file()
+    settings_text = (project / "site_for_apps" / "settings.py").read_text()
+    assert f'"{module}",' in settings_text and '"thing",' not in settings_text
+    checked = _manage(project, "check")
+    assert checked.returncode == 0, checked.stderr
+    listed = _manage(project, "routes", "--app", "thing")
+    assert listed.returncode == 0, listed.stderr

@@ -102,11 +102,45 @@ def test_runserver_warns_in_one_line_and_serve_refuses_a_busy_port(project: Path
         url = f"postgresql+asyncpg://someone:secret@127.0.0.1:{free_port()}/shop"
         served = manage(project, url, "serve", "--debug", "--port", str(port))
         ran = manage(project, url, "runserver", str(port))
-    assert served.returncode == 1
-    assert served.stderr == f"Error: Cannot listen on 127.0.0.1:{port}: Address already in use.\n"
-    assert ran.returncode == 1
-    assert ran.stderr.splitlines() == [
+    expected = [
         "Warning: Could not check for unapplied migrations: ConnectionRefusedError: [Errno "
         f"111] Connect call failed ('127.0.0.1', {url.split(':')[3].split('/')[0]})",
         f"Error: Cannot listen on 127.0.0.1:{port}: Address already in use.",
     ]
+    assert ran.returncode == 1
+    assert ran.stderr.splitlines() == expected
+    assert served.returncode == 1
+    assert served.stderr.splitlines() == expected
+
+
+#: A SQLite file that cannot be opened: aiosqlite stops its worker thread without waiting for
+#: it, and a thread that outlived the command's event loop printed "Exception in thread ...
+#: Event loop is closed" around the error in most runs; so each command runs several times.
+MISSING_FILE_RUNS = 5
+
+
+@pytest.mark.parametrize("args", [["flush", "--noinput"], ["inspectdb"]], ids=" ".join)
+def test_a_missing_sqlite_file_is_one_line_without_a_thread_traceback(
+    project: Path, args: list[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{project / 'no_such_folder' / 'db.sqlite3'}"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=project,
+            env=clean_environ(DATABASE_URL=url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(MISSING_FILE_RUNS)
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 1, stderr
+        assert "Traceback" not in stderr and "Exception in thread" not in stderr, stderr
+        assert stderr == (
+            "Error: Cannot connect to the database: the SQLite file cannot be opened (unable to "
+            "open database file). Check DATABASES (or DATABASE_URL) and that the database server "
+            "is running and reachable.\n"
+        )

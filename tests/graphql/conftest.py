@@ -46,7 +46,7 @@ def gqlproject(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def calls(gqlproject: None) -> list[str]:
     """Return the list of resolvers the project ran (empty at the start of the test)."""
-    from tests.fixtures.graphqlproject.library.graphql import CALLS
+    from tests.fixtures.graphqlproject.bookshelf.graphql import CALLS
 
     CALLS.clear()
     return CALLS

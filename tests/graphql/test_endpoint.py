@@ -6,6 +6,7 @@ The app is the project's own (``get_asgi_application()``) on a migrated SQLite d
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,6 +162,22 @@ def test_graphiql_page_and_its_files_are_served_from_the_package(gql_db: str) ->
     assert unknown.status_code == 404
 
 
+def test_an_anonymous_session_cookie_from_graphiql_makes_a_post_need_the_csrf_token(
+    gql_db: str, calls: list[str]
+) -> None:
+    with client(GRAPHQL_IDE=True) as test_client:
+        page = test_client.get("/graphql", headers={"Accept": "text/html"})
+        assert test_client.cookies, "opening GraphiQL gives the browser a session cookie"
+        config = json.loads(re.findall(r'id="graphiql-config">(.*?)</script>', page.text)[0])
+        refused = test_client.post("/graphql", json={"query": "{ books { id } }"})
+        sent = test_client.post(
+            "/graphql", json={"query": "{ books { id } }"}, headers=config["headers"]
+        )
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert sent.status_code == 200, sent.text
+    assert calls == ["books"]
+
+
 # -- request shapes ------------------------------------------------------------------------------
 
 
@@ -210,6 +227,21 @@ def test_an_unknown_operation_name_is_400(gql_db: str) -> None:
             "/graphql", json={"query": "query A { whoami }", "operationName": "B"}
         )
     assert answer.status_code == 400
+
+
+def test_two_operations_without_an_operation_name_run_none(gql_db: str, calls: list[str]) -> None:
+    document = "query A { books { id } } query B { books { title } }"
+    with client() as test_client:
+        answer = test_client.post("/graphql", json={"query": document})
+        assert calls == []
+        chosen = test_client.post("/graphql", json={"query": document, "operationName": "A"})
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == (
+        "Must provide operation name if query contains multiple operations"
+        " (operationName: one of 'A', 'B')."
+    )
+    assert chosen.status_code == 200
+    assert calls == ["books"]
 
 
 def test_resolver_errors_show_their_message_only_in_debug(gql_db: str) -> None:

@@ -131,6 +131,10 @@ def test_transport_errors_keep_the_framework_shape(graphene_server: str) -> None
     answer = httpx.post(f"{graphene_server}/graphql", content=b"{ hello }", timeout=30)
     assert answer.status_code == 415
     assert answer.json()["errors"][0]["loc"] == ["header", "content-type"]
+    two = {"query": 'query A { hello(name: "a") } query B { hello(name: "b") }'}
+    unnamed = httpx.post(f"{graphene_server}/graphql", json=two, timeout=30)
+    assert unnamed.status_code == 400
+    assert unnamed.json()["detail"].startswith("Must provide operation name if query contains")
 
 
 def test_subscriptions_need_strawberry(graphene_server: str) -> None:

@@ -36,7 +36,7 @@ def selects() -> Iterator[list[str]]:
 
 def add_books(count: int) -> None:
     from framework import db
-    from tests.fixtures.graphqlproject.library.models import Author, Book
+    from tests.fixtures.graphqlproject.bookshelf.models import Author, Book
 
     async def create() -> None:
         async with db.session():
@@ -63,7 +63,7 @@ def statements_for(count: int) -> list[str]:
 def test_a_list_with_a_relation_costs_two_queries(gql_db: str, count: int) -> None:
     seen = statements_for(count)
     assert len(seen) == 2, seen
-    assert "library_book" in seen[0] and "library_author" in seen[1]
+    assert "bookshelf_book" in seen[0] and "bookshelf_author" in seen[1]
 
 
 def test_load_all_groups_rows_by_column(gql_db: str) -> None:

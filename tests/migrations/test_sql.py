@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
+from framework.cli import call_command
 from framework.cli.runtime import run_async
 from framework.db import engines
 from framework.migrations import MigrationError, load_scripts
@@ -53,3 +58,34 @@ def test_unknown_target_is_reported(databases: dict[str, str]) -> None:
     with pytest.raises(MigrationError) as caught:
         sql("nope@head")
     assert "Can't locate revision identified by 'nope'" in str(caught.value)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_sqlite_script_runs_in_the_sqlite3_client(
+    databases: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = shutil.which("sqlite3")
+    assert client, "the sqlite3 client is missing: scripts/system_packages.py sqlite3 installs it"
+    call_command("db-sql", database="default", start="base")
+    script = capsys.readouterr().out
+    target = tmp_path / "from_script.sqlite3"
+    ran = subprocess.run(
+        [client, str(target)], input=script, capture_output=True, text=True, timeout=60
+    )
+    assert ran.returncode == 0 and ran.stderr == "", ran.stderr
+    assert script.count("BEGIN;") == script.count("COMMIT;") == 8  # one transaction each
+    listed = subprocess.run(
+        [client, str(target), "SELECT name FROM sqlite_master WHERE type = 'table'"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert {"catalog_category", "shop_order", "alembic_version"} <= set(listed.stdout.split())
+    notes = subprocess.run(
+        [client, str(target), "SELECT note FROM faulty_log"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "before" in notes.stdout.split()  # a bulk insert's values are written into the script
+    assert tables() == set()  # the project's database was not touched

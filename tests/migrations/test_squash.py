@@ -85,10 +85,22 @@ def test_squash_a_range_then_a_new_database_runs_it(project: Project) -> None:
 def test_a_database_inside_the_range_is_refused_with_the_way_out(project: Project) -> None:
     first, second, third = three_migrations(project)
     project.manage("db-upgrade", second)
-    project.manage("db-squash", "blog", third)
-    refused = project.manage("db-upgrade", check=False)
+    before = {path.name: path.read_text(encoding="utf-8") for path in project.migrations("blog")}
+    refused = project.manage("db-squash", "blog", first, third, check=False)
     assert refused.returncode == 1
-    assert f"is at '{second}', inside the range {first}..{third}" in refused.stderr
+    assert refused.stderr == (
+        f"Error: Database 'default' is at '{second}', inside the range {first}..{third} to "
+        f"squash: run 'python manage.py db-upgrade {third}' first (on every database at a "
+        "revision in the range), then squash again.\n"
+    )
+    after = {path.name: path.read_text(encoding="utf-8") for path in project.migrations("blog")}
+    assert after == before
+    # Nothing was written, so the database keeps working; upgraded, it can be squashed.
+    assert f"blog {third}" in project.manage("db-plan").stdout
+    project.manage("db-upgrade", third)
+    project.manage("db-squash", "blog", first, third)
+    upgraded = project.manage("db-upgrade").stdout
+    assert "Applied auth" in upgraded and "Applied blog" not in upgraded
     assert "blog_post" in tables_at(project.url)
 
 

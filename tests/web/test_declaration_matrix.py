@@ -52,6 +52,7 @@ from framework.web import (
     App,
     Controller,
     HTTPException,
+    JSONResponse,
     Router,
     WebSocketDisconnect,
     cors,
@@ -113,10 +114,17 @@ def session_roles(user: Any) -> list[str]:
     return ROLES.get(user["id"], [])
 
 
-async def login(request: Any) -> dict[str, bool]:
-    """Log in user ``1`` (no roles), or the user named by ``?as=`` (one of ``ROLES``)."""
-    await MANAGER.login(request, {"id": request.query_params.get("as", "1")})
-    return {"logged_in": True}
+async def login(request: Any) -> Any:
+    """Log in user ``1`` (no roles), or the user named by ``?as=`` (one of ``ROLES``).
+
+    ``?remember=1`` also sets the remember-me cookie, which logs the user in again (not fresh)
+    once the session cookie is gone.
+    """
+    response = JSONResponse({"logged_in": True})
+    remember = request.query_params.get("remember") == "1"
+    user = {"id": request.query_params.get("as", "1")}
+    await MANAGER.login(request, user, response if remember else None, remember=remember)
+    return response
 
 
 def custom_step(func: Any) -> Any:
@@ -363,6 +371,20 @@ def probe_login_roles(place: Place, app: App) -> None:
     assert seen == role_outcomes(place.kind)
 
 
+def probe_login_fresh(place: Place, app: App) -> None:
+    refusal = {"graphql": "UNAUTHENTICATED", "websocket": 1008}.get(place.kind, 401)
+    with TestClient(app) as client:
+        seen = [answer(place.kind, client, {})]
+        assert client.post("/login", params={"remember": "1"}).status_code == 200
+        seen.append(answer(place.kind, client, {}))  # a password login is fresh
+        client.cookies.delete("session")  # back later: logged in again by the remember cookie
+        seen.append(answer(place.kind, client, {}))
+        if place.kind in ("http", "sse"):  # refused as not fresh, not as not logged in
+            detail = client.get("/x", headers={"Accept": "application/json"}).json()["detail"]
+            assert detail == "Please log in again to continue."
+    assert seen == [refusal, 200, refusal]
+
+
 def probe_custom(place: Place, app: App) -> None:
     with TestClient(app) as client:
         refused_and_admitted(place.kind, client, {"x-pass": "yes"})
@@ -517,6 +539,9 @@ ROWS = {
     "login_required": Row("@login_required", lambda: login_required, probe_login),
     "login_required role set": Row(
         "@login_required", lambda: login_required(role=ROLE_SET), probe_login_roles
+    ),
+    "login_required fresh": Row(
+        "@login_required", lambda: login_required(fresh=True), probe_login_fresh
     ),
     "LoginManager.login_required": Row(
         "@login_required", lambda: MANAGER.login_required(), probe_login

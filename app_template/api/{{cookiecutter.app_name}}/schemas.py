@@ -1,7 +1,7 @@
 """What the {{ cookiecutter.app_name }} API accepts and answers (pydantic).
 
-Input is validated strictly (`strict=True`: no "3" for a number, no unknown fields), so the
-published OpenAPI document says exactly what is accepted.
+JSON bodies are validated strictly (no "3" for a number) and `extra="forbid"` refuses unknown
+fields, so the published OpenAPI document says exactly what is accepted.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ UTCDateTime = Annotated[datetime, AfterValidator(as_utc)]
 class ItemIn(BaseModel):
     """A new item, or the new values of one."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")
     description: str = Field("", max_length=5000, pattern=r"^[^\x00]*$")

@@ -172,9 +172,11 @@ def db_squash(
 
     Works whether or not the range is applied: a database that ran it all is recognised.
     """
+    from framework.cli.runtime import run_async
     from framework.console import get_console
     from framework.exceptions import CommandError
     from framework.migrations import load_scripts
+    from framework.migrations.database import current_revisions
     from framework.migrations.squash import squash_migrations
     from framework.migrations.writer import MigrationPlan
 
@@ -188,7 +190,8 @@ def db_squash(
             f"App {app!r} has migrations on several databases ({', '.join(aliases)}); "
             "choose one with --database."
         )
-    written = squash_migrations(load_scripts(aliases[0]), app, start, end, message)
+    recorded = run_async(current_revisions, aliases[0])
+    written = squash_migrations(load_scripts(aliases[0]), app, start, end, message, recorded)
     _print_plan(MigrationPlan(aliases[0], [written]))
     get_console().print(
         "The replaced files were removed. Databases that applied them all are moved onto the "

@@ -118,11 +118,13 @@ def serve(
     """Serve the project for production with uvicorn (no reload, no debug page)."""
     import uvicorn
 
+    from framework.cli.migration_report import warn_unapplied_migrations
     from framework.cli.server import asgi_target, check_port_free
     from framework.conf import settings
     from framework.logging import logging_config
 
     _settle_debug(debug)
+    warn_unapplied_migrations()  # the database unreachable, or behind the code: one line
     if uds is None:
         check_port_free(host, port)  # one line now, not uvicorn's log after start-up
     if workers > 1:

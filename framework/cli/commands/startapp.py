@@ -80,30 +80,35 @@ def startapp(
 
 
 def _register(name: str, target: Path, project_root: Path) -> None:
-    from framework.cli.scaffold import placement_problem
+    from framework.cli.scaffold import importable_name, placement_problem
     from framework.cli.settings_edit import add_installed_app
     from framework.conf import settings
     from framework.console import get_console, print_warning
 
     console = get_console()
-    if target.parent != project_root:
+    module = importable_name(target, project_root)
+    if module is None:
         print_warning(placement_problem(name, target, project_root))
         return
-    module = settings.wrapped.module_name
-    settings_file = _module_file(module) if module else None
+    if module != name:
+        console.print(
+            f'The app "{name}" is imported as "{module}" (its files are in {_shown(target)}).'
+        )
+    settings_module = settings.wrapped.module_name
+    settings_file = _module_file(settings_module) if settings_module else None
     if settings_file is None:
-        console.print(f'Add "{name}" to INSTALLED_APPS in your settings.')
+        console.print(f'Add "{module}" to INSTALLED_APPS in your settings.')
         return
-    outcome = add_installed_app(settings_file, name)
+    outcome = add_installed_app(settings_file, module)
     shown = _shown(settings_file)
     if outcome == "added":
-        console.print(f'Added "{name}" to INSTALLED_APPS in {shown}.')
+        console.print(f'Added "{module}" to INSTALLED_APPS in {shown}.')
     elif outcome == "present":
-        console.print(f'"{name}" is already in INSTALLED_APPS in {shown}.')
+        console.print(f'"{module}" is already in INSTALLED_APPS in {shown}.')
     else:
         print_warning(
             f"INSTALLED_APPS in {shown} is not a plain list, so it was not edited. "
-            f'Add this line to it:\n    "{name}",'
+            f'Add this line to it:\n    "{module}",'
         )
 
 

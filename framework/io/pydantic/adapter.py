@@ -12,10 +12,10 @@ import collections.abc
 import contextlib
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Strict, TypeAdapter, ValidationError
 from pydantic.errors import PydanticSchemaGenerationError, PydanticUndefinedAnnotation
 
 from framework.io.errors import (
@@ -93,6 +93,7 @@ class PydanticAdapter(SchemaAdapter):
         super().__init__(schema, many)
         self._item: TypeAdapter[Any] | None = None
         self._list: TypeAdapter[Any] | None = None
+        self._json_strict: bool | None = True
         # A forward reference defined later: prepared again when the app is built.
         with contextlib.suppress(PydanticUndefinedAnnotation):
             self.prepare()
@@ -117,6 +118,28 @@ class PydanticAdapter(SchemaAdapter):
         validator = (self._list if self.many else self._item).validator
         self._validate_json = validator.validate_json
         self._validate_python = validator.validate_python
+        self._json_strict = None if "strict" in self._config() else True
+
+    def _config(self) -> Mapping[str, Any]:
+        """Return the schema's pydantic config (a model's, a dataclass's…), empty if none."""
+        model = self.model
+        if model is not None:
+            return model.model_config
+        return getattr(self.schema, "__pydantic_config__", None) or {}
+
+    def check_json_body(self) -> None:
+        """Refuse a field's own ``strict=False`` that strict JSON validation would override."""
+        model = self.model
+        if model is None or "strict" in self._config():
+            return
+        for name, info in model.model_fields.items():
+            if any(isinstance(item, Strict) and not item.strict for item in info.metadata):
+                raise TypeError(
+                    f"{model.__name__}.{name} declares strict=False, but JSON bodies are "
+                    "validated strictly unless the schema says otherwise: give "
+                    f"{model.__name__} model_config = ConfigDict(strict=False) (and "
+                    "strict=True on the fields that must stay strict)."
+                )
 
     @property
     def model(self) -> type[BaseModel] | None:
@@ -140,7 +163,9 @@ class PydanticAdapter(SchemaAdapter):
             # (and lets the words pass inside strings).
             decode_json(body)
         try:
-            return self._validate_json(body)
+            # Strict unless the schema states its strictness: the JSON types must be the ones
+            # the document publishes ("3" and false are not integers).
+            return self._validate_json(body, strict=self._json_strict)
         except ValidationError as exc:
             first = exc.errors(include_url=False, include_input=False)[0]
             if first["type"] == "json_invalid":

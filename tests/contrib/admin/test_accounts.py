@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -219,3 +221,26 @@ def test_deleting_a_user_deletes_their_tokens_and_is_logged(root) -> None:
 
     assert run(tokens) == 0
     assert "delete" in root.get("/admin/log-entry/list?search=bot").text
+
+
+def test_the_csv_export_names_the_roles_as_the_json_export_does(root) -> None:
+    make_user("ann", email="ann@example.com", roles=["staff", "editor"])
+    rows = list(csv.DictReader(io.StringIO(root.get("/admin/user/export/csv").text)))
+    [ann] = [row for row in rows if row["username"] == "ann"]
+    assert sorted(ann["roles"].split(", ")) == ["editor", "staff"]
+    exported = {row["username"]: row for row in root.get("/admin/user/export/json").json()}["ann"]
+    assert sorted(exported["roles"]) == ["editor", "staff"]
+
+
+def test_date_joined_and_last_login_are_shown_never_written(root) -> None:
+    make_user("ann")
+    ann = user("ann")
+    form = root.get(f"/admin/user/edit/{ann.id}").text
+    for name in ("date_joined", "last_login"):
+        [field] = re.findall(rf'<input[^>]* id="{name}"[^>]*>', form)
+        assert " readonly" in field and " disabled" in field, field
+    dates = {"date_joined": "2001-01-01 00:00:00", "last_login": "2002-01-01 00:00:00"}
+    edited = root.post_form(f"/admin/user/edit/{ann.id}", user_form("ann", **dates))
+    assert edited.status_code == 302, edited.text
+    after = user("ann")
+    assert (after.date_joined, after.last_login) == (ann.date_joined, None)

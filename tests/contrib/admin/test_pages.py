@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -302,3 +303,54 @@ def test_ids_and_pages_beyond_any_row_are_not_errors(root) -> None:
     assert root.get("/admin/book/details/2147483648").status_code == 404
     assert root.get("/admin/book/details/9223372036854775808").status_code == 404
     assert root.get("/admin/book/list?author=2147483648").status_code == 200
+
+
+@pytest.fixture
+def review_admin() -> Iterator[None]:
+    """Register the library's Review (foreign keys, no relationship) for the test."""
+    from framework.contrib.admin import ModelAdmin, site
+    from tests.fixtures.adminproject.library.models import Review
+
+    fields = {"fields": ["book_id", "critic_id", "text"], "list_display": ["id", "book_id"]}
+    site.register(Review, type("ReviewAdmin", (ModelAdmin,), fields))
+    try:
+        yield
+    finally:
+        site.unregister(Review)
+
+
+def reviews() -> list[tuple[int, int | None, str]]:
+    from sqlalchemy import select
+
+    from framework import db
+    from tests.fixtures.adminproject.library.models import Review
+
+    async def read() -> list[tuple[int, int | None, str]]:
+        async with db.session() as session:
+            rows = (await session.execute(select(Review).order_by(Review.id))).scalars()
+            return [(row.book_id, row.critic_id, row.text) for row in rows]
+
+    return run(read)
+
+
+def test_a_foreign_key_without_a_relationship_is_a_select_of_the_related_rows(
+    review_admin: None, root: AdminClient
+) -> None:
+    ids = library("Lavinia", "Tehanu")
+    lavinia, tehanu = ids["books"]
+    form = root.get("/admin/review/create").text
+    assert f'<option value="{tehanu}">Tehanu</option>' in form
+    assert '<option selected value="">---------</option>' in form  # the critic may be none
+    data = {"book_id": str(tehanu), "critic_id": "", "text": "Quiet.", "save": "Save"}
+    created = root.post_form("/admin/review/create", data)
+    assert created.status_code == 302, created.text
+    critic = {**data, "book_id": str(lavinia), "critic_id": str(ids["author"])}
+    assert root.post_form("/admin/review/create", critic).status_code == 302
+    assert reviews() == [(tehanu, None, "Quiet."), (lavinia, ids["author"], "Quiet.")]
+    [first] = [entry.object_id for entry in log_entries() if entry.model == "library.Review"][:1]
+    assert f'<option selected value="{tehanu}">' in root.get(f"/admin/review/edit/{first}").text
+
+    missing = root.post_form("/admin/review/create", {**data, "book_id": str(tehanu + 100)})
+    assert missing.status_code == 400
+    assert "Not a valid choice" in missing.text
+    assert len(reviews()) == 2
