@@ -59,11 +59,12 @@ def project_command(command: click.Command, *, system_checks: bool = False) -> c
             from framework.cli.system_checks import run_system_checks
 
             run_system_checks(quiet_ok=True)
-        if inspect.iscoroutinefunction(inspect.unwrap(callback)):
-            from framework.cli.runtime import run_async
+        from framework.cli.runtime import project_app_scope, run_async
 
-            return run_async(callback, *args, **kwargs)
-        return callback(*args, **kwargs)
+        with project_app_scope():
+            if inspect.iscoroutinefunction(inspect.unwrap(callback)):
+                return run_async(callback, *args, **kwargs)
+            return callback(*args, **kwargs)
 
     run._framework_wrapped = True  # type: ignore[attr-defined]
     command.callback = run

@@ -1,4 +1,9 @@
-"""Run ``async def`` commands: one event loop per command, resources closed before it ends.
+"""What a command runs in: its project's App, and an event loop for ``async def`` commands.
+
+An ``async def`` command gets one event loop, its resources closed before it ends. The
+project's App is current during every project command (``current_app()``, ``url_for()``)
+but built only if the command asks for it: most commands never serve, and building means
+importing every controllers module.
 
 Ctrl-C behaves as users of synchronous tools expect. ``asyncio.run`` alone only *cancels* the
 command on SIGINT, which cannot interrupt synchronous code running inside it — a password
@@ -18,9 +23,22 @@ from collections.abc import Callable, Coroutine, Iterator
 from types import FrameType
 from typing import Any, TypeVar
 
-__all__ = ["run_async"]
+__all__ = ["project_app_scope", "run_async"]
 
 T = TypeVar("T")
+
+
+def project_app_scope() -> contextlib.AbstractContextManager[None]:
+    """Make the project's App current inside the ``with`` block, built on first use."""
+    from framework.appcontext import Deferred, using
+
+    return using(Deferred(_project_app))
+
+
+def _project_app() -> object:
+    from framework.web import get_asgi_application
+
+    return get_asgi_application()
 
 
 def run_async(function: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of an ``App``, generated from its routes and their metadata.
 
-Nothing is registered twice: the document is read from ``app.router.routes`` (each
+Nothing is registered twice: the document is read from ``app.routes`` (each
 framework route keeps its handler and declaration), the handlers' ``endpoint_spec`` metadata
 and the settings (``OPENAPI_TITLE``, ``OPENAPI_VERSION``, ``OPENAPI_DESCRIPTION``,
 ``OPENAPI_INFO``, ``OPENAPI_SERVERS``). Routes declared with ``include_in_schema=False``,
@@ -132,9 +132,7 @@ def generate_openapi(
 
 
 def _generate(app: Any, settings: Any) -> dict[str, Any]:
-    if not app.router.routes:
-        app.build()
-    entries = route_entries(list(app.router.routes))
+    entries = route_entries(list(app.routes))
     if not app.debug:  # development-only routes answer 404: they are not part of the API
         entries = [e for e in entries if e.spec is None or not is_development_only(e.spec.meta)]
     registry = SchemaRegistry()

@@ -64,7 +64,8 @@ _SETTINGS = {
     "elements": "OPENAPI_ELEMENTS_URL",
     "elements_asset": "OPENAPI_ELEMENTS_URL",
 }
-_cache: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, Any], dict[str, bytes]]] = (
+#: Per built app: its document and its renderings (an app's routes never change once built).
+_cache: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], dict[str, bytes]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -81,13 +82,11 @@ def asset_folder(package: str = "openapi_ui_bundles") -> Path:
 
 
 def document_for(app: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """Return *app*'s document and a cache for its renderings (regenerated on new routes)."""
-    routes = app.router.routes
+    """Return *app*'s document and a cache for its renderings, made on first use."""
     cached = _cache.get(app)
-    if cached is None or cached[0] is not routes:
-        cached = (routes, generate_openapi(app), {})
-        _cache[app] = cached
-    return cached[1], cached[2]
+    if cached is None:
+        cached = _cache[app] = (generate_openapi(app), {})
+    return cached
 
 
 def _rendered(request: Request, kind: str) -> bytes:

@@ -135,12 +135,13 @@ def task_queue() -> Iterator[Any]:
 
 
 @pytest.fixture
-def app(request: pytest.FixtureRequest) -> Any:
+def app(request: pytest.FixtureRequest) -> Iterator[Any]:
     """Return the project's app (``get_asgi_application()``), built for this test.
 
     It runs on the throwaway test databases (``db_setup``), never on the project's own: a
     request that writes through ``client`` commits there. For tests that must leave nothing
-    behind, use ``async_client`` with the ``db`` fixture (each test rolled back).
+    behind, use ``async_client`` with the ``db`` fixture (each test rolled back). It is the
+    current app during the test, so ``url_for(...)`` works in the test's own code.
     """
     from framework.conf import ENVIRONMENT_VARIABLE
     from framework.conf import settings as project_settings
@@ -153,9 +154,12 @@ def app(request: pytest.FixtureRequest) -> Any:
             pytrace=False,
         )
     request.getfixturevalue("db_setup")
+    from framework.appcontext import using
     from framework.web import get_asgi_application
 
-    return get_asgi_application()
+    project_app = get_asgi_application()
+    with using(project_app):
+        yield project_app
 
 
 @pytest.fixture

@@ -10,60 +10,63 @@
     async def index(request):
         return {"hello": "world"}
 
-Routes, hooks and error handlers may be added until the app serves its first request; the
-routes and the middleware stack are then built once (settings read once, endpoints
-composed), so requests pay only for what is installed. In a project,
+An App records declarations — routes, mounts and hosts on its :class:`Router`
+(``app.router``), hooks, error handlers, middleware — and is built once: by its first request
+or its lifespan, or earlier by ``app.build()``, ``app.url_for()`` or ``app.routes``. Building
+(:mod:`framework.web.building`) reads the settings once, checks every declaration and
+composes each endpoint; from then on the routes, the middleware stack and the ``url_for``
+table are fixed, and a setup method called later raises an error saying so. In a project,
 :func:`~framework.web.project.get_asgi_application` builds the App from INSTALLED_APPS.
+
+While the App handles a request (or runs its lifespan) it is the current app:
+:func:`current_app` and the module-level ``url_for`` find it through a context variable
+(:mod:`framework.appcontext`), so two Apps in one process never see each other's.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from pathlib import Path
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Mount
-from starlette.types import ASGIApp
+from starlette.routing import BaseRoute
+from starlette.types import Receive, Scope, Send
 
-from framework.web.assembly import BuildContext, RouteSource, build_routes
+from framework.appcontext import CURRENT_APP, active
+from framework.exceptions import ImproperlyConfigured
+from framework.web.assembly import RouteSource
 from framework.web.background import BackgroundRunner
+from framework.web.building import AppPlan, BuiltApp, build_app
 from framework.web.controllers import Controller
-from framework.web.cors import PolicyPaths, preflight_routes
-from framework.web.errors import ErrorHandlers, ExceptionMiddleware, ServerErrorMiddleware
-from framework.web.limits import HeaderSizeMiddleware
-from framework.web.manifest import load_manifest
-from framework.web.middleware.loading import build_middleware, middleware_before_hooks
-from framework.web.middleware.requestid import RequestIdMiddleware
-from framework.web.pipeline import ensure_async
-from framework.web.routes import Dispatcher, describe_routes, reverse
-from framework.web.routing import Router
+from framework.web.cors import PolicyPaths
+from framework.web.dispatcher import Lifespan
+from framework.web.errors import ErrorHandlers
+from framework.web.lifespan import AppLifespan
+from framework.web.pipeline import RouteDecl
+from framework.web.routing import RouteDeclarations, Router
 from framework.web.standalone import configure_standalone
-from framework.web.staticfiles import IndexFallback, StaticFiles
-from framework.web.templates import Templates
+from framework.web.templates import project_templates
 
 __all__ = ["App", "current_app"]
 
-logger = logging.getLogger("framework.web")
 F = TypeVar("F", bound=Callable[..., Any])
-
-_current: dict[str, App] = {}
 
 
 def current_app() -> App:
-    """Return the app built most recently (what module-level ``url_for`` resolves against)."""
-    try:
-        return _current["app"]
-    except KeyError:
+    """Return the App in charge here: the one serving this request, or this command's project."""
+    app = active()
+    if not isinstance(app, App):
         raise LookupError(
-            "No App has been built yet: url_for() works once the app serves (or after app.build())."
-        ) from None
+            "No app is current here: current_app() and url_for() work inside a request, a "
+            "management command, or a test that uses the app fixture. Elsewhere call "
+            "app.url_for(...) on the App itself."
+        )
+    return app
 
 
-class App(Starlette):
+class App(RouteDeclarations):
     """The application: routes, middleware, error handlers, hooks and the apps' lifecycle."""
 
     def __init__(
@@ -73,9 +76,10 @@ class App(Starlette):
         routes: Sequence[BaseRoute] | None = None,
         middleware: Sequence[Any] | None = None,
         exception_handlers: Mapping[Any, Callable[..., Any]] | None = None,
-        lifespan: Callable[[App], contextlib.AbstractAsyncContextManager[Any]] | None = None,
+        lifespan: Lifespan | None = None,
         sources: Sequence[RouteSource] = (),
         run_app_hooks: bool = False,
+        default_routes: Sequence[BaseRoute] = (),
         **standalone: Any,
     ) -> None:
         from framework.conf import settings
@@ -84,215 +88,118 @@ class App(Starlette):
             configure_standalone(settings, **standalone)
         #: The settings the app was created under (overrides included), read at build time.
         self.settings = settings.wrapped
-        super().__init__(debug=self.settings.DEBUG if debug is None else debug)
-        self.dispatcher = Dispatcher(lifespan=self._lifespan)
-        self.router = self.dispatcher
+        debug = bool(self.settings.DEBUG if debug is None else debug)
+        #: Per-app state for your code (``request.app.state``).
+        self.state = State()
+        #: The app's own routes, mounts and hosts (``app.get``, ``app.mount``… declare here).
+        self.router = Router()
         self.error_handlers = ErrorHandlers()
         for key, handler in (exception_handlers or {}).items():
             self.error_handlers.add(key, handler)
         self.background = BackgroundRunner(int(self.settings.BACKGROUND_WORKERS or 0))
-        self.templates = Templates(
-            self._template_dirs(),
-            url_for=self.url_for,
-            static_prefix=self.settings.STATIC_URL,
-            auto_reload=self.debug,
-            strict=bool(self.settings.get("TEMPLATES_STRICT", False)),
-            static_names=self._static_manifest,
+        self.templates = project_templates(self.settings, debug=debug, url_for=self.url_for)
+        drain = float(self.settings.BACKGROUND_DRAIN or 0) or None
+        self.lifespan = AppLifespan(
+            self.background, drain, run_app_hooks=run_app_hooks, user_lifespan=lifespan
         )
-        self._extra_routes = list(routes or [])
-        self._middleware_entries = middleware
-        self._user_lifespan = lifespan
-        self._run_app_hooks = run_app_hooks
-        self._own = Router()
-        self._own.listeners.append(self._changed)
-        self._sources = [RouteSource(routers=[self._own]), *sources]
-        self._before: list[Callable[..., Any]] = []
-        self._after: list[Callable[..., Any]] = []
-        self._startup: list[Callable[..., Any]] = []
-        self._shutdown: list[Callable[..., Any]] = []
-        self._fallback: ASGIApp | None = None
-        self._built = False
-        #: Where routes have a CORS policy of their own (``@cors``), set by the build.
-        self.cors_paths: PolicyPaths = ()
+        self._plan = AppPlan(
+            self.settings,
+            debug,
+            self.router,
+            self.error_handlers,
+            self.background,
+            sources=[RouteSource(routers=[self.router]), *sources],
+            middleware=middleware,
+            default_routes=list(default_routes),
+        )
+        for route in routes or ():
+            self.router.add_asgi_route(route)
+        self._built: BuiltApp | None = None
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection (or the lifespan), building the app on first use."""
+        scope["app"] = self
+        built = self._built
+        if built is None:
+            lifespan = scope["type"] == "lifespan"
+            built = self._build("by its lifespan" if lifespan else "by its first request")
+        token = CURRENT_APP.set(self)
+        try:
+            await built.stack(scope, receive, send)
+        finally:
+            CURRENT_APP.reset(token)
+
+    # -- building -------------------------------------------------------------------------
+
+    def build(self) -> None:
+        """Build the app now (else its first use does); refuse broken declarations.
+
+        Calling it again does nothing: an App is built once.
+        """
+        if self._built is None:
+            self._build("by app.build()")
+
+    def _build(self, reason: str) -> BuiltApp:
+        with self._lock:
+            if self._built is None:
+                built = build_app(self._plan, self.lifespan, reason)
+                for source in self._plan.sources:
+                    for router in source.routers:
+                        router.close(reason)
+                self._built = built
+            return self._built
+
+    def _check_open(self, setup: str) -> None:
+        if self._built is not None:
+            raise ImproperlyConfigured(
+                f"The setup method {setup!r} can no longer be called on the App: it was built "
+                f"{self._built.reason}, and its routes, middleware and url_for table are fixed "
+                "from then on. Make every declaration (routes, mounts, hooks, error handlers, "
+                "middleware) before the app serves, and before app.build(), app.url_for() or "
+                "app.routes."
+            )
+
+    def _keep(self, func: Callable[..., Any], decl: RouteDecl) -> None:
+        self.router._keep(func, decl)
+
+    @property
+    def debug(self) -> bool:
+        """Whether errors show the DEBUG pages (defaults to the DEBUG setting)."""
+        return self._plan.debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self._check_open("debug")
+        self._plan.debug = self.templates.auto_reload = bool(value)
 
     @property
     def config(self) -> Any:
         """Return the app's settings: ``app.config.DEBUG``, ``.get(key, default, cast)``, …"""
         return self.settings
 
-    # -- building -------------------------------------------------------------------------
+    @property
+    def cors_paths(self) -> PolicyPaths:
+        """Return where routes have a CORS policy of their own (``@cors``); read per request."""
+        return self._built.cors_paths if self._built is not None else ()
 
-    def build(self) -> None:
-        """Build the routes now (done on first use); refuse broken declarations."""
-        context = BuildContext.from_settings(
-            self.settings,
-            self.background,
-            before=[*middleware_before_hooks(self._entries()), *map(ensure_async, self._before)],
-            after=[ensure_async(hook) for hook in self._after],
-        )
-        routes = [*self._extra_routes, *build_routes(self._sources, context)]
-        routes, self.cors_paths = preflight_routes(routes, self.settings)
-        static_dirs = self._static_dirs()
-        if static_dirs:
-            prefix = "/" + self.settings.STATIC_URL.strip("/")
-            routes.append(Mount(prefix, app=StaticFiles(static_dirs), name="static"))
-        media = self._media_mount()
-        if media is not None:
-            routes.append(media)
-        self.dispatcher.routes = routes
-        self.dispatcher.fallback = self._fallback
-        self._built = True
-        _current["app"] = self
+    @property
+    def routes(self) -> tuple[BaseRoute, ...]:
+        """Return the built routes, in match order (building the app if needed)."""
+        return (self._built or self._build("by reading app.routes")).dispatcher.routes
 
-    def _changed(self) -> None:
-        if self._built:
-            self.build()
+    def url_for(self, name: str, /, **params: Any) -> str:
+        """Return the path of route *name* (``app.url_for("PostController.show", id=3)``)."""
+        built = self._built or self._build("by app.url_for()")
+        return str(built.dispatcher.url_path_for(name, **params))
 
-    def build_middleware_stack(self) -> ASGIApp:
-        """Return the ASGI stack: request ids, error pages, MIDDLEWARE, handled errors, routes."""
-        if not self._built:
-            self.build()
-        entries = self._entries()
-        prefixed = [
-            (source.prefix, source.error_handlers)
-            for source in self._sources
-            if source.prefix and source.error_handlers
-        ]
-        header_limit = int(self.settings.MAX_HEADER_SIZE or 0)
-        stack = [
-            Middleware(
-                ServerErrorMiddleware,
-                handlers=self.error_handlers,
-                debug=self.debug,
-                prefixed=prefixed,
-            ),
-            # Whatever the server: headers over MAX_HEADER_SIZE never reach MIDDLEWARE.
-            *([Middleware(HeaderSizeMiddleware, limit=header_limit)] if header_limit else []),
-            *build_middleware(entries, self.settings),
-            Middleware(
-                ExceptionMiddleware,
-                handlers=self.error_handlers,
-                prefixed=prefixed,
-                debug=self.debug,
-                describe_routes=self.describe_routes,
-            ),
-        ]
-        app: ASGIApp = self.router
-        for cls, args, kwargs in reversed(stack):
-            app = cls(app, *args, **kwargs)
-        return RequestIdMiddleware(app)
+    def describe_routes(self) -> list[dict[str, Any]]:
+        """Return every route as a dict (methods, path, name, handler, app), in match order."""
+        return (self._built or self._build("by app.describe_routes()")).describe_routes()
 
-    def _entries(self) -> Sequence[Any]:
-        """Return the middleware entries: the App's own, or MIDDLEWARE."""
-        if self._middleware_entries is None:
-            return list(self.settings.MIDDLEWARE)
-        return self._middleware_entries
+    # -- declarations ---------------------------------------------------------------------
 
-    def _template_dirs(self) -> list[Path]:
-        base = Path(self.settings.BASE_DIR or ".")
-        dirs = [base / directory for directory in self.settings.TEMPLATES_DIRS]
-        return dirs + [path for path in (c.templates_dir for c in _app_configs()) if path]
-
-    def _static_dirs(self) -> list[Path]:
-        serve = self.settings.SERVE_STATIC
-        if serve is False or (serve is None and not self.debug):
-            return []
-        if not self.debug and self.settings.STATIC_ROOT:
-            # Relative to BASE_DIR, as collectstatic writes it.
-            return [Path(self.settings.BASE_DIR or ".") / self.settings.STATIC_ROOT]
-        return static_source_dirs(self.settings)
-
-    def _media_mount(self) -> Mount | None:
-        """Serve the default filesystem storage at MEDIA_URL in DEBUG (static files' rules)."""
-        media_url = "/" + str(self.settings.MEDIA_URL or "").strip("/")
-        if not self.debug or media_url == "/" or self.settings.SERVE_STATIC is False:
-            return None
-        from framework.files import FileSystemStorage
-        from framework.files.registry import create_storage
-
-        try:
-            entry = self.settings.STORAGES["default"]
-            storage = create_storage("default", entry, self.settings)
-        except Exception:  # a bad STORAGES is reported by the system checks
-            return None
-        if not isinstance(storage, FileSystemStorage):
-            return None
-        return Mount(media_url, app=StaticFiles([storage.location]), name="media")
-
-    def _static_manifest(self) -> Mapping[str, str]:
-        """Return the hashed static names in force: STATIC_ROOT's manifest, unless DEBUG."""
-        if self.debug or not self.settings.STATIC_ROOT:
-            return {}
-        return load_manifest(Path(self.settings.BASE_DIR or ".") / self.settings.STATIC_ROOT)
-
-    @contextlib.asynccontextmanager
-    async def _lifespan(self, app: Any) -> AsyncIterator[Any]:
-        from framework.apps import apps
-        from framework.runtime import run_cleanups
-
-        if self._run_app_hooks:
-            await apps.startup()
-        try:
-            for hook in self._startup:
-                await ensure_async(hook)()
-            if self._user_lifespan is not None:
-                async with self._user_lifespan(self) as state:
-                    yield state
-            else:
-                yield None
-        finally:
-            for hook in reversed(self._shutdown):
-                try:
-                    await ensure_async(hook)()
-                except Exception:
-                    logger.exception("Shutdown hook %r failed", hook)
-            await self.background.drain(float(self.settings.BACKGROUND_DRAIN or 0) or None)
-            if self._run_app_hooks:
-                await apps.shutdown()
-            await run_cleanups()
-
-    # -- routes ---------------------------------------------------------------------------
-
-    def route(
-        self,
-        path: str,
-        methods: Sequence[str] = ("GET",),
-        *,
-        name: str | None = None,
-        **options: Any,
-    ) -> Callable[[F], F]:
-        """Register a function handler for *methods* on *path* (see ``framework.web.route``)."""
-        return self._own.route(path, methods, name=name, **options)
-
-    def get(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a GET handler for *path*."""
-        return self._own.get(path, name=name, **options)
-
-    def post(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a POST handler for *path*."""
-        return self._own.post(path, name=name, **options)
-
-    def put(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a PUT handler for *path*."""
-        return self._own.put(path, name=name, **options)
-
-    def patch(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a PATCH handler for *path*."""
-        return self._own.patch(path, name=name, **options)
-
-    def delete(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a DELETE handler for *path*."""
-        return self._own.delete(path, name=name, **options)
-
-    def websocket(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a WebSocket handler ``async def handler(ws, **params)`` for *path*."""
-        return self._own.websocket(path, name=name, **options)
-
-    def sse(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a Server-Sent Events handler for *path*."""
-        return self._own.sse(path, name=name, **options)
-
-    def add_route(  # type: ignore[override]  # endpoint optional with static=True
+    def add_route(
         self,
         path: str,
         endpoint: Callable[..., Any] | None = None,
@@ -303,82 +210,82 @@ class App(Starlette):
         index: str = "index.html",
         **options: Any,
     ) -> None:
-        """Register *endpoint* on *path*; ``static=True`` serves the SPA *index* there instead.
+        """Serve *endpoint* on *path*; ``static=True`` serves the SPA *index* there instead.
 
-        With ``static=True`` (Dyne's single-page-app switch) *path* and every unknown GET path
-        answer with the static file *index* (looked up like other static files).
+        See :meth:`Router.add_route`: with ``static=True``, *path* and every unknown GET
+        path answer with the static file *index*.
         """
-        if not static:
-            if endpoint is None:
-                raise TypeError("add_route() needs an endpoint unless static=True.")
-            self._own.add_route(path, endpoint, methods, name=name, **options)
-            return
-        fallback = IndexFallback(static_source_dirs(self.settings), index)
-        self._fallback = fallback
-        self._extra_routes.append(_IndexRoute(path, fallback))
-        self._changed()
+        self._check_open("add_route")
+        self.router.add_route(path, endpoint, methods, name, static=static, index=index, **options)
 
     def add_asgi_route(self, route: BaseRoute) -> None:
         """Serve a ready-made Starlette route (``Route``, ``Mount``, ``WebSocketRoute``)."""
-        self._extra_routes.append(route)
-        self._changed()
+        self._check_open("add_asgi_route")
+        self.router.add_asgi_route(route)
 
-    def mount(self, path: str, app: ASGIApp, name: str | None = None) -> None:
+    def mount(self, path: str, app: Any, name: str | None = None) -> None:
         """Serve the ASGI *app* at *path* and every path below it (see ``Router.mount``)."""
-        self._own.mount(path, app, name=name)
+        self._check_open("mount")
+        self.router.mount(path, app, name=name)
+
+    def host(self, host: str, target: Any, *, name: str | None = None) -> None:
+        """Serve a ``Router`` or an ASGI app for requests to *host* (see ``Router.host``)."""
+        self._check_open("host")
+        self.router.host(host, target, name=name)
 
     def include(self, target: Router | type[Controller], *, prefix: str = "") -> None:
         """Serve a ``Router`` or a ``Controller`` class, under an optional path *prefix*."""
+        self._check_open("include")
         if isinstance(target, Router):
             source = RouteSource(prefix=prefix, routers=[target])
-            target.listeners.append(self._changed)
         elif isinstance(target, type) and issubclass(target, Controller):
             source = RouteSource(prefix=prefix, controllers=[target])
         else:
             raise TypeError(f"include() takes a Router or a Controller class; got {target!r}.")
-        self._sources.append(source)
-        self._changed()
+        self._plan.sources.append(source)
 
-    def url_for(self, name: str, /, **params: Any) -> str:
-        """Return the path of route *name* (``app.url_for("PostController.show", id=3)``)."""
-        if not self._built:
-            self.build()
-        return reverse(self.router.routes, name, params)
+    def add_middleware(self, cls: Any, *args: Any, **options: Any) -> None:
+        """Wrap the routes in the middleware *cls* (before the app is built).
 
-    def describe_routes(self) -> list[dict[str, Any]]:
-        """Return every route as a dict (methods, path, name, handler, app), in match order."""
-        if not self._built:
-            self.build()
-        return describe_routes(self.router.routes)
+        Added middleware runs inside MIDDLEWARE (so the host check, sessions and CSRF come
+        first), the last one added outermost, as in Starlette. For a project, prefer the
+        MIDDLEWARE setting: it is one list, in order, that ``manage.py check`` can see.
+        """
+        self._check_open("add_middleware")
+        self._plan.added_middleware.append(Middleware(cls, *args, **options))
 
     # -- hooks and errors -----------------------------------------------------------------
 
     def before_request(self, func: F) -> F:
         """Run ``func(request)`` before every handler; a returned value answers the request."""
-        self._before.append(func)
-        self._changed()
+        self._check_open("before_request")
+        self._plan.before.append(func)
         return func
 
     def after_request(self, func: F) -> F:
         """Run ``func(request, response)`` after every handler; a returned value replaces it."""
-        self._after.append(func)
-        self._changed()
+        self._check_open("after_request")
+        self._plan.after.append(func)
         return func
 
     def on_startup(self, func: F) -> F:
         """Run *func* (sync or async) when the server starts, after the apps' hooks."""
-        self._startup.append(func)
+        self._check_open("on_startup")
+        self.lifespan.startup.append(func)
         return func
 
     def on_shutdown(self, func: F) -> F:
         """Run *func* when the server stops (in reverse registration order)."""
-        self._shutdown.append(func)
+        self._check_open("on_shutdown")
+        self.lifespan.shutdown.append(func)
         return func
 
     def error_handler(self, *keys: int | type[BaseException]) -> Callable[[F], F]:
         """Register ``handler(request, exc)`` for status codes and/or exception classes."""
+        self._check_open("error_handler")
 
         def decorator(func: F) -> F:
+            self._check_open("error_handler")
             for key in keys:
                 self.error_handlers.add(key, func)
             return func
@@ -387,32 +294,5 @@ class App(Starlette):
 
     def add_exception_handler(self, key: Any, handler: Any) -> None:
         """Register *handler* for a status code or exception class (Starlette's spelling)."""
+        self._check_open("add_exception_handler")
         self.error_handlers.add(key, handler)
-
-
-class _IndexRoute(Mount):
-    """Serve the SPA index at exactly one path."""
-
-    def __init__(self, path: str, app: ASGIApp) -> None:
-        super().__init__("", app=app)
-        self.exact_path = path
-
-    def matches(self, scope: Any) -> Any:
-        from starlette.routing import Match
-
-        if scope["type"] == "http" and scope["path"] == self.exact_path:
-            return Match.FULL, {"endpoint": self.app}
-        return Match.NONE, {}
-
-
-def _app_configs() -> list[Any]:
-    from framework.apps import apps
-
-    return list(apps.app_configs.values()) if apps.configs_ready else []
-
-
-def static_source_dirs(settings: Any) -> list[Path]:
-    """Return the folders static files come from: STATICFILES_DIRS, then each app's static/."""
-    base = Path(settings.BASE_DIR or ".")
-    dirs = [base / directory for directory in settings.STATICFILES_DIRS]
-    return dirs + [path for path in (c.static_dir for c in _app_configs()) if path]

@@ -14,14 +14,17 @@ import dataclasses
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
 
 from framework.exceptions import ImproperlyConfigured
 from framework.web.background import BackgroundRunner
 from framework.web.controllers import Controller
 from framework.web.deferred import HEADER_AUTH
+from framework.web.dispatcher import Dispatcher
 from framework.web.endpoints import AfterHook, BeforeHook, HTTPEndpoint, WebSocketEndpoint
 from framework.web.errors import ErrorHandlers
 from framework.web.limits import Limits
@@ -35,12 +38,20 @@ from framework.web.pipeline import (
     is_async_callable,
     merge_specs,
 )
-from framework.web.routes import HandlerRoute, MountRoute, SocketRoute
-from framework.web.routing import MountDecl, Router, join_paths, path_parameters
+from framework.web.routes import HandlerRoute, HostRoute, IndexRoute, MountRoute, SocketRoute
+from framework.web.routing import (
+    HostDecl,
+    IndexDecl,
+    MountDecl,
+    Router,
+    join_paths,
+    path_parameters,
+)
 from framework.web.sse import EventSourceResponse
+from framework.web.staticfiles import IndexFallback
 from framework.web.traps import check_handler_signature
 
-__all__ = ["BuildContext", "RouteSource", "build_routes"]
+__all__ = ["Assembly", "BuildContext", "RouteSource", "build_routes"]
 
 _OPTIONS = {
     "http": {"html", "include_in_schema", "max_body_size"},
@@ -63,6 +74,8 @@ class BuildContext:
     ws_check_origin: bool = True
     ws_allowed_origins: frozenset[str] = frozenset()
     sse_keepalive: float = 15.0
+    #: Where the single-page-app index is looked up (the static files' folders).
+    static_dirs: tuple[Path, ...] = ()
 
     @classmethod
     def from_settings(
@@ -71,6 +84,7 @@ class BuildContext:
         runner: BackgroundRunner,
         before: Sequence[BeforeHook] = (),
         after: Sequence[AfterHook] = (),
+        static_dirs: Sequence[Path] = (),
     ) -> BuildContext:
         """Read the web settings that routes need."""
         from framework.db.sessions import RequestSessions
@@ -87,6 +101,7 @@ class BuildContext:
                 origin.strip().lower().rstrip("/") for origin in settings.WEBSOCKET_ALLOWED_ORIGINS
             ),
             sse_keepalive=float(settings.SSE_KEEPALIVE or 0),
+            static_dirs=tuple(static_dirs),
         )
 
 
@@ -102,6 +117,8 @@ class RouteSource:
     #: Hooks of this source's routes only (``@before_request`` in an app's controllers.py).
     before: tuple[BeforeHook, ...] = ()
     after: tuple[AfterHook, ...] = ()
+    #: The parameters of the host these routes are served for (``{tenant}.example.com``).
+    host_params: tuple[str, ...] = ()
 
     def hooked(self, context: BuildContext) -> BuildContext:
         """Return *context* with this source's hooks inside the app-wide ones."""
@@ -114,25 +131,95 @@ class RouteSource:
         )
 
 
-def build_routes(sources: Sequence[RouteSource], context: BuildContext) -> list[BaseRoute]:
+@dataclass
+class Assembly:
+    """What the declarations of an app's sources assemble into."""
+
+    #: Routes in match order: the hosts' first, then every source's.
+    routes: list[BaseRoute]
+    #: The single-page-app index, answering unknown GET paths (or None).
+    fallback: ASGIApp | None = None
+
+
+def build_routes(sources: Sequence[RouteSource], context: BuildContext) -> Assembly:
     """Return the routes of *sources*, in order; refuse broken declarations."""
     routes: list[BaseRoute] = []
-    owners: dict[str, Callable[..., Any]] = {}
+    hosts: list[BaseRoute] = []
+    index: tuple[Router, IndexDecl, str] | None = None
+    owners: dict[str, Any] = {}
     for source in sources:
         hooked = source.hooked(context)
         for controller in source.controllers:
             routes.extend(_controller_routes(controller, source, hooked))
         for router in source.routers:
-            for func, decl in router.entries:
-                path = join_paths(source.prefix, router.prefix, decl.path)
-                name = router.route_name(func, decl)
-                routes.append(_make_route(path, name, func, func, decl, source, hooked))
-            for mount in router.mounted_apps():
-                path = join_paths(source.prefix, router.prefix, mount.path)
-                routes.append(_mount_route(path, router.mount_name(mount), mount, source))
+            routes.extend(_router_routes(router, source, hooked))
+            hosts.extend(_host_route(router, decl, source, hooked, owners) for decl in router.hosts)
+            if router.index is not None:
+                path = join_paths(source.prefix, router.prefix, router.index.path)
+                if index is not None:
+                    raise ImproperlyConfigured(
+                        f"Two single-page-app indexes: {index[2]!r} ({index[0]!r}) and {path!r} "
+                        f"({router!r}); an app has one page for unknown paths."
+                    )
+                index = (router, router.index, path)
+    fallback = None
+    if index is not None:
+        fallback = IndexFallback(context.static_dirs, index[1].index)
+        routes.insert(0, IndexRoute(index[2], fallback))
     for route in routes:
         _claim_name(owners, route)
+    return Assembly([*hosts, *routes], fallback)
+
+
+def _router_routes(router: Router, source: RouteSource, context: BuildContext) -> list[BaseRoute]:
+    if router.asgi_routes and (source.prefix.strip("/") or router.prefix.strip("/")):
+        raise ImproperlyConfigured(
+            f"{router!r} serves ready-made Starlette routes under the prefix "
+            f"{join_paths(source.prefix, router.prefix)!r}, which their fixed paths cannot "
+            "take; add them to the App (app.add_asgi_route) at their full path."
+        )
+    routes: list[BaseRoute] = list(router.asgi_routes)
+    for func, decl in router.entries:
+        path = join_paths(source.prefix, router.prefix, decl.path)
+        name = router.route_name(func, decl)
+        routes.append(_make_route(path, name, func, func, decl, source, context))
+    for mount in router.mounted_apps():
+        path = join_paths(source.prefix, router.prefix, mount.path)
+        routes.append(_mount_route(path, router.mount_name(mount), mount, source))
     return routes
+
+
+def _host_route(
+    router: Router,
+    decl: HostDecl,
+    source: RouteSource,
+    context: BuildContext,
+    owners: dict[str, Any],
+) -> BaseRoute:
+    """Return the route of *decl*: its router's routes (built like any) behind the host."""
+    name = router.mount_name(decl)
+    target = decl.target
+    if not isinstance(target, Router):
+        _refuse_declarations(target, f"the app served for the host {decl.host!r}")
+        return HostRoute(decl.host, target, name=name, app_label=source.app_label)
+    if target.hosts or target.index is not None:
+        raise ImproperlyConfigured(
+            f"{target!r}, served for the host {decl.host!r}, declares a host or a "
+            "single-page-app index of its own; declare those on the App's router."
+        )
+    inner = dataclasses.replace(
+        source,
+        prefix=join_paths(source.prefix, router.prefix),
+        host_params=tuple(path_parameters(decl.host, f" of the host {decl.host!r}")),
+    )
+    routes = _router_routes(target, inner, context)
+    prefix = f"{name}:" if name else ""
+    for route in routes:
+        name_of, owner = getattr(route, "name", None), _owner(route)
+        if name_of and owner is not None:
+            _claim(owners, prefix + str(name_of), owner)
+    dispatcher = Dispatcher(routes)
+    return HostRoute(decl.host, dispatcher, name=name, app_label=source.app_label, settles=True)
 
 
 def _controller_routes(
@@ -193,7 +280,7 @@ def _make_route(
             f"Unknown route option(s) {sorted(unknown)} on {name} ({decl.kind} route); "
             f"valid: {', '.join(sorted(_OPTIONS[decl.kind]))}."
         )
-    params = path_parameters(path, where)
+    params = [*source.host_params, *path_parameters(path, where)]
     _check_signature(func, bound, params, path, name, decl.kind)
     spec = merge_specs(outer or [], get_endpoint_spec(func))
     check_handler_signature(bound, decl.kind, name, supplied_arguments(spec, params))
@@ -241,17 +328,22 @@ def _make_route(
 
 def _mount_route(path: str, name: str | None, mount: MountDecl, source: RouteSource) -> BaseRoute:
     """Return the route of a mounted app; refuse a handler declaration written on the app."""
-    for target in (mount.app, type(mount.app)):
+    _refuse_declarations(mount.app, f"the app mounted at {path!r}")
+    return MountRoute(path, mount.app, name=name, app_label=source.app_label)
+
+
+def _refuse_declarations(app: Any, where: str) -> None:
+    """Refuse a handler decorator written on an ASGI app served as it is (mounted, or a host's)."""
+    for target in (app, type(app)):
         spec = get_endpoint_spec(target)
         if spec is None or not (spec.applied or spec.routes):
             continue
         what = spec.applied[0].name if spec.applied else "a route decorator"
         raise ImproperlyConfigured(
-            f"{what} cannot apply to the app mounted at {path!r} ({mount.app!r}): a mounted "
-            "app is served as it is, outside the handler pipeline; authenticate inside the "
-            "mounted app, or with a middleware."
+            f"{what} cannot apply to {where} ({app!r}): a mounted app is served as it is, "
+            "outside the handler pipeline; authenticate inside the mounted app, or with a "
+            "middleware."
         )
-    return MountRoute(path, mount.app, name=name, app_label=source.app_label)
 
 
 def supplied_arguments(spec: EndpointSpec | None, params: list[str]) -> set[str]:
@@ -344,18 +436,28 @@ def _check_signature(
         )
 
 
-def _claim_name(owners: dict[str, Callable[..., Any]], route: BaseRoute) -> None:
-    name = getattr(route, "name", None)
-    handler = route.app if isinstance(route, MountRoute) else getattr(route, "handler", None)
-    if not name or handler is None:
-        return
-    owner = owners.setdefault(name, handler)
-    if owner is not handler:
+def _claim_name(owners: dict[str, Any], route: BaseRoute) -> None:
+    name, owner = getattr(route, "name", None), _owner(route)
+    if name and owner is not None:
+        _claim(owners, name, owner)
+
+
+def _owner(route: BaseRoute) -> Any:
+    """Return what a declared route serves (its handler, its app); None for a raw route."""
+    if isinstance(route, MountRoute | HostRoute):
+        return route.app
+    return getattr(route, "handler", None)
+
+
+def _claim(owners: dict[str, Any], name: str, owner: Any) -> None:
+    first = owners.setdefault(name, owner)
+    if first is not owner:
         raise ImproperlyConfigured(
-            f"Two routes are named {name!r}: {_qualname(owner)} and {_qualname(handler)}; "
+            f"Two routes are named {name!r}: {_qualname(first)} and {_qualname(owner)}; "
             "rename one, or give it name=... in its route decorator."
         )
 
 
-def _qualname(func: Callable[..., Any]) -> str:
-    return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', func)}"
+def _qualname(func: Any) -> str:
+    qualname = getattr(func, "__qualname__", None) or type(func).__qualname__
+    return f"{getattr(func, '__module__', None) or type(func).__module__}.{qualname}"

@@ -42,7 +42,7 @@ import inspect
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from starlette.concurrency import run_in_threadpool
 
@@ -58,6 +58,7 @@ __all__ = [
     "EndpointSpec",
     "HandlerDecorator",
     "RouteDecl",
+    "RouteKind",
     "Step",
     "compose",
     "endpoint_spec",
@@ -73,6 +74,9 @@ Call = Callable[["Request", dict[str, Any]], Awaitable[Any]]
 Step = Callable[[Call], Call]
 
 _ATTRIBUTE = "__framework_endpoint__"
+
+#: The kind of a route declaration (``RouteDecl.kind``): how the endpoint serves it.
+RouteKind = Literal["http", "sse", "websocket"]
 
 #: Every place a handler decorator can take effect, and how errors name it: the route kinds,
 #: and the resolvers of a GraphQL schema (``framework.graphql`` checks those when it builds
@@ -92,8 +96,7 @@ class RouteDecl:
 
     path: str
     methods: tuple[str, ...]
-    #: One of :data:`ROUTE_KINDS`: ``"http"``, ``"sse"`` or ``"websocket"``.
-    kind: str = "http"
+    kind: RouteKind = "http"
     name: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
 

@@ -13,8 +13,10 @@ project or an app but registered by no controllers module is refused, naming it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.requests import Request
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from framework.web.app import App
 from framework.web.assembly import RouteSource
@@ -126,7 +128,7 @@ def _checked_packages(root: str | None) -> list[str]:
     return [*packages, project] if project else packages
 
 
-def project_app() -> App:
+def project_app(default_routes: Sequence[BaseRoute] = ()) -> App:
     """Return the project's App: its own controllers (project-wide), then every app's."""
     root = root_controllers_module()
     contents = _root_contents(root)
@@ -137,7 +139,7 @@ def project_app() -> App:
         own = RouteSource(controllers=contents.controllers, routers=contents.routers)
         sources.insert(0, own)
     refuse_unregistered(unregistered_declarations(_checked_packages(root), registered))
-    app = App(sources=sources, run_app_hooks=True)
+    app = App(sources=sources, run_app_hooks=True, default_routes=default_routes)
     if contents is not None:
         for key, handler in contents.error_handlers:
             app.error_handlers.add(key, handler)
@@ -157,14 +159,15 @@ def get_asgi_application() -> App:
     """
     from framework.apps.bootstrap import setup
     from framework.checks import run_checks
+    from framework.conf import settings
     from framework.exceptions import ImproperlyConfigured
 
     setup()
     errors = [message for message in run_checks() if message.is_serious()]
     if errors:
         raise ImproperlyConfigured(f"Refusing to start: {errors[0]}")
-    app = project_app()
-    app.build()
-    if app.debug and not any(route.get("path") == "/" for route in app.describe_routes()):
-        app.add_asgi_route(Route("/", welcome, name="welcome"))
+    # In DEBUG, "/" greets a new project until a route of its own answers it.
+    welcome_page = [Route("/", welcome, name="welcome")] if settings.DEBUG else []
+    app = project_app(default_routes=welcome_page)
+    app._build("by get_asgi_application()")
     return app

@@ -2,6 +2,12 @@
 
 The decorators only record a :class:`~framework.web.pipeline.RouteDecl` on the handler and
 return it unchanged, so they stack with each other and with validation or auth decorators.
+They are defined once, on :class:`RouteDeclarations`: the module functions (``@get``, for
+controller methods) are the methods of a plain instance, and ``Router`` and ``App`` inherit
+them and also keep the handler. A ``Router`` holds every declaration an app can serve —
+function routes, mounted ASGI apps (``mount``), routers served on another host (``host``),
+the single-page-app index (``add_route(path, static=True)``) and ready-made Starlette routes
+— and is read, never changed, when the app is built (after which it refuses new ones).
 Paths use Starlette's converters: ``{id:int}``, ``{name}`` (str), ``{rest:path}``,
 ``{key:uuid}``, ``{price:float}`` and ``{slug:slug}``.
 """
@@ -13,13 +19,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from starlette.convertors import CONVERTOR_TYPES, Convertor, register_url_convertor
-from starlette.routing import PARAM_REGEX
+from starlette.routing import PARAM_REGEX, BaseRoute
 
 from framework.exceptions import ImproperlyConfigured
-from framework.web.pipeline import RouteDecl, endpoint_spec
+from framework.web.pipeline import RouteDecl, RouteKind, endpoint_spec
 
 __all__ = [
+    "HostDecl",
+    "IndexDecl",
     "MountDecl",
+    "RouteDeclarations",
     "Router",
     "delete",
     "get",
@@ -99,119 +108,38 @@ def _methods(methods: Iterable[str]) -> tuple[str, ...]:
     return result
 
 
-def _declare(
-    path: str, methods: Sequence[str], kind: str, name: str | None, options: dict[str, Any]
-) -> Callable[[F], F]:
-    decl = RouteDecl(path, _methods(methods), kind, name, options)
+class RouteDeclarations:
+    """The eight route decorators, defined once.
 
-    def decorator(func: F) -> F:
-        check_path(path, f"{getattr(func, '__qualname__', func)!s}")
-        endpoint_spec(func).routes.append(decl)
-        return func
-
-    return decorator
-
-
-def route(
-    path: str, methods: Sequence[str] = ("GET",), *, name: str | None = None, **options: Any
-) -> Callable[[F], F]:
-    """Declare *func* as the handler of *methods* on *path*.
-
-    Options: ``name`` (for ``url_for``), ``max_body_size`` (bytes, 0 = unlimited),
-    ``html`` (True: errors render as HTML pages; False: always JSON),
-    ``include_in_schema`` (False hides the route from the API documentation).
-    """
-    return _declare(path, methods, "http", name, options)
-
-
-def get(path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-    """Declare a GET (and HEAD) handler for *path*; see :func:`route` for the options."""
-    return _declare(path, ("GET",), "http", name, options)
-
-
-def post(path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-    """Declare a POST handler for *path*; see :func:`route` for the options."""
-    return _declare(path, ("POST",), "http", name, options)
-
-
-def put(path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-    """Declare a PUT handler for *path*; see :func:`route` for the options."""
-    return _declare(path, ("PUT",), "http", name, options)
-
-
-def patch(path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-    """Declare a PATCH handler for *path*; see :func:`route` for the options."""
-    return _declare(path, ("PATCH",), "http", name, options)
-
-
-def delete(path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-    """Declare a DELETE handler for *path*; see :func:`route` for the options."""
-    return _declare(path, ("DELETE",), "http", name, options)
-
-
-def websocket(path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-    """Declare a WebSocket handler ``async def handler(ws, **path_params)`` for *path*.
-
-    Options: ``max_message_size`` (bytes; larger messages close the socket with 1009;
-    0 = unlimited), ``check_origin`` (refuse cross-site browsers that send cookies; default
-    WEBSOCKET_CHECK_ORIGIN).
-    """
-    return _declare(path, ("GET",), "websocket", name, options)
-
-
-def sse(path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-    """Declare a Server-Sent Events handler for *path* (GET).
-
-    The handler either yields events (an async generator) or takes an ``sse`` argument
-    and awaits ``sse.send(...)``. Option ``keepalive``: seconds between keep-alive comments
-    (default SSE_KEEPALIVE; 0 = none).
-    """
-    return _declare(path, ("GET",), "sse", name, options)
-
-
-@dataclass(frozen=True)
-class MountDecl:
-    """An ASGI app served under a path (``router.mount(...)``): no handler, no pipeline."""
-
-    path: str
-    app: Any
-    name: str | None = None
-
-
-class Router:
-    """A group of function routes, with an optional path *prefix* and route-name *namespace*.
-
-    ::
-
-        router = Router(prefix="/api", namespace="api")
-
-        @router.get("/status")
-        async def status(request):
-            return {"ok": True}
-
-    In an app's ``controllers.py`` a module-level ``Router`` is discovered like a
-    ``Controller``; elsewhere add it with ``app.include(router)``. Route names are the
-    function names, prefixed by ``"<namespace>."`` when a namespace is given.
-    ``router.mount(path, asgi_app)`` serves another ASGI application below *path*.
+    On a plain instance (the module functions ``route``, ``get``, …) they only record the
+    declaration on the handler — that is how controller methods are declared. ``Router`` and
+    ``App`` inherit them and keep the handler too (:meth:`_keep`), after checking that they
+    still take declarations (:meth:`_check_open`).
     """
 
-    def __init__(self, prefix: str = "", *, namespace: str | None = None) -> None:
-        self.prefix = check_path(prefix, "Router(prefix=...)")
-        self.namespace = namespace
-        self.entries: list[tuple[Callable[..., Any], RouteDecl]] = []
-        self.mounts: list[MountDecl] = []
-        self.listeners: list[Callable[[], None]] = []
+    def _check_open(self, setup: str) -> None:
+        """Refuse the setup method *setup* once declarations are closed (nothing to do here)."""
 
-    def __repr__(self) -> str:
-        mounts = f" mounts={len(self.mounts)}" if self.mounts else ""
-        return f"<Router prefix={self.prefix!r} routes={len(self.entries)}{mounts}>"
+    def _keep(self, func: Callable[..., Any], decl: RouteDecl) -> None:
+        """Keep *func*, just declared with *decl* (a plain instance keeps nothing)."""
 
-    def _register(self, declare: Callable[[F], F]) -> Callable[[F], F]:
+    def _declare(
+        self,
+        setup: str,
+        path: str,
+        methods: Sequence[str],
+        kind: RouteKind,
+        name: str | None,
+        options: dict[str, Any],
+    ) -> Callable[[F], F]:
+        self._check_open(setup)
+        decl = RouteDecl(path, _methods(methods), kind, name, options)
+
         def decorator(func: F) -> F:
-            declare(func)
-            self.entries.append((func, endpoint_spec(func).routes[-1]))
-            for listener in self.listeners:
-                listener()
+            check_path(path, f"{getattr(func, '__qualname__', func)!s}")
+            self._check_open(setup)
+            endpoint_spec(func).routes.append(decl)
+            self._keep(func, decl)
             return func
 
         return decorator
@@ -224,48 +152,177 @@ class Router:
         name: str | None = None,
         **options: Any,
     ) -> Callable[[F], F]:
-        """Register a handler for *methods* on *path* (see :func:`route`)."""
-        return self._register(route(path, methods, name=name, **options))
+        """Declare the decorated function as the handler of *methods* on *path*.
+
+        Options: ``name`` (for ``url_for``), ``max_body_size`` (bytes, 0 = unlimited),
+        ``html`` (True: errors render as HTML pages; False: always JSON),
+        ``include_in_schema`` (False hides the route from the API documentation).
+        """
+        return self._declare("route", path, methods, "http", name, options)
 
     def get(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a GET handler for *path*."""
-        return self._register(get(path, name=name, **options))
+        """Declare a GET (and HEAD) handler for *path*; see :meth:`route` for the options."""
+        return self._declare("get", path, ("GET",), "http", name, options)
 
     def post(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a POST handler for *path*."""
-        return self._register(post(path, name=name, **options))
+        """Declare a POST handler for *path*; see :meth:`route` for the options."""
+        return self._declare("post", path, ("POST",), "http", name, options)
 
     def put(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a PUT handler for *path*."""
-        return self._register(put(path, name=name, **options))
+        """Declare a PUT handler for *path*; see :meth:`route` for the options."""
+        return self._declare("put", path, ("PUT",), "http", name, options)
 
     def patch(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a PATCH handler for *path*."""
-        return self._register(patch(path, name=name, **options))
+        """Declare a PATCH handler for *path*; see :meth:`route` for the options."""
+        return self._declare("patch", path, ("PATCH",), "http", name, options)
 
     def delete(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a DELETE handler for *path*."""
-        return self._register(delete(path, name=name, **options))
+        """Declare a DELETE handler for *path*; see :meth:`route` for the options."""
+        return self._declare("delete", path, ("DELETE",), "http", name, options)
 
     def websocket(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a WebSocket handler for *path* (see :func:`websocket`)."""
-        return self._register(websocket(path, name=name, **options))
+        """Declare a WebSocket handler ``async def handler(ws, **path_params)`` for *path*.
+
+        Options: ``max_message_size`` (bytes; larger messages close the socket with 1009;
+        0 = unlimited), ``check_origin`` (refuse cross-site browsers that send cookies;
+        default WEBSOCKET_CHECK_ORIGIN).
+        """
+        return self._declare("websocket", path, ("GET",), "websocket", name, options)
 
     def sse(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Register a Server-Sent Events handler for *path* (see :func:`sse`)."""
-        return self._register(sse(path, name=name, **options))
+        """Declare a Server-Sent Events handler for *path* (GET).
+
+        The handler either yields events (an async generator) or takes an ``sse`` argument
+        and awaits ``sse.send(...)``. Option ``keepalive``: seconds between keep-alive
+        comments (default SSE_KEEPALIVE; 0 = none).
+        """
+        return self._declare("sse", path, ("GET",), "sse", name, options)
+
+
+_FUNCTIONS = RouteDeclarations()
+route = _FUNCTIONS.route
+get = _FUNCTIONS.get
+post = _FUNCTIONS.post
+put = _FUNCTIONS.put
+patch = _FUNCTIONS.patch
+delete = _FUNCTIONS.delete
+websocket = _FUNCTIONS.websocket
+sse = _FUNCTIONS.sse
+
+
+@dataclass(frozen=True)
+class MountDecl:
+    """An ASGI app served under a path (``router.mount(...)``): no handler, no pipeline."""
+
+    path: str
+    app: Any
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class HostDecl:
+    """Routes served for one host (``router.host(...)``): a ``Router``, or any ASGI app."""
+
+    host: str
+    target: Any
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexDecl:
+    """The single-page-app index: served at *path* and for every unknown GET path."""
+
+    path: str
+    index: str = "index.html"
+
+
+class Router(RouteDeclarations):
+    """A group of routes, with an optional path *prefix* and route-name *namespace*.
+
+    ::
+
+        router = Router(prefix="/api", namespace="api")
+
+        @router.get("/status")
+        async def status(request):
+            return {"ok": True}
+
+    In an app's ``controllers.py`` a module-level ``Router`` is discovered like a
+    ``Controller``; elsewhere add it with ``app.include(router)``. Route names are the
+    function names, prefixed by ``"<namespace>."`` when a namespace is given.
+    ``router.mount(path, asgi_app)`` serves another ASGI application below *path*,
+    ``router.host("api.example.com", other_router)`` serves a router for one host.
+    Once an app serving the router is built, the router refuses new declarations.
+    """
+
+    def __init__(self, prefix: str = "", *, namespace: str | None = None) -> None:
+        self.prefix = check_path(prefix, "Router(prefix=...)")
+        self.namespace = namespace
+        self.entries: list[tuple[Callable[..., Any], RouteDecl]] = []
+        self.mounts: list[MountDecl] = []
+        self.hosts: list[HostDecl] = []
+        self.asgi_routes: list[BaseRoute] = []
+        self.index: IndexDecl | None = None
+        self._closed_by: str | None = None
+
+    def __repr__(self) -> str:
+        mounts = f" mounts={len(self.mounts)}" if self.mounts else ""
+        return f"<Router prefix={self.prefix!r} routes={len(self.entries)}{mounts}>"
+
+    def close(self, reason: str) -> None:
+        """Refuse declarations from now on: an app built from this router was built *reason*."""
+        if self._closed_by is None:
+            self._closed_by = reason
+        for host in self.hosts:
+            if isinstance(host.target, Router):
+                host.target.close(reason)
+
+    def _check_open(self, setup: str) -> None:
+        if self._closed_by is not None:
+            raise ImproperlyConfigured(
+                f"The setup method {setup!r} can no longer be called on {self!r}: an App "
+                f"serving it was built {self._closed_by}, so what is declared now would never "
+                "be served. Declare the router's routes before the app is built."
+            )
+
+    def _keep(self, func: Callable[..., Any], decl: RouteDecl) -> None:
+        self.entries.append((func, decl))
 
     def add_route(
         self,
         path: str,
-        handler: Callable[..., Any],
+        handler: Callable[..., Any] | None = None,
         methods: Sequence[str] = ("GET",),
-        *,
         name: str | None = None,
+        *,
+        static: bool = False,
+        index: str = "index.html",
         **options: Any,
     ) -> None:
-        """Register *handler* for *methods* on *path* without decorator syntax."""
-        self.route(path, methods, name=name, **options)(handler)
+        """Declare *handler* for *methods* on *path*; ``static=True`` serves the SPA *index*.
+
+        With ``static=True`` (Dyne's single-page-app switch) *path* and every unknown GET path
+        answer with the static file *index* (looked up like other static files, when the app
+        is built).
+        """
+        if not static:
+            if handler is None:
+                raise TypeError("add_route() needs an endpoint unless static=True.")
+            self.route(path, methods, name=name, **options)(handler)
+            return
+        self._check_open("add_route")
+        check_path(path, "add_route(static=True)")
+        if self.index is not None:
+            raise ImproperlyConfigured(
+                f"add_route({path!r}, static=True): the single-page-app index is already "
+                f"served at {self.index.path!r}; an app has one page for unknown paths."
+            )
+        self.index = IndexDecl(path, index)
+
+    def add_asgi_route(self, route: BaseRoute) -> None:
+        """Serve a ready-made Starlette route (``Route``, ``Mount``, ``WebSocketRoute``)."""
+        self._check_open("add_asgi_route")
+        self.asgi_routes.append(route)
 
     def mount(self, path: str, app: Any, *, name: str | None = None) -> None:
         """Serve the ASGI *app* at *path* and every path below it (``/admin``, ``/admin/…``).
@@ -275,6 +332,7 @@ class Router:
         decorators and hooks cannot apply to it, and the build refuses one written on it.
         *name* makes ``url_for("<name>:<route>")`` reach the mounted app's own routes.
         """
+        self._check_open("mount")
         where = f"the mount of {app!r}"
         check_path(path, where)
         if not path.strip("/"):
@@ -289,15 +347,34 @@ class Router:
                 "(async def app(scope, receive, send))."
             )
         self.mounts.append(MountDecl(path, app, name))
-        for listener in self.listeners:
-            listener()
+
+    def host(self, host: str, target: Any, *, name: str | None = None) -> None:
+        """Serve *target* — a ``Router`` or any ASGI app — for requests to *host*.
+
+        *host* is a host name (``"api.example.com"``), which may hold parameters like a path
+        (``"{tenant}.example.com"``, passed to the handlers). Its routes answer every request
+        for that host, before the other routes; a path it does not serve is a 404 there.
+        With *name*, ``url_for("<name>:<route>")`` reaches its routes.
+        """
+        self._check_open("host")
+        if not isinstance(host, str) or not host or "/" in host:
+            raise ImproperlyConfigured(
+                f"router.host({host!r}, ...): give a host name such as 'api.example.com' "
+                "(parameters allowed: '{tenant}.example.com'), without a scheme or path."
+            )
+        if not isinstance(target, Router) and not callable(target):
+            raise ImproperlyConfigured(
+                f"Cannot serve {target!r} for the host {host!r}: give a Router, or an ASGI "
+                "application (async def app(scope, receive, send))."
+            )
+        self.hosts.append(HostDecl(host, target, name))
 
     def mounted_apps(self) -> list[MountDecl]:
         """Return the mounts to serve, read when the app is built (a subclass may compute them)."""
         return list(self.mounts)
 
-    def mount_name(self, decl: MountDecl) -> str | None:
-        """Return the ``url_for`` name of the mount *decl* (with the namespace), or None."""
+    def mount_name(self, decl: MountDecl | HostDecl) -> str | None:
+        """Return the ``url_for`` name of a mount or host *decl* (with the namespace), or None."""
         if decl.name is None:
             return None
         return f"{self.namespace}.{decl.name}" if self.namespace else decl.name

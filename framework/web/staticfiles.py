@@ -17,9 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from starlette.responses import Response as StarletteResponse
+from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
 from framework.web.exceptions import HTTPException
@@ -32,8 +34,52 @@ __all__ = [
     "StaticFiles",
     "collect_static",
     "find_file",
+    "media_mount",
     "safe_relative_path",
+    "served_static_dirs",
+    "static_source_dirs",
 ]
+
+
+def static_source_dirs(settings: Any) -> list[Path]:
+    """Return the folders static files come from: STATICFILES_DIRS, then each app's static/."""
+    from framework.apps import apps
+
+    base = Path(settings.BASE_DIR or ".")
+    dirs = [base / directory for directory in settings.STATICFILES_DIRS]
+    configs = apps.get_app_configs() if apps.configs_ready else []
+    return dirs + [path for path in (config.static_dir for config in configs) if path]
+
+
+def served_static_dirs(settings: Any, debug: bool) -> list[Path]:
+    """Return the folders the app serves at STATIC_URL (none unless SERVE_STATIC or DEBUG)."""
+    serve = settings.SERVE_STATIC
+    if serve is False or (serve is None and not debug):
+        return []
+    if not debug and settings.STATIC_ROOT:
+        # Relative to BASE_DIR, as collectstatic writes it.
+        return [Path(settings.BASE_DIR or ".") / settings.STATIC_ROOT]
+    return static_source_dirs(settings)
+
+
+def media_mount(settings: Any, debug: bool) -> Mount | None:
+    """Return the mount serving the default filesystem storage at MEDIA_URL in DEBUG, or None.
+
+    Static files' rules apply: never outside DEBUG, never with SERVE_STATIC off.
+    """
+    media_url = "/" + str(settings.MEDIA_URL or "").strip("/")
+    if not debug or media_url == "/" or settings.SERVE_STATIC is False:
+        return None
+    from framework.files import FileSystemStorage
+    from framework.files.registry import create_storage
+
+    try:
+        storage = create_storage("default", settings.STORAGES["default"], settings)
+    except Exception:  # a bad STORAGES is reported by the system checks
+        return None
+    if not isinstance(storage, FileSystemStorage):
+        return None
+    return Mount(media_url, app=StaticFiles([storage.location]), name="media")
 
 
 def safe_relative_path(path: str) -> str | None:

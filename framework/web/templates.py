@@ -28,7 +28,14 @@ if TYPE_CHECKING:
 
     from framework.web.requests import Request
 
-__all__ = ["Templates", "add_template_global", "render", "render_stream", "static_url"]
+__all__ = [
+    "Templates",
+    "add_template_global",
+    "project_templates",
+    "render",
+    "render_stream",
+    "static_url",
+]
 
 # Globals added by higher layers (``framework.auth`` adds ``csrf_input``); the web layer
 # cannot import them, so they register themselves here.
@@ -127,6 +134,35 @@ class Templates:
         """Render template *name* for *request* as an HTML response."""
         text = self.render_to_string(name, {"request": request, **(context or {})})
         return HTMLResponse(text, status_code=status_code, headers=headers)
+
+
+def project_templates(settings: Any, *, debug: bool, url_for: Callable[..., str]) -> Templates:
+    """Return the templates of an App: TEMPLATES_DIRS, then each installed app's templates/.
+
+    ``static()`` gives hashed names from STATIC_ROOT's manifest, unless DEBUG is on; with
+    TEMPLATES_STRICT an undefined variable is an error.
+    """
+    from framework.apps import apps
+    from framework.web.manifest import load_manifest
+
+    base = Path(settings.BASE_DIR or ".")
+    dirs = [base / directory for directory in settings.TEMPLATES_DIRS]
+    configs = apps.get_app_configs() if apps.configs_ready else []
+    dirs += [path for path in (config.templates_dir for config in configs) if path]
+
+    def static_names() -> Mapping[str, str]:
+        if debug or not settings.STATIC_ROOT:
+            return {}
+        return load_manifest(base / settings.STATIC_ROOT)
+
+    return Templates(
+        dirs,
+        url_for=url_for,
+        static_prefix=settings.STATIC_URL,
+        auto_reload=debug,
+        strict=bool(settings.get("TEMPLATES_STRICT", False)),
+        static_names=static_names,
+    )
 
 
 def render_stream(

@@ -10,6 +10,7 @@ import pytest
 from framework.conf import settings
 from framework.testing import live_server
 from framework.web import Request, get_asgi_application
+from framework.web.project import project_app
 from tests.e2e.conftest import raw_http
 
 LIMIT = 1000
@@ -18,8 +19,10 @@ CALLS: list[str] = []
 
 @pytest.fixture
 def base_url(webproject: Any) -> Iterator[str]:
+    # The project's App before it is built (get_asgi_application() returns it built), so
+    # that the test can add its own routes.
     with settings.override(DEBUG=True, MAX_BODY_SIZE=LIMIT):
-        app = get_asgi_application()
+        app = project_app()
 
     @app.post("/upload")
     async def upload(request: Request) -> dict[str, int]:

@@ -29,6 +29,9 @@ RANKS = {
     "version": 0,
     "console": 0,
     "checks": 0,
+    # The current application (a context variable): set by the web App, the CLI and the
+    # test plugin, read by current_app() and url_for(); it imports nothing of the framework.
+    "appcontext": 0,
     "conf": 1,
     "apps": 2,
     "logging": 2,

@@ -52,7 +52,7 @@ def test_lone_app_with_a_weak_secret_key_refuses_to_start(key: str, problem: str
         return dict(request.session)
 
     with pytest.raises(ImproperlyConfigured) as refused:
-        app.build_middleware_stack()
+        app.build()
     assert str(refused.value) == (
         f"Refusing to start: {problem} and DEBUG is off, so session cookies could be forged. "
         f"{SECRET_KEY_HINT}"

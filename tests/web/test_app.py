@@ -189,9 +189,13 @@ def test_url_for_on_the_app_and_module_level() -> None:
     async def item(request: Request, item_id: int) -> int:
         return item_id
 
+    @app.get("/where")
+    async def where(request: Request) -> dict[str, object]:
+        return {"url": url_for("item", item_id=6), "current": current_app() is app}
+
     assert app.url_for("item", item_id=5) == "/items/5"
-    assert url_for("item", item_id=6) == "/items/6"
-    assert current_app() is app
+    with TestClient(app) as client:
+        assert client.get("/where").json() == {"url": "/items/6", "current": True}
 
 
 def test_url_for_errors_name_the_fix() -> None:
@@ -211,7 +215,7 @@ def test_url_for_errors_name_the_fix() -> None:
     )
 
 
-def test_routes_added_after_the_app_started_are_served() -> None:
+def test_routes_added_after_the_app_started_are_refused() -> None:
     app = App()
 
     @app.get("/first")
@@ -220,12 +224,13 @@ def test_routes_added_after_the_app_started_are_served() -> None:
 
     with TestClient(app) as client:
         assert client.get("/first").text == "first"
-
-        @app.get("/later")
-        async def later(request: Request) -> str:
-            return "later"
-
-        assert client.get("/later").text == "later"
+        with pytest.raises(ImproperlyConfigured) as refused:
+            app.get("/later")
+        assert str(refused.value).startswith(
+            "The setup method 'get' can no longer be called on the App: it was built by its "
+            "lifespan, and its routes, middleware and url_for table are fixed from then on."
+        )
+        assert client.get("/later").status_code == 404
 
 
 def test_settings_are_captured_when_the_app_is_created() -> None:
@@ -251,7 +256,7 @@ def test_broken_middleware_setting_is_reported() -> None:
     with settings.override(MIDDLEWARE=["framework.web.middleware.NoSuchMiddleware"]):
         app = App()
     with pytest.raises(ImproperlyConfigured) as error:
-        app.build_middleware_stack()
+        app.build()
     assert str(error.value) == (
         "Module 'framework.web.middleware' (from MIDDLEWARE) has no attribute 'NoSuchMiddleware'."
     )

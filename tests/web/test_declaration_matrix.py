@@ -201,10 +201,10 @@ def plain_handler(kind: str) -> Any:
     return handler
 
 
-def build(place: Place, decorate: Callable[[Any], Any]) -> App:
+def build(place: Place, decorate: Callable[[Any], Any], *, debug: bool | None = None) -> App:
     """Return an App serving one handler at ``/x``, declared at *place* with *decorate*."""
     with settings.override(SECRET_KEY=SECRET):
-        app = App()
+        app = App(debug=debug)
     app.post("/login")(login)
     if place.kind == "graphql":
         app.include(graphql_controller(place.site, decorate))
@@ -463,7 +463,8 @@ def probe_development(place: Place, app: App) -> None:
                 pass
         else:
             assert client.get("/x").status_code == 404
-        app.debug = True
+    # A built app's debug is fixed: the same declaration, built with DEBUG on.
+    with TestClient(build(place, development, debug=True)) as client:
         if place.kind == "websocket":
             with client.websocket_connect("/x") as ws:
                 assert ws.receive_text() == "ok"

@@ -48,12 +48,17 @@ def test_app_mount_serves_every_path_below_it_and_url_for_reaches_its_routes() -
     assert (row["path"], row["name"]) == ("/sub/{path:path}", "sub")
 
 
-def test_a_mount_added_after_the_first_request_is_served() -> None:
+def test_a_mount_added_after_the_first_request_is_refused_saying_what_to_do() -> None:
     app = App()
     with TestClient(app) as client:
         assert client.get("/late/").status_code == 404
-        app.mount("/late", starlette_app())
-        assert client.get("/late/").text == "index /late"
+        with pytest.raises(ImproperlyConfigured) as refused:
+            app.mount("/late", starlette_app())
+        assert "'mount' can no longer be called on the App: it was built by its lifespan" in (
+            str(refused.value)
+        )
+        assert "Make every declaration (routes, mounts," in str(refused.value)
+        assert client.get("/late/").status_code == 404
 
 
 def test_router_mount_under_prefix_and_namespace() -> None:

@@ -191,7 +191,7 @@ def test_class_steps_run_outside_method_steps_base_class_outermost() -> None:
     with TestClient(app) as client:
         assert client.get("/trail/inherited").json() == ["base", "sub", "method"]
         assert client.get("/trail/own").json() == ["base", "sub"]
-    spec = next(route.spec for route in app.router.routes if route.name == "TrailSub.inherited")
+    spec = next(route.spec for route in app.routes if route.name == "TrailSub.inherited")
     assert spec.meta["labels"] == ["base", "sub", "method"]
     assert get_endpoint_spec(TrailSub.inherited).meta["labels"] == ["method"]  # unchanged
 

@@ -22,8 +22,7 @@ def collectstatic(clear: bool, dry_run: bool, manifest: bool) -> None:
     from framework.conf import settings
     from framework.console import get_console, print_warning
     from framework.exceptions import CommandError
-    from framework.web.app import static_source_dirs
-    from framework.web.staticfiles import collect_static
+    from framework.web.staticfiles import collect_static, static_source_dirs
 
     if not settings.STATIC_ROOT:
         raise CommandError(

@@ -102,7 +102,7 @@ def test_origin_regex() -> None:
 def test_wildcard_with_credentials_is_refused(wildcard: dict[str, object]) -> None:
     app = cors_app(CORS_ALLOW_CREDENTIALS=True, **wildcard)
     with pytest.raises(ImproperlyConfigured) as error:
-        app.build_middleware_stack()
+        app.build()
     assert str(error.value) == (
         "CORS allows every origin ('*') together with credentials, so any site could read "
         "responses made with the visitor's cookies; list the origins in CORS_ALLOW_ORIGINS "
