@@ -143,7 +143,16 @@ def test_a_static_path_asks_only_its_routes_among_three_hundred() -> None:
     table = RouteTable([Route("/pages/{key}", _text("key")), *routes])
     assert table.candidates({"type": "http", "path": "/page299"}) == (routes[299],)
     assert len(table.candidates({"type": "http", "path": "/pages/9"})) == 1
-    assert table.candidates({"type": "http", "path": "/nowhere"}) == table.dynamic
+    assert table.candidates({"type": "http", "path": "/nowhere"}) == ()
+
+
+def test_a_parameterised_path_asks_only_the_routes_under_its_first_segment() -> None:
+    everywhere = Route("/{slug}/edit", _text("slug"))
+    routes = [Route(f"/p{number}/{{key:int}}", _text(str(number))) for number in range(300)]
+    table = RouteTable([*routes, everywhere, Mount("/p299", app=Dispatcher([]))])
+    last = table.candidates({"type": "http", "path": "/p299/7"})
+    assert last == (routes[299], everywhere, table.routes[-1])
+    assert table.candidates({"type": "http", "path": "/other/edit"}) == (everywhere,)
 
 
 def _reference(routes: list[BaseRoute], scope: dict[str, Any]) -> tuple[Any, set[str]]:
@@ -191,11 +200,14 @@ ROUTES: list[BaseRoute] = [
     Route("/files/{rest:path}", ENDPOINT),
     Route("/files/readme", ENDPOINT),
     Route("/tail", ENDPOINT),
+    Route("/v{version:int}/items", ENDPOINT),
+    Route("/a{rest:path}", ENDPOINT, methods=["PATCH"]),
+    Mount("", app=Dispatcher([])),
 ]
 PATHS = [
     "/", "/a/b", "/a/c", "/a/b/", "/n/12", "/n/012", "/n/x", "/ws", "/ws/3", "/ws/x",
     "/m", "/m/static", "/m/", "/app", "/files/readme", "/files/a/b", "/tail", "/tail\n",
-    "/tail/", "/nowhere", "",
+    "/tail/", "/nowhere", "", "/v2/items", "/a", "a/b", "/ab/c", "//a/b",
 ]  # fmt: skip
 
 
