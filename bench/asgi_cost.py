@@ -36,7 +36,11 @@ TARGETS: dict[str, tuple[str, Path, str | None]] = {
     "django": ("djangobench.asgi", APPS, None),
     # The routing row (bench/many_routes.py): 300 routes, the first against the last.
     "routes-starlette": ("raw_starlette_routes", APPS, None),
-    "routes-framework": ("benchroutes.asgi", BENCH / ".work" / "benchroutes", "benchroutes.settings"),
+    "routes-framework": (
+        "benchroutes.asgi",
+        BENCH / ".work" / "benchroutes",
+        "benchroutes.settings",
+    ),
 }
 ITEM = json.dumps({"name": "w", "price": 9.99, "tags": ["a"]}).encode()
 REQUESTS: dict[str, tuple[str, str, bytes]] = {

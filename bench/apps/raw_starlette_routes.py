@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from many_routes import ROUTE_COUNT, path_of
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
-
-from many_routes import ROUTE_COUNT, path_of
 
 
 async def page(request: Request) -> PlainTextResponse:
