@@ -38,7 +38,9 @@ def environment_python() -> Path:
     """Create (once) the Graphene environment; return its interpreter."""
     python = ENVIRONMENT / "bin" / "python"
     marker = ENVIRONMENT / "ready.txt"
-    if marker.exists() and marker.read_text() == GRAPHENE:
+    packages = sorted(entry.name for entry in Path(sysconfig.get_paths()["purelib"]).iterdir())
+    key = "\n".join([GRAPHENE, *packages])  # made again when this environment's packages change
+    if marker.exists() and marker.read_text() == key:
         return python
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(ENVIRONMENT)], check=True)
     subprocess.run(
@@ -60,7 +62,7 @@ def environment_python() -> Path:
         if not entry.name.lower().replace("-", "_").startswith(HIDDEN):
             (shared / entry.name).symlink_to(entry)
     (site / "framework_environment.pth").write_text(f"{REPO}\n{shared}\n")
-    marker.write_text(GRAPHENE)
+    marker.write_text(key)
     return python
 
 
