@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 from framework.exceptions import ImproperlyConfigured
 
-__all__ = ["import_string", "import_submodule", "module_exists"]
+__all__ = ["import_string", "import_submodule", "lazy_exports", "module_exists"]
 
 
 def import_string(dotted_path: str, *, setting: str | None = None) -> Any:
@@ -68,3 +69,28 @@ def import_submodule(package: ModuleType | str, name: str) -> ModuleType | None:
     if not module_exists(full_name):
         return None
     return importlib.import_module(full_name)
+
+
+def lazy_exports(
+    package: str, homes: dict[str, str], names: list[str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Return a package's ``__getattr__`` and ``__dir__`` importing each name on first use.
+
+    *homes* maps a public name to the submodule defining it. A package the app registry
+    imports (to read its ``apps.py``) uses this so that importing the framework never imports
+    an optional engine (Strawberry, a docs renderer) before a name is asked for.
+    """
+    namespace = sys.modules[package].__dict__
+
+    def __getattr__(name: str) -> Any:
+        home = homes.get(name)
+        if home is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{home}"), name)
+        namespace[name] = value  # later lookups skip this function
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted([*namespace, *names])
+
+    return __getattr__, __dir__

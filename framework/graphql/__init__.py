@@ -12,8 +12,9 @@ its ``apps.py``, and importing the framework must never import Strawberry.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from framework.module_loading import lazy_exports as _lazy_exports
 
 if TYPE_CHECKING:
     from framework.graphql.context import GraphQLContext
@@ -45,14 +46,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'framework.graphql' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"framework.graphql.{home}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = _lazy_exports(__name__, _HOMES, __all__)

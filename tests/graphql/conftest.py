@@ -19,13 +19,7 @@ import pytest
 from tests.contrib.auth.conftest import run
 from tests.e2e.conftest import BIN, Server, free_port, start_server
 from tests.e2e.conftest import run as run_command
-from tests.support.databases import (
-    BACKENDS,
-    acquire_postgres_database,
-    postgres_url,
-    release_postgres_database,
-    scratch_folder,
-)
+from tests.support.databases import BACKENDS, empty_database, scratch_folder
 from tests.support.fixtures import backend, close_engines
 from tests.support.projects import load_project
 
@@ -52,28 +46,18 @@ def calls(gqlproject: None) -> list[str]:
     return CALLS
 
 
-def database_url(backend: str) -> tuple[str, str | None]:
-    """Return the URL of an empty database on *backend*, and its PostgreSQL name."""
-    if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{scratch_folder() / 'graphql.sqlite3'}", None
-    name = acquire_postgres_database()
-    return postgres_url(name), name
-
-
 @pytest.fixture
 def gql_db(gqlproject: None, backend: str) -> Iterator[str]:
     """Point DATABASES at an empty, migrated database on *backend*; return its URL."""
     from framework.conf import settings
     from framework.testing.database import migrate_databases
 
-    url, name = database_url(backend)
-    try:
-        with settings.override(DATABASES={"default": url}):
-            run(migrate_databases)
-            yield url
-    finally:
-        if name is not None:
-            release_postgres_database(name)
+    with (
+        empty_database(backend, "graphql.sqlite3") as url,
+        settings.override(DATABASES={"default": url}),
+    ):
+        run(migrate_databases)
+        yield url
 
 
 @dataclass
@@ -100,7 +84,12 @@ def _manage(env: dict[str, str], cwd: Path, *args: str) -> str:
 @pytest.fixture(scope="module", params=BACKENDS)
 def live(request: pytest.FixtureRequest) -> Iterator[Live]:
     """Serve the project with uvicorn on a migrated database of each backend."""
-    url, name = database_url(str(request.param))
+    with empty_database(str(request.param), "graphql.sqlite3") as url:
+        yield from _serve(url)
+
+
+def _serve(url: str) -> Iterator[Live]:
+    """Migrate the database at *url*, create the users, and serve the project with uvicorn."""
     folder = scratch_folder()
     env = {
         "FRAMEWORK_SETTINGS_MODULE": PROJECT_SETTINGS,
@@ -109,20 +98,16 @@ def live(request: pytest.FixtureRequest) -> Iterator[Live]:
         "MAX_BODY_SIZE": "100000",
         "FRAMEWORK_USER_PASSWORD": PASSWORD,
     }
-    try:
-        _manage(env, folder, "db-upgrade")
-        _manage(env, folder, "users", "create", "ann", "--role", "librarian", "--noinput")
-        _manage(env, folder, "users", "create", "bob", "--noinput")
-        tokens = {
-            user: _manage(env, folder, "users", "token", "create", user).strip()
-            for user in ("ann", "bob")
-        }
-        port = free_port()
-        args = [sys.executable, "-m", "uvicorn", "tests.fixtures.graphqlproject.asgi:app"]
-        args += ["--port", str(port), "--log-level", "warning"]
-        with start_server(args, folder, port, **env) as server:
-            server.get("/graphql?query={reviewCount}")
-            yield Live(server, server.url, f"ws://127.0.0.1:{port}/graphql", tokens)
-    finally:
-        if name is not None:
-            release_postgres_database(name)
+    _manage(env, folder, "db-upgrade")
+    _manage(env, folder, "users", "create", "ann", "--role", "librarian", "--noinput")
+    _manage(env, folder, "users", "create", "bob", "--noinput")
+    tokens = {
+        user: _manage(env, folder, "users", "token", "create", user).strip()
+        for user in ("ann", "bob")
+    }
+    port = free_port()
+    args = [sys.executable, "-m", "uvicorn", "tests.fixtures.graphqlproject.asgi:app"]
+    args += ["--port", str(port), "--log-level", "warning"]
+    with start_server(args, folder, port, **env) as server:
+        server.get("/graphql?query={reviewCount}")
+        yield Live(server, server.url, f"ws://127.0.0.1:{port}/graphql", tokens)

@@ -16,6 +16,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -134,3 +136,17 @@ def sqlite_urls(folder: Path) -> dict[str, str]:
 def scratch_folder() -> Path:
     """Return a new folder that is removed when the tests end."""
     return Path(tempfile.mkdtemp(dir=_scratch))
+
+
+@contextmanager
+def empty_database(backend: str, sqlite_name: str) -> Iterator[str]:
+    """Yield the URL of an empty database on *backend* (a scratch SQLite file, or a private
+    PostgreSQL database, released afterwards)."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{scratch_folder() / sqlite_name}"
+        return
+    name = acquire_postgres_database()
+    try:
+        yield postgres_url(name)
+    finally:
+        release_postgres_database(name)

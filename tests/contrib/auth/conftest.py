@@ -9,12 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.support.databases import (
-    acquire_postgres_database,
-    postgres_url,
-    release_postgres_database,
-    scratch_folder,
-)
+from tests.support.databases import empty_database
 from tests.support.fixtures import backend, close_engines
 from tests.support.projects import load_project
 
@@ -54,16 +49,9 @@ def auth_db(authproject: None, backend: str) -> Iterator[str]:
     from framework.conf import settings
     from framework.testing.database import migrate_databases
 
-    name = None
-    if backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{scratch_folder() / 'auth.sqlite3'}"
-    else:
-        name = acquire_postgres_database()
-        url = postgres_url(name)
-    try:
-        with settings.override(DATABASES={"default": url}):
-            run(migrate_databases)
-            yield url
-    finally:
-        if name is not None:
-            release_postgres_database(name)
+    with (
+        empty_database(backend, "auth.sqlite3") as url,
+        settings.override(DATABASES={"default": url}),
+    ):
+        run(migrate_databases)
+        yield url
