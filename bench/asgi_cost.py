@@ -9,6 +9,7 @@ framework projects cannot share one process's settings.
     python bench/asgi_cost.py framework              # a table on stdout
     python bench/asgi_cost.py framework --json       # {endpoint: µs}, for bench/run.py
     python bench/asgi_cost.py framework --profile json   # cProfile of GET /json, top 30
+    python bench/asgi_cost.py routes-framework       # 300 routes: first, last (many_routes.py)
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ TARGETS: dict[str, tuple[str, Path, str | None]] = {
     "fastapi": ("fastapi_app", APPS, None),
     "litestar": ("litestar_app", APPS, None),
     "django": ("djangobench.asgi", APPS, None),
+    # The routing row (bench/many_routes.py): 300 routes, the first against the last.
+    "routes-starlette": ("raw_starlette_routes", APPS, None),
+    "routes-framework": (
+        "benchroutes.asgi",
+        BENCH / ".work" / "benchroutes",
+        "benchroutes.settings",
+    ),
 }
 ITEM = json.dumps({"name": "w", "price": 9.99, "tags": ["a"]}).encode()
 REQUESTS: dict[str, tuple[str, str, bytes]] = {
@@ -42,6 +50,11 @@ REQUESTS: dict[str, tuple[str, str, bytes]] = {
     "user": ("GET", "/users/7", b""),
     "items": ("POST", "/items", ITEM),
     "cached": ("GET", "/users/cached", b""),
+}
+ROUTE_REQUESTS: dict[str, tuple[str, str, bytes]] = {
+    "first": ("GET", "/p0", b""),
+    "last_static": ("GET", "/p298", b""),
+    "last": ("GET", "/p299/7", b""),
 }
 FRAMEWORK_ONLY = {"cached"}
 SLOW = {"users", "user"}
@@ -157,16 +170,17 @@ def load(name: str) -> Any:
 async def run(name: str, scale: float, runs: int) -> dict[str, float]:
     """Return {endpoint: µs per request} for contender *name*."""
     app = load(name)
-    keys = [k for k in REQUESTS if k not in FRAMEWORK_ONLY or name in ("framework", "stripped")]
+    requests = ROUTE_REQUESTS if name.startswith("routes-") else REQUESTS
+    keys = [k for k in requests if k not in FRAMEWORK_ONLY or name in ("framework", "stripped")]
     results: dict[str, float] = {}
     async with Lifespan(app):
         for key in keys:
-            method, path, body = REQUESTS[key]
+            method, path, body = requests[key]
             status = await one(app, method, path, body)
             if status >= 400:
                 raise SystemExit(f"{name} answered {status} to {method} {path}")
             count = max(20, int((300 if key in SLOW else 3000) * scale))
-            results[key] = await measure(app, REQUESTS[key], count, runs)
+            results[key] = await measure(app, requests[key], count, runs)
     return results
 
 
@@ -177,12 +191,13 @@ async def profile(name: str, key: str, count: int) -> None:
 
     app = load(name)
     async with Lifespan(app):
+        request = (ROUTE_REQUESTS if name.startswith("routes-") else REQUESTS)[key]
         for _ in range(200):
-            await one(app, *REQUESTS[key])
+            await one(app, *request)
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(count):
-            await one(app, *REQUESTS[key])
+            await one(app, *request)
         profiler.disable()
     stats = pstats.Stats(profiler)
     print(f"{stats.total_calls / count:.0f} Python calls per request")  # type: ignore[attr-defined]
@@ -195,7 +210,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print {endpoint: µs} as JSON")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the requests")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--profile", metavar="ENDPOINT", choices=sorted(REQUESTS))
+    parser.add_argument("--profile", metavar="ENDPOINT", choices=sorted(REQUESTS | ROUTE_REQUESTS))
     args = parser.parse_args()
     if args.profile:
         asyncio.run(profile(args.name, args.profile, 5000))

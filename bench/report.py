@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import many_routes
+
 LABELS = {
     "starlette": "Starlette (raw)",
     "framework": "framework",
@@ -39,6 +41,7 @@ def write_report(
     endpoints: list[tuple[str, str]],
     results: dict,
     inprocess: dict[str, dict[str, float]],
+    routing: dict[str, dict[str, float]],
     capabilities: dict,
     argon2: str,
     patera: dict,
@@ -65,6 +68,7 @@ def write_report(
         "",
     ]
     lines += inprocess_lines(servers, endpoints, inprocess)
+    lines += many_routes.report_lines(routing)
     lines += capability_lines(results, capabilities, argon2)
     lines += [
         "## Throughput ratio to raw Starlette",

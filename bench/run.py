@@ -31,6 +31,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generated
+import many_routes
 from cli_figures import cli_figures
 from inprocess import measure_inprocess
 from load import Cell, Server, ab_command, run_ab, run_wrk, wrk_command
@@ -268,6 +269,7 @@ def main() -> None:
 
     seed()
     generated.generate(DB_URL)
+    many_routes.generate()
     servers = [
         s
         for s in contenders(peers_python)
@@ -278,6 +280,7 @@ def main() -> None:
     started = time.monotonic()
     load_average = os.getloadavg()
     inprocess = measure_inprocess(names, peers_python, args.rounds, args.quick)
+    routing = many_routes.measure(args.rounds, args.quick)
     framework = next((s for s in servers if s.name == "framework"), None)
     try:
         for server in servers:
@@ -323,6 +326,7 @@ def main() -> None:
         endpoints=[(e.key, ("POST " if e.script else "GET ") + e.path) for e in endpoints],
         results=results,
         inprocess=inprocess,
+        routing=routing,
         capabilities=capabilities,
         argon2=generated.argon2_cost() if capabilities else "",
         patera=patera,

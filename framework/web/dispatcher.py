@@ -4,8 +4,10 @@
 router does, with three differences: an unknown method lists every method the path accepts
 in ``Allow``; the single-page-app index may answer unknown GET paths; a path converter that
 raises ``ValueError`` does not match (the path is a 404, not a 500). Its routes are a tuple
-made at build time: nothing adds to them afterwards. ``UrlTable`` answers ``url_for`` with
-a dictionary lookup instead of asking every route in turn.
+made at build time: nothing adds to them afterwards. A request asks only the routes that
+could match its path (:class:`~framework.web.routetable.RouteTable`: one dictionary lookup
+for a static path), in declaration order. ``UrlTable`` answers ``url_for`` with a dictionary
+lookup instead of asking every route in turn.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from starlette.websockets import WebSocketClose
 from framework.web.deferred import SCOPE_KEY
 from framework.web.exceptions import HTTPException
 from framework.web.responses import RedirectResponse
+from framework.web.routetable import RouteTable
 
 __all__ = ["Dispatcher", "Lifespan", "UrlTable"]
 
@@ -88,6 +91,7 @@ class Dispatcher:
         self.fallback = fallback
         self.lifespan_context = lifespan
         self.urls = UrlTable(self.routes)
+        self.table = RouteTable(self.routes)
 
     def url_path_for(self, name: str, /, **params: Any) -> URLPath:
         """Return the path of route *name* (what ``request.url_for`` asks the router)."""
@@ -102,7 +106,7 @@ class Dispatcher:
             return
         partial: BaseRoute | None = None
         allowed: set[str] | None = None
-        for route in self.routes:
+        for route in self.table.candidates(scope):
             try:
                 match, child_scope = route.matches(scope)
             except ValueError:  # a converter refused the value: no match (see _matches)
@@ -133,7 +137,7 @@ class Dispatcher:
         if path != "/":
             other = dict(scope)
             other["path"] = path.rstrip("/") if path.endswith("/") else path + "/"
-            for route in self.routes:
+            for route in self.table.candidates(other):
                 match, _ = _matches(route, other)
                 if match is not Match.NONE:
                     await RedirectResponse(str(URL(scope=other)), 307)(scope, receive, send)

@@ -85,3 +85,17 @@ def test_generated_project_rows_name_the_password_cost(report: str) -> None:
     for row in ["`GET /users/cached` hit, to uncached `/users`", "`POST /login` (JSON)"]:
         line = next(line for line in section.splitlines() if line.startswith(f"| {row} |"))
         assert line.endswith("| 0 |"), line  # no errors: every login succeeded
+
+
+def test_routing_table_measures_first_and_last_of_three_hundred_routes(report: str) -> None:
+    section = report.split("## Routing: 300 routes, first against last (in process)", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    assert "| route | Starlette (raw) | framework |" in section
+    for label in ["first route `GET /p0`", "last static route `GET /p298`", "last route"]:
+        row = re.search(rf"^\| {re.escape(label)}.*\|(.+)\|$", section, re.MULTILINE)
+        assert row, label
+        cells = [cell.strip() for cell in row.group(1).split("|")]
+        assert all(re.fullmatch(r"[\d.]+ µs", cell) for cell in cells), cells
+    ratios = re.findall(r"^\| last (?:static )?route ÷ first route \|(.+)\|$", section, re.M)
+    assert len(ratios) == 2
+    assert all(float(cell) > 0 for row in ratios for cell in row.split("|"))
