@@ -29,6 +29,8 @@ import binascii
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from starlette.requests import HTTPConnection
+
 from framework.auth.roles import RoleRequirement, call_hook, roles_of, roles_satisfied
 from framework.exceptions import ImproperlyConfigured
 from framework.web.exceptions import HTTPException
@@ -54,7 +56,7 @@ _USED_BACKEND = "framework.auth.backend"
 _USERS = "framework.auth.users"
 
 
-def authorization_scheme(request: Any) -> str:
+def authorization_scheme(request: HTTPConnection) -> str:
     """Return the lower-cased scheme of the ``Authorization`` header (``"basic"``), or ``""``."""
     header = request.headers.get("authorization", "")
     return header.partition(" ")[0].strip().lower()
@@ -65,7 +67,7 @@ def quote_header_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-async def authenticated_user(backend: AuthBackend, request: Any) -> Any:
+async def authenticated_user(backend: AuthBackend, request: HTTPConnection) -> Any:
     """Return the user *backend* finds in *request*'s credentials, asking it once per request.
 
     The CSRF check and the route's ``@authenticate`` step both need the answer; asking twice
@@ -108,23 +110,23 @@ class AuthBackend:
 
     # -- what subclasses provide ------------------------------------------------------------
 
-    async def authenticate(self, request: Any) -> Any:
+    async def authenticate(self, request: HTTPConnection) -> Any:
         """Return the user *request* proves to be, or None."""
         raise NotImplementedError
 
-    def accepts(self, request: Any) -> bool:
+    def accepts(self, request: HTTPConnection) -> bool:
         """Return whether *request* carries credentials meant for this backend."""
         return authorization_scheme(request) == self.scheme.lower()
 
-    def exempts_from_csrf(self, request: Any) -> bool:
+    def exempts_from_csrf(self, request: HTTPConnection) -> bool:
         """Return whether credentials this backend accepted prove *request* is no forgery."""
         return not self.ambient
 
-    def challenge(self, request: Any) -> str:
+    def challenge(self, request: HTTPConnection) -> str:
         """Return the ``WWW-Authenticate`` value of a 401."""
         return f"{self.scheme} realm={quote_header_value(self.realm)}"
 
-    async def make_challenge(self, request: Any) -> str:
+    async def make_challenge(self, request: HTTPConnection) -> str:
         """Return the challenge for *request* (Digest awaits its nonce functions here)."""
         return self.challenge(request)
 
@@ -140,13 +142,15 @@ class AuthBackend:
             return frozenset()
         return roles_of(await call_hook(self._roles_hook, user))
 
-    async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
+    async def authorize(
+        self, request: HTTPConnection, user: Any, requirement: RoleRequirement
+    ) -> bool:
         """Return whether *user* meets the role *requirement*."""
         if not requirement:
             return True
         return roles_satisfied(await self.user_roles(user), requirement)
 
-    async def fail(self, request: Any, status_code: int) -> Any:
+    async def fail(self, request: HTTPConnection, status_code: int) -> Any:
         """Answer a failed request: the error handler's Response, or the standard error."""
         if self._error_hook is not None:
             response = await call_hook(self._error_hook, request, status_code)
@@ -215,7 +219,7 @@ class BasicAuth(AuthBackend):
         self._verify = func
         return func
 
-    async def authenticate(self, request: Any) -> Any:
+    async def authenticate(self, request: HTTPConnection) -> Any:
         """Return the user of valid Basic credentials, or None (429 over LOGIN_THROTTLE)."""
         from framework.auth.throttling import login_throttle
 
@@ -229,7 +233,7 @@ class BasicAuth(AuthBackend):
             await login_throttle.failed(request, credentials[0])
         return user
 
-    def challenge(self, request: Any) -> str:
+    def challenge(self, request: HTTPConnection) -> str:
         """Ask for Basic credentials, encoded as UTF-8 (RFC 7617)."""
         return f'Basic realm={quote_header_value(self.realm)}, charset="UTF-8"'
 
@@ -275,7 +279,7 @@ class TokenAuth(AuthBackend):
         self._verify = func
         return func
 
-    def token(self, request: Any) -> str | None:
+    def token(self, request: HTTPConnection) -> str | None:
         """Return the token *request* carries, or None."""
         if self.header is not None:
             value = request.headers.get(self.header, "").strip()
@@ -285,13 +289,13 @@ class TokenAuth(AuthBackend):
             return None
         return token.strip() or None
 
-    def accepts(self, request: Any) -> bool:
+    def accepts(self, request: HTTPConnection) -> bool:
         """Return whether *request* has this backend's header or scheme."""
         if self.header is not None:
             return self.header in request.headers
         return super().accepts(request)
 
-    async def authenticate(self, request: Any) -> Any:
+    async def authenticate(self, request: HTTPConnection) -> Any:
         """Return the user of a valid token, or None (an empty token is never checked)."""
         verify = self._required(self._verify, "verify_token")
         token = self.token(request)
@@ -335,14 +339,14 @@ class MultiAuth(AuthBackend):
         super().__init__(backends[0].realm)
         self.backends: Sequence[AuthBackend] = backends
 
-    def accepts(self, request: Any) -> bool:
+    def accepts(self, request: HTTPConnection) -> bool:
         """Return whether one of the backends reads *request*'s credentials."""
         return any(backend.accepts(request) for backend in self.backends)
 
-    def _used(self, request: Any) -> AuthBackend:
+    def _used(self, request: HTTPConnection) -> AuthBackend:
         return request.scope.get(_USED_BACKEND) or self.backends[0]
 
-    async def authenticate(self, request: Any) -> Any:
+    async def authenticate(self, request: HTTPConnection) -> Any:
         """Return the user of the first backend that reads the credentials, or None."""
         for backend in self.backends:
             if backend.accepts(request):
@@ -350,25 +354,27 @@ class MultiAuth(AuthBackend):
                 return await backend.authenticate(request)
         return None
 
-    def exempts_from_csrf(self, request: Any) -> bool:
+    def exempts_from_csrf(self, request: HTTPConnection) -> bool:
         """Ask the backend that authenticated the request."""
         return self._used(request).exempts_from_csrf(request)
 
-    def challenge(self, request: Any) -> str:
+    def challenge(self, request: HTTPConnection) -> str:
         """Return the challenge of the first backend."""
         return self.backends[0].challenge(request)
 
-    async def make_challenge(self, request: Any) -> str:
+    async def make_challenge(self, request: HTTPConnection) -> str:
         """Return the challenge of the backend in charge (the first without credentials)."""
         return await self._used(request).make_challenge(request)
 
-    async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
+    async def authorize(
+        self, request: HTTPConnection, user: Any, requirement: RoleRequirement
+    ) -> bool:
         """Check roles with the backend that authenticated the request."""
         if self._roles_hook is not None:
             return await super().authorize(request, user, requirement)
         return await self._used(request).authorize(request, user, requirement)
 
-    async def fail(self, request: Any, status_code: int) -> Any:
+    async def fail(self, request: HTTPConnection, status_code: int) -> Any:
         """Use MultiAuth's own error handler, else that of the backend in charge."""
         if self._error_hook is not None:
             return await super().fail(request, status_code)

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import cookie_parser
+from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from framework.exceptions import ImproperlyConfigured
@@ -66,7 +66,7 @@ MISSING_TOKEN = (
 WRONG_TOKEN = "CSRF check failed: the CSRF token is incorrect. Reload the page and try again."
 
 
-def _session(request: Any) -> Any:
+def _session(request: HTTPConnection) -> Any:
     return request.session
 
 
@@ -102,12 +102,12 @@ def _unmask(token: str) -> bytes | None:
     return bytes(a ^ b for a, b in zip(mask, masked, strict=True))
 
 
-def get_csrf_token(request: Any) -> str:
+def get_csrf_token(request: HTTPConnection) -> str:
     """Return a (freshly masked) CSRF token for *request*'s session, for a form or header."""
     return _mask(_secret(_session(request)))
 
 
-def rotate_csrf_token(request: Any) -> str:
+def rotate_csrf_token(request: HTTPConnection) -> str:
     """Give the session a new CSRF secret (at login) and return a token for it."""
     _session(request).pop(SESSION_KEY, None)
     return get_csrf_token(request)
@@ -124,7 +124,7 @@ def token_matches(session: Any, token: str | None) -> bool:
     return hmac.compare_digest(submitted, base64.urlsafe_b64decode(raw.encode("ascii")))
 
 
-def check_csrf_token(request: Any, token: str | None) -> None:
+def check_csrf_token(request: HTTPConnection, token: str | None) -> None:
     """Raise 403 unless *token* is *request*'s CSRF token (views that need it without cookie)."""
     if not token:
         raise HTTPException(403, MISSING_TOKEN)
@@ -132,7 +132,7 @@ def check_csrf_token(request: Any, token: str | None) -> None:
         raise HTTPException(403, WRONG_TOKEN)
 
 
-def csrf_input(request: Any, field_name: str = "csrf_token") -> Markup:
+def csrf_input(request: HTTPConnection, field_name: str = "csrf_token") -> Markup:
     """Return the hidden ``<input>`` that carries the CSRF token in an HTML form."""
     token = escape(get_csrf_token(request))
     return Markup(f'<input type="hidden" name="{escape(field_name)}" value="{token}">')

@@ -24,12 +24,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from starlette.requests import HTTPConnection
+
 from framework.auth.backends import AuthBackend, authenticated_user
 from framework.auth.login import LoginManager, protect
 from framework.auth.roles import RoleSpec, add_security, normalize_roles
 from framework.exceptions import ImproperlyConfigured
 from framework.web.deferred import HEADER_AUTH
 from framework.web.pipeline import Call, handler_decorator
+from framework.web.requests import Request
 
 __all__ = ["authenticate", "current_user", "get_login_manager", "login_required"]
 
@@ -38,7 +41,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 AUTHENTICATE = handler_decorator("@authenticate")
 
 
-def current_user(request: Any) -> Any:
+def current_user(request: HTTPConnection) -> Any:
     """Return ``request.state.user``: the authenticated user, or None."""
     return getattr(request.state, "user", None)
 
@@ -57,7 +60,7 @@ def authenticate(backend: AuthBackend, role: RoleSpec = None, *, optional: bool 
     requirement = normalize_roles(role)
 
     def step(call: Call) -> Call:
-        async def run(request: Any, kwargs: dict[str, Any]) -> Any:
+        async def run(request: Request, kwargs: dict[str, Any]) -> Any:
             user = await authenticated_user(backend, request)
             if user is None:
                 if optional and not backend.accepts(request):
@@ -71,7 +74,7 @@ def authenticate(backend: AuthBackend, role: RoleSpec = None, *, optional: bool 
 
         return run
 
-    async def by_header(request: Any) -> bool:
+    async def by_header(request: HTTPConnection) -> bool:
         if not backend.accepts(request) or await authenticated_user(backend, request) is None:
             return False
         return backend.exempts_from_csrf(request)

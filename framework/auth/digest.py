@@ -22,6 +22,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.request import parse_http_list, parse_keqv_list
 
+from starlette.requests import HTTPConnection
+
 from framework.auth.backends import DEFAULT_REALM, AuthBackend, quote_header_value
 from framework.auth.roles import call_hook
 from framework.auth.throttling import login_throttle
@@ -192,23 +194,23 @@ class DigestAuth(AuthBackend):
             return "invalid"
         return "stale" if age > self.nonce_max_age else "valid"
 
-    async def _new_nonce(self, request: Any) -> str:
+    async def _new_nonce(self, request: HTTPConnection) -> str:
         if self._generate_nonce is not None:
             return str(await call_hook(self._generate_nonce, request))
         return self._default_nonce()
 
-    async def _new_opaque(self, request: Any) -> str:
+    async def _new_opaque(self, request: HTTPConnection) -> str:
         if self._generate_opaque is not None:
             return str(await call_hook(self._generate_opaque, request))
         return self._sign(f"opaque:{self.realm}")[:32]
 
-    async def _check_nonce(self, request: Any, nonce: str) -> str:
+    async def _check_nonce(self, request: HTTPConnection, nonce: str) -> str:
         if self._verify_nonce is not None:
             accepted = await call_hook(self._verify_nonce, request, nonce)
             return "valid" if accepted else "invalid"
         return self._nonce_state(nonce)
 
-    async def _check_opaque(self, request: Any, opaque: str) -> bool:
+    async def _check_opaque(self, request: HTTPConnection, opaque: str) -> bool:
         if self._verify_opaque is not None:
             return bool(await call_hook(self._verify_opaque, request, opaque))
         given = opaque.encode("utf-8", "replace")
@@ -237,7 +239,7 @@ class DigestAuth(AuthBackend):
             return str(secret), True
         return self._hash(f"{username}:{self.realm}:{secret}"), True
 
-    def _uri_matches(self, request: Any, uri: str) -> bool:
+    def _uri_matches(self, request: HTTPConnection, uri: str) -> bool:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         query = request.scope.get("query_string", b"")
         target = raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
@@ -251,7 +253,7 @@ class DigestAuth(AuthBackend):
             return self._hash(":".join([*parts, params["qop"], ha2]))
         return self._hash(f"{ha1}:{params['nonce']}:{ha2}")
 
-    async def authenticate(self, request: Any) -> Any:
+    async def authenticate(self, request: HTTPConnection) -> Any:
         """Return the user of a valid, fresh, first-seen Digest response, or None."""
         params = _parse(request.headers.get("authorization", ""))
         if params is None or not params["username"]:
@@ -265,7 +267,8 @@ class DigestAuth(AuthBackend):
         nonce_state = await self._check_nonce(request, params["nonce"])
         await login_throttle.check(request, params["username"])
         ha1, known = await self._ha1(params["username"])
-        expected = self._expected(ha1, params, request.method)
+        # A WebSocket handshake's scope has no method: it is a GET (as WebSocket.method says).
+        expected = self._expected(ha1, params, request.scope.get("method", "GET"))
         matched = hmac.compare_digest(expected.encode(), params["response"].lower().encode())
         if nonce_state == "invalid" or not matched or not known:
             await login_throttle.failed(request, params["username"])
@@ -280,7 +283,7 @@ class DigestAuth(AuthBackend):
             return await call_hook(self._load_user, params["username"])
         return params["username"]
 
-    async def make_challenge(self, request: Any) -> str:
+    async def make_challenge(self, request: HTTPConnection) -> str:
         """Return a challenge with a fresh nonce (``stale=true`` after a stale one)."""
         parts = [
             f"realm={quote_header_value(self.realm)}",
@@ -293,7 +296,7 @@ class DigestAuth(AuthBackend):
             parts.append("stale=true")
         return "Digest " + ", ".join(parts)
 
-    def challenge(self, request: Any) -> str:
+    def challenge(self, request: HTTPConnection) -> str:
         """Return a challenge with a default nonce (the async path uses the hooks)."""
         return (
             f'Digest realm={quote_header_value(self.realm)}, qop="auth", '

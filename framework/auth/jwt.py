@@ -28,6 +28,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from starlette.requests import HTTPConnection
+
 from framework.auth.backends import DEFAULT_REALM, TokenAuth
 from framework.auth.roles import call_hook
 from framework.checks import CheckMessage, Error, register
@@ -298,7 +300,7 @@ class JWTAuth(TokenAuth):
         except JWTError:
             return None
 
-    async def authenticate(self, request: Any) -> Any:
+    async def authenticate(self, request: HTTPConnection) -> Any:
         """Return the user of a valid token (the claims without a verify function), or None."""
         token = self.token(request)
         if token is None:

@@ -37,8 +37,10 @@ import enum
 import hmac
 import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode
+
+from starlette.requests import HTTPConnection
 
 from framework.auth.csrf import rotate_csrf_token
 from framework.auth.roles import (
@@ -54,7 +56,9 @@ from framework.exceptions import ImproperlyConfigured
 from framework.web.errors import wants_html
 from framework.web.exceptions import HTTPException
 from framework.web.pipeline import Call, handler_decorator
+from framework.web.requests import Request
 from framework.web.responses import RedirectResponse
+from framework.web.sessions import Session
 
 __all__ = ["LOGIN_REQUIRED", "AuthFailureReason", "LoginManager", "protect"]
 
@@ -188,7 +192,9 @@ class LoginManager:
             return frozenset()
         return roles_of(await call_hook(self._roles_hook, user))
 
-    async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
+    async def authorize(
+        self, request: HTTPConnection, user: Any, requirement: RoleRequirement
+    ) -> bool:
         """Return whether *user* meets *requirement*."""
         return roles_satisfied(await self.user_roles(user), requirement)
 
@@ -203,7 +209,7 @@ class LoginManager:
             )
         return str(value)
 
-    async def current_user(self, request: Any) -> Any:
+    async def current_user(self, request: HTTPConnection) -> Any:
         """Return the logged-in user of *request* (also ``request.state.user``), or None."""
         cached = request.scope.get(_CACHE, _MISSING)
         if cached is not _MISSING:
@@ -224,7 +230,7 @@ class LoginManager:
             for known in await self.session_hashes(user)
         )
 
-    async def _from_session(self, request: Any) -> Any:
+    async def _from_session(self, request: HTTPConnection) -> Any:
         session = request.session
         user_id = session.get(USER_ID_KEY)
         if user_id is None:
@@ -238,7 +244,7 @@ class LoginManager:
             session[HASH_KEY] = current
         return user
 
-    async def _from_remember_cookie(self, request: Any) -> Any:
+    async def _from_remember_cookie(self, request: HTTPConnection) -> Any:
         cookie = request.cookies.get(self.remember_cookie_name)
         if not cookie or request.session.get(LOGGED_OUT_KEY):
             return None
@@ -251,8 +257,9 @@ class LoginManager:
         await self._start_session(request, user, fresh=False)
         return user
 
-    async def _start_session(self, request: Any, user: Any, *, fresh: bool) -> None:
-        session = request.session
+    async def _start_session(self, request: HTTPConnection, user: Any, *, fresh: bool) -> None:
+        # SessionMiddleware puts a framework Session (it can rotate its id) in the scope.
+        session = cast(Session, request.session)
         user_id = self.user_id(user)
         if session.get(USER_ID_KEY) not in (None, user_id):
             session.clear()  # another user's data must not leak into this session
@@ -273,7 +280,7 @@ class LoginManager:
     # -- login and logout ---------------------------------------------------------------------
 
     async def login(
-        self, request: Any, user: Any, response: Any = None, *, remember: bool = False
+        self, request: HTTPConnection, user: Any, response: Any = None, *, remember: bool = False
     ) -> None:
         """Log *user* in: new session id and CSRF secret, remember-me cookie on *response*."""
         if remember and response is None:
@@ -294,7 +301,7 @@ class LoginManager:
             self.remember_cookie_name, value, max_age=self.remember_duration, **_flags()
         )
 
-    async def logout(self, request: Any, response: Any = None) -> None:
+    async def logout(self, request: HTTPConnection, response: Any = None) -> None:
         """Log the user out: clear the session, revoke their sessions, drop remember-me."""
         user = await self.current_user(request)
         session = request.session
@@ -323,7 +330,9 @@ class LoginManager:
         """Require a logged-in user (holding *role*; logged in with a password if *fresh*)."""
         return protect(lambda: self, func, role, fresh, self.security_scheme())
 
-    async def check(self, request: Any, requirement: RoleRequirement, fresh: bool = False) -> Any:
+    async def check(
+        self, request: Request, requirement: RoleRequirement, fresh: bool = False
+    ) -> Any:
         """Return None when *request* may go on, else the refusal (a Response or raises)."""
         user = await self.current_user(request)
         if user is None:
@@ -334,7 +343,7 @@ class LoginManager:
             return await self.fail(request, AuthFailureReason.UNAUTHORIZED)
         return None
 
-    async def fail(self, request: Any, reason: AuthFailureReason) -> Any:
+    async def fail(self, request: Request, reason: AuthFailureReason) -> Any:
         """Answer a refused request: the first ``on_failure`` answer, else the default."""
         for hook in self._on_failure:
             response = await call_hook(hook, request, reason)
@@ -342,7 +351,7 @@ class LoginManager:
                 return response
         return await self.default_failure(request, reason)
 
-    async def default_failure(self, request: Any, reason: AuthFailureReason) -> Any:
+    async def default_failure(self, request: Request, reason: AuthFailureReason) -> Any:
         """Redirect browsers to the login page; 401/403 JSON for API clients."""
         if reason is AuthFailureReason.UNAUTHORIZED:
             raise HTTPException(403, "You do not have the role this page requires.")
@@ -375,7 +384,7 @@ def protect(
     requirement = normalize_roles(role)
 
     def step(call: Call) -> Call:
-        async def run(request: Any, kwargs: dict[str, Any]) -> Any:
+        async def run(request: Request, kwargs: dict[str, Any]) -> Any:
             refusal = await manager().check(request, requirement, fresh)
             if refusal is not None:
                 return refusal

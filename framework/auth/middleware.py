@@ -22,8 +22,7 @@ second query). Static files, mounted apps and the documentation assets never loa
 
 from __future__ import annotations
 
-from typing import Any
-
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from framework.auth.decorators import get_login_manager
@@ -44,7 +43,7 @@ class AuthenticationMiddleware:
         await self.app(scope, receive, send)
 
     @staticmethod
-    async def before_request(request: Any) -> None:
+    async def before_request(request: HTTPConnection) -> None:
         """Load the session's user for a route, before its hooks and handler (no answer)."""
         manager = get_login_manager()
         session = request.session

@@ -10,8 +10,9 @@ accepted only when it is a plain path of this site or an ``http(s)`` URL of this
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
+
+from starlette.requests import HTTPConnection
 
 __all__ = ["is_safe_url", "safe_redirect_url"]
 
@@ -45,7 +46,7 @@ def _hosts(allowed_hosts: Iterable[str]) -> set[str]:
     return {host.lower() for host in allowed_hosts if host}
 
 
-def safe_redirect_url(request: Any, url: str | None, default: str) -> str:
+def safe_redirect_url(request: HTTPConnection, url: str | None, default: str) -> str:
     """Return *url* if it is safe for *request* (same host), else *default*."""
     host = request.headers.get("host", "")
     return url.strip() if url and is_safe_url(url, [host]) else default

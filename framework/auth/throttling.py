@@ -25,7 +25,8 @@ Two ways of counting, one per kind of login path:
 from __future__ import annotations
 
 import logging
-from typing import Any
+
+from starlette.requests import HTTPConnection
 
 from framework.cache.base import CacheUnavailableError
 from framework.cache.throttles import Throttle, Verdict
@@ -91,11 +92,11 @@ class LoginThrottle:
         return throttle
 
     @staticmethod
-    def identities(request: Any, username: str) -> list[str]:
+    def identities(request: HTTPConnection, username: str) -> list[str]:
         """Return what is counted for a login of *username*: the client IP and the name."""
         return [f"ip:{client_ip(request)}", f"user:{username.strip().casefold()}"]
 
-    async def reserve(self, request: Any, username: str) -> LoginAttempt:
+    async def reserve(self, request: HTTPConnection, username: str) -> LoginAttempt:
         """Count an attempt now (429 over the limit, 503 without the cache)."""
         throttle = self.throttle()
         if throttle is None:
@@ -110,7 +111,7 @@ class LoginThrottle:
             raise _refusal(max(refused, key=lambda verdict: verdict.retry_after))
         return LoginAttempt(throttle, identities)
 
-    async def check(self, request: Any, username: str) -> None:
+    async def check(self, request: HTTPConnection, username: str) -> None:
         """Refuse (429/503) when *username* or the client is already over the limit."""
         throttle = self.throttle()
         if throttle is None:
@@ -123,7 +124,7 @@ class LoginThrottle:
         except CacheUnavailableError as exc:
             raise _unavailable(exc) from None
 
-    async def failed(self, request: Any, username: str) -> None:
+    async def failed(self, request: HTTPConnection, username: str) -> None:
         """Count a failed attempt of *username* from this client."""
         throttle = self.throttle()
         if throttle is None:

@@ -31,7 +31,7 @@ import secrets
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 from framework.cache.base import DEFAULT, BaseCache, CacheUnavailableError
 from framework.cache.config import DEFAULT_ALIAS
@@ -45,15 +45,15 @@ logger = logging.getLogger("framework.cache")
 DEFAULT_LOCK_TIMEOUT = 30.0
 
 
-class _Flights:
+class _Flights(Generic[R]):
     """The computations in progress on each event loop: key → future of the result."""
 
     def __init__(self) -> None:
         self._loops: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, dict[str, asyncio.Future[Any]]
+            asyncio.AbstractEventLoop, dict[str, asyncio.Future[R]]
         ] = weakref.WeakKeyDictionary()
 
-    def on_this_loop(self) -> dict[str, asyncio.Future[Any]]:
+    def on_this_loop(self) -> dict[str, asyncio.Future[R]]:
         loop = asyncio.get_running_loop()
         flights = self._loops.get(loop)
         if flights is None:
@@ -83,8 +83,8 @@ async def _compute(
     key: str,
     ttl: Any,
     lock_timeout: float,
-    call: Callable[[], Awaitable[Any]],
-) -> Any:
+    call: Callable[[], Awaitable[R]],
+) -> R:
     """Compute under the cross-process lock, store the result, release the lock."""
     lock_key, token = f"{key}:lock", secrets.token_hex(8)
     try:
@@ -95,11 +95,12 @@ async def _compute(
         if not locked:
             value = await _wait_for_other_process(backend, key, lock_key, lock_timeout)
             if value is not DEFAULT:
-                return value
+                # The other process stored what *call*'s function returned under this key.
+                return cast(R, value)
     try:
-        value = await call()
-        await backend.aset(key, value, ttl)
-        return value
+        result = await call()
+        await backend.aset(key, result, ttl)
+        return result
     finally:
         if locked and await backend.aget(lock_key) == token:
             await backend.adelete(lock_key)
@@ -133,7 +134,7 @@ def cached(
                 f"@cached is for 'async def' functions; {func.__qualname__} is not one."
             )
         prefix = f"cached:{func.__module__}.{func.__qualname__}"
-        flights = _Flights()
+        flights = _Flights[R]()
 
         def cache_key(*args: Any, **kwargs: Any) -> str:
             if key is not None:
@@ -145,13 +146,14 @@ def cached(
             from framework.cache.registry import caches
 
             backend, made = caches[cache], cache_key(*args, **kwargs)
-            value = await backend.aget(made, DEFAULT)
-            if value is not DEFAULT:
-                return value
+            hit = await backend.aget(made, DEFAULT)
+            if hit is not DEFAULT:
+                # The key names this function and these arguments: the value is what it returned.
+                return cast(R, hit)
             running = flights.on_this_loop()
             if made in running:
                 return await asyncio.shield(running[made])
-            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
             future.add_done_callback(lambda done: done.cancelled() or done.exception())
             running[made] = future
             try:

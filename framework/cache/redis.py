@@ -118,13 +118,14 @@ class RedisCache(BaseCache):
     def _connect(self) -> Redis:
         redis = _import_redis()
         options = self.options
-        return redis.asyncio.Redis.from_url(
+        client: Redis = redis.asyncio.Redis.from_url(
             self.config.location,
             max_connections=options["MAX_CONNECTIONS"],
             socket_timeout=options["SOCKET_TIMEOUT"],
             socket_connect_timeout=options["SOCKET_CONNECT_TIMEOUT"],
             health_check_interval=options["HEALTH_CHECK_INTERVAL"],
         )
+        return client
 
     async def aclose(self) -> None:
         """Close the running loop's client and its pool."""

@@ -6,21 +6,25 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 
 from framework.exceptions import CommandError
 
-__all__ = ["LEVELS", "run_system_checks"]
+__all__ = ["LEVELS", "FailLevel", "run_system_checks"]
 
+#: A level name accepted by ``check --fail-level``.
+FailLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 #: Level names accepted by ``check --fail-level``, with their numeric values.
-LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
+LEVELS: dict[FailLevel, int] = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
 def run_system_checks(
     *,
     deploy: bool = False,
     tags: tuple[str, ...] = (),
-    fail_level: str = "ERROR",
+    fail_level: FailLevel = "ERROR",
     quiet_ok: bool = False,
 ) -> int:
     """Run the checks, print what they found, raise ``CommandError`` at *fail_level* or above.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from framework.cli.system_checks import LEVELS, run_system_checks
+from framework.cli.system_checks import LEVELS, FailLevel, run_system_checks
 
 __all__ = ["check"]
 
@@ -19,6 +19,6 @@ __all__ = ["check"]
     show_default=True,
     help="Exit with an error at this level or above.",
 )
-def check(deploy: bool, tags: tuple[str, ...], fail_level: str) -> None:
+def check(deploy: bool, tags: tuple[str, ...], fail_level: FailLevel) -> None:
     """Inspect settings and apps for problems (ids and hints, like Django's)."""
     run_system_checks(deploy=deploy, tags=tags, fail_level=fail_level)

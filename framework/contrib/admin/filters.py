@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger, Boolean, Integer, SmallInteger, false, inspec
 from sqlalchemy.orm import Mapper, RelationshipProperty
 from sqlalchemy.sql.expression import Select
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
 __all__ = ["RelatedFilter", "ValuesFilter", "fits_column", "make_filter"]
 
@@ -61,7 +62,7 @@ class RelatedFilter:
         self.target = relationship.mapper.class_
         (self.key,) = relationship.mapper.primary_key
 
-    async def lookups(self, request: Any, model: Any, run_query: Any) -> list[tuple[str, str]]:
+    async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
         """Return ``(primary key, text)`` of every related object, in key order."""
         rows = await run_query(select(self.target).order_by(self.key))
         return [("__all", "All"), *((str(self._key_of(row[0])), str(row[0])) for row in rows)]
@@ -109,7 +110,7 @@ class ValuesFilter:
         except NotImplementedError:
             self.python_type = str
 
-    async def lookups(self, request: Any, model: Any, run_query: Any) -> list[tuple[str, str]]:
+    async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
         """Return each distinct value of the column, in order."""
         rows = await run_query(select(self.column).distinct().order_by(self.column))
         values = [str(row[0]) for row in rows if row[0] is not None]

@@ -9,10 +9,12 @@ the request being served is kept in a context variable by the admin's ASGI app.
 from __future__ import annotations
 
 import contextvars
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from markupsafe import Markup
-from sqladmin.forms import ModelConverter, converts
+from sqladmin.forms import ModelConverter
+from sqladmin.forms import converts as _untyped_converts
 from sqlalchemy import Column, select
 from sqlalchemy.orm import ColumnProperty
 from starlette.requests import Request
@@ -29,6 +31,11 @@ __all__ = [
     "mark_read_only",
     "serving",
 ]
+
+_Converter = TypeVar("_Converter", bound=Callable[..., Any])
+#: sqladmin's ``@converts(*type_names)``, with the signature it has: sqladmin marks it
+#: ``@no_type_check``, which would leave every converter it decorates untyped.
+converts: Callable[..., Callable[[_Converter], _Converter]] = _untyped_converts
 
 _request: contextvars.ContextVar[Request | None] = contextvars.ContextVar(
     "framework_admin_request", default=None

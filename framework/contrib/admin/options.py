@@ -38,6 +38,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, overload
 
+from starlette.requests import Request
+
 from framework.auth.roles import RoleRequirement, RoleSpec, normalize_roles, roles_satisfied
 from framework.exceptions import ImproperlyConfigured
 
@@ -104,7 +106,7 @@ def action(
     return decorate(function) if function is not None else decorate
 
 
-def admin_user(request: Any) -> Any:
+def admin_user(request: Request) -> Any:
     """Return the user the admin admitted for *request* (None outside the admin)."""
     return getattr(request.state, USER_STATE, None)
 
@@ -159,22 +161,22 @@ class ModelAdmin:
     change_roles: ClassVar[RoleSpec | Sequence[Any] | None] = None
     delete_roles: ClassVar[RoleSpec | Sequence[Any] | None] = None
 
-    def _allowed(self, request: Any, roles: Any) -> bool:
+    def _allowed(self, request: Request, roles: Any) -> bool:
         return roles_allow(admin_user(request), _requirement(roles))
 
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_view_permission(self, request: Request, obj: Any = None) -> bool:
         """Return whether the user may list and see the model's rows (change implies view)."""
         return self._allowed(request, self.view_roles) or self.has_change_permission(request, obj)
 
-    def has_add_permission(self, request: Any) -> bool:
+    def has_add_permission(self, request: Request) -> bool:
         """Return whether the user may create rows."""
         return self._allowed(request, self.add_roles)
 
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_change_permission(self, request: Request, obj: Any = None) -> bool:
         """Return whether the user may edit rows (*obj* when one row is asked about)."""
         return self._allowed(request, self.change_roles)
 
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: Request, obj: Any = None) -> bool:
         """Return whether the user may delete rows (*obj* when one row is asked about)."""
         return self._allowed(request, self.delete_roles)
 

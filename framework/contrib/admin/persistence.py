@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.expression import Select
+from starlette.requests import Request
 
 from framework.contrib.admin.options import admin_user
 
@@ -102,7 +103,7 @@ def changed_fields(
 
 def record(
     session: AsyncSession,
-    request: Any,
+    request: Request,
     label: str,
     target: tuple[Any, str],
     action: str,

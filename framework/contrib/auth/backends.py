@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.requests import HTTPConnection
+
 from framework.auth.backends import DEFAULT_REALM, BasicAuth, TokenAuth
 from framework.auth.jwt import JWTAuth
 from framework.auth.passwords import PasswordTooLongError
@@ -41,7 +43,9 @@ class UserBasicAuth(BasicAuth):
         except PasswordTooLongError:
             return None
 
-    async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
+    async def authorize(
+        self, request: HTTPConnection, user: Any, requirement: RoleRequirement
+    ) -> bool:
         """Check roles from the database (superusers pass); a custom hook wins."""
         if self._roles_hook is not None:
             return await super().authorize(request, user, requirement)
@@ -62,7 +66,9 @@ class UserTokenAuth(TokenAuth):
 
         return await user_for_token(token)
 
-    async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
+    async def authorize(
+        self, request: HTTPConnection, user: Any, requirement: RoleRequirement
+    ) -> bool:
         """Check roles from the database (superusers pass); a custom hook wins."""
         if self._roles_hook is not None:
             return await super().authorize(request, user, requirement)
@@ -85,7 +91,9 @@ class UserJWTAuth(JWTAuth):
 
         return await user_for_claims(claims)
 
-    async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
+    async def authorize(
+        self, request: HTTPConnection, user: Any, requirement: RoleRequirement
+    ) -> bool:
         """Check roles from the database (superusers pass); a custom hook wins."""
         if self._roles_hook is not None:
             return await super().authorize(request, user, requirement)

@@ -21,7 +21,7 @@ from framework.conf import settings
 from framework.contrib.auth.resetviews import PasswordResetController
 from framework.io import expect
 from framework.web import Controller, HTTPException, get, post, render
-from framework.web.requests import is_json_content_type
+from framework.web.requests import Request, is_json_content_type
 from framework.web.responses import JSONResponse, RedirectResponse, Response
 
 __all__ = ["AuthController", "PasswordResetController"]
@@ -39,7 +39,7 @@ def _user_data(user: Any) -> dict[str, Any]:
     }
 
 
-async def _credentials(request: Any, username: Any, password: Any) -> Any:
+async def _credentials(request: Request, username: Any, password: Any) -> Any:
     """Return the user these credentials log in, or None; LOGIN_THROTTLE counts the attempt."""
     from framework.auth.throttling import login_throttle
     from framework.contrib.auth.users import authenticate_user
@@ -59,7 +59,7 @@ class AuthController(Controller):
     path = ""
 
     @get("/login")
-    async def login_page(self, request: Any) -> Any:
+    async def login_page(self, request: Request) -> Any:
         """Show the login form."""
         next_url = safe_redirect_url(request, request.query.get("next"), "")
         return _form(request, next_url)
@@ -73,7 +73,7 @@ class AuthController(Controller):
             403: "The form came without its CSRF token",
         }
     )
-    async def login(self, request: Any) -> Any:
+    async def login(self, request: Request) -> Any:
         """Check the credentials; log in and redirect (form) or answer the user (JSON)."""
         if is_json_content_type(request.headers.get("content-type", "")):
             return await _json_login(request)
@@ -92,7 +92,7 @@ class AuthController(Controller):
         return response
 
     @post("/logout")
-    async def logout(self, request: Any) -> Any:
+    async def logout(self, request: Request) -> Any:
         """Log out; browsers go to LOGOUT_REDIRECT_URL, API clients get 204."""
         wants_json = is_json_content_type(request.headers.get("content-type", "")) or (
             "application/json" in request.headers.get("accept", "")
@@ -106,7 +106,7 @@ class AuthController(Controller):
         return response
 
 
-def _form(request: Any, next_url: str, error: str | None = None, status_code: int = 200) -> Any:
+def _form(request: Request, next_url: str, error: str | None = None, status_code: int = 200) -> Any:
     context = {
         "next": next_url,
         "error": error,
@@ -115,7 +115,7 @@ def _form(request: Any, next_url: str, error: str | None = None, status_code: in
     return render(request, "auth/login.html", context, status_code=status_code)
 
 
-async def _json_login(request: Any) -> Any:
+async def _json_login(request: Request) -> Any:
     data = await request.json()
     if not isinstance(data, dict):
         raise HTTPException(

@@ -21,6 +21,7 @@ from framework.auth.jwt import create_jwt
 from framework.auth.passwords import PasswordTooLongError
 from framework.conf import settings
 from framework.web import Controller, HTTPException, post
+from framework.web.requests import Request
 
 __all__ = ["JWTLoginController", "issue_jwt", "user_for_claims"]
 
@@ -64,7 +65,7 @@ class JWTLoginController(Controller):
     path = "/token"
 
     @post("")
-    async def issue(self, request: Any) -> Any:
+    async def issue(self, request: Request) -> Any:
         """Check the credentials and answer a token for them."""
         from framework.auth.throttling import login_throttle
         from framework.contrib.auth.users import authenticate_user

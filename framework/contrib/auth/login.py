@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.requests import HTTPConnection
+
 from framework.auth.login import LoginManager
 from framework.auth.roles import RoleRequirement
 
@@ -30,7 +32,9 @@ class UserLoginManager(LoginManager):
             return None
         return await User.get(ident)
 
-    async def authorize(self, request: Any, user: Any, requirement: RoleRequirement) -> bool:
+    async def authorize(
+        self, request: HTTPConnection, user: Any, requirement: RoleRequirement
+    ) -> bool:
         """Check the user's roles (superusers pass); a ``get_user_roles`` hook wins."""
         if self._roles_hook is not None:
             return await super().authorize(request, user, requirement)
@@ -39,7 +43,7 @@ class UserLoginManager(LoginManager):
         return user_meets(user, requirement)
 
     async def login(
-        self, request: Any, user: Any, response: Any = None, *, remember: bool = False
+        self, request: HTTPConnection, user: Any, response: Any = None, *, remember: bool = False
     ) -> None:
         """Log *user* in and record the time in ``last_login``."""
         from framework.contrib.auth.users import record_login

@@ -25,7 +25,7 @@ from framework.auth.passwords import PasswordTooLongError
 from framework.auth.validators import PasswordValidationError
 from framework.conf import settings
 from framework.web import Controller, HTTPException, get, post, render
-from framework.web.requests import is_json_content_type
+from framework.web.requests import Request, is_json_content_type
 from framework.web.responses import JSONResponse
 
 __all__ = ["PasswordResetController"]
@@ -39,11 +39,11 @@ MISMATCH = "The two passwords do not match."
 _PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
-def _is_json(request: Any) -> bool:
+def _is_json(request: Request) -> bool:
     return is_json_content_type(request.headers.get("content-type", ""))
 
 
-async def _fields(request: Any, *names: str) -> dict[str, Any]:
+async def _fields(request: Request, *names: str) -> dict[str, Any]:
     """Return *names* from a JSON object, or from a form after its CSRF check."""
     if _is_json(request):
         data = await request.json()
@@ -55,7 +55,7 @@ async def _fields(request: Any, *names: str) -> dict[str, Any]:
     return {name: form.get(name) for name in names}
 
 
-def _site(request: Any) -> str:
+def _site(request: Request) -> str:
     return str(settings.SITE_URL or request.base_url).rstrip("/")
 
 
@@ -72,12 +72,12 @@ class PasswordResetController(Controller):
     path = "/password-reset"
 
     @get("")
-    async def request_form(self, request: Any) -> Any:
+    async def request_form(self, request: Request) -> Any:
         """Show the form that asks for the account's address."""
         return _page(request, "auth/password_reset_form.html")
 
     @post("")
-    async def request_link(self, request: Any) -> Any:
+    async def request_link(self, request: Request) -> Any:
         """Mail a reset link to the account with that address, if there is one."""
         from framework.contrib.auth.passwordreset import (
             encode_uid,
@@ -106,7 +106,7 @@ class PasswordResetController(Controller):
         return _page(request, "auth/password_reset_done.html", message=SENT)
 
     @get("/{uid}/{token}")
-    async def confirm_form(self, request: Any, uid: str, token: str) -> Any:
+    async def confirm_form(self, request: Request, uid: str, token: str) -> Any:
         """Show the new-password form for a valid link; 400 for any other."""
         from framework.contrib.auth.passwordreset import user_for_reset
 
@@ -118,7 +118,7 @@ class PasswordResetController(Controller):
         )
 
     @post("/{uid}/{token}")
-    async def confirm(self, request: Any, uid: str, token: str) -> Any:
+    async def confirm(self, request: Request, uid: str, token: str) -> Any:
         """Set the new password (validated), end the user's sessions, spend the link."""
         from framework.contrib.auth.passwordreset import user_for_reset
         from framework.contrib.auth.users import set_password
@@ -163,7 +163,7 @@ def _problem(password: Any, again: Any, json_body: bool) -> str | None:
     return None
 
 
-def _page(request: Any, template: str, code: int = 200, **context: Any) -> Any:
+def _page(request: Request, template: str, code: int = 200, **context: Any) -> Any:
     context.setdefault("field_name", settings.CSRF_FIELD_NAME)
     context.setdefault("login_url", settings.LOGIN_URL)
     return render(request, template, context, status_code=code, headers=_PRIVATE)
