@@ -1,9 +1,9 @@
 """docs/seed-parity.md answers every row of the seed audit, with tests that exist or a reason.
 
-The audit (``../shared/SEED_PARITY.md``) ranks the seed features that were missing or
-partial. The page must list each rank with the same item ids; a row built here names at least
-one test (each must exist), a planned row names its branch and test files, and a declined
-row (or part) has its reason in docs/architecture.md's "Declined seed features".
+The audit ranked the seed features that were missing or partial (its ranks and item ids are
+in ``tests/docs/seed_audit.py``). The page must list each rank with the same item ids; a row
+built here names at least one test (each must exist), and a declined row (or part) has its
+reason in docs/architecture.md's "Declined seed features".
 """
 
 from __future__ import annotations
@@ -13,18 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.docs.seed_audit import AUDIT_IDS
 from tests.docs.test_security_table import NODE_ID, defined_tests
 
 ROOT = Path(__file__).resolve().parents[2]
-#: ``shared/`` lies beside the checkout (CI, main) or beside the folder of checkouts.
-AUDIT = next(
-    (
-        folder / "shared" / "SEED_PARITY.md"
-        for folder in ROOT.parents
-        if (folder / "shared" / "SEED_PARITY.md").is_file()
-    ),
-    ROOT.parent / "shared" / "SEED_PARITY.md",
-)
 PAGE = ROOT / "docs" / "seed-parity.md"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 IDS = re.compile(r"\b([JDM]\d{2,3})\b")
@@ -35,8 +27,6 @@ STATUSES = {
     "built elsewhere, part declined",
     "declined",
 }
-PLANNED = re.compile(r"^planned \(branch ([\w-]+)\)$")
-TEST_FILE = re.compile(r"^tests/[\w/]+\.py$")
 
 
 def table(text: str, first_header: str) -> list[list[str]]:
@@ -52,13 +42,6 @@ def table(text: str, first_header: str) -> list[list[str]]:
         if inside and not set(line) <= {"|", "-", " ", ":"}:
             rows.append([cell.strip() for cell in line.strip()[1:-1].split("|")])
     return rows
-
-
-def audit_rows() -> dict[int, set[str]]:
-    """Return the item ids of each rank of the audit."""
-    assert AUDIT.is_file(), f"the seed audit is missing: {AUDIT}"
-    rows = table(AUDIT.read_text(encoding="utf-8"), "rank")
-    return {int(cells[0]): set(IDS.findall(cells[3])) for cells in rows}
 
 
 def page_rows() -> dict[int, list[str]]:
@@ -77,7 +60,7 @@ ROWS = page_rows()
 
 
 def test_every_audit_row_is_answered_once_with_its_ids() -> None:
-    audit = audit_rows()
+    audit = AUDIT_IDS
     assert len(audit) == 50
     assert sorted(ROWS) == sorted(audit)
     for rank, ids in audit.items():
@@ -88,11 +71,6 @@ def test_every_audit_row_is_answered_once_with_its_ids() -> None:
 def test_each_row_has_its_proof(rank: int) -> None:
     _, item, _, status, proof = ROWS[rank]
     assert item and proof, rank
-    planned = PLANNED.match(status)
-    if planned:
-        files = [part.strip() for part in proof.split(",")]
-        assert files and all(TEST_FILE.match(name) for name in files), (rank, proof)
-        return
     assert status in STATUSES, f"rank {rank}: unknown status {status!r}"
     if status.startswith("built"):
         assert NODE_ID.search(proof), f"rank {rank} is built but names no test"

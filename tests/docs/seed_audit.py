@@ -1,0 +1,61 @@
+"""The seed audit's ranks and the seed feature ids each one covers.
+
+The audit ranked the seed frameworks' features that were missing or partial here;
+docs/seed-parity.md must answer each rank with exactly these ids, so that no row is dropped or
+merged unnoticed.
+"""
+
+from __future__ import annotations
+
+AUDIT_IDS: dict[int, frozenset[str]] = {
+    1: frozenset({"J119"}),
+    2: frozenset({"J118"}),
+    3: frozenset({"J128", "J129", "J130", "J131", "J132", "J133"}),
+    4: frozenset({"J124", "J126", "J127"}),
+    5: frozenset({"J138", "J139", "J140", "J141", "J22", "J29"}),
+    6: frozenset({"D23", "D24", "D25", "D26"}),
+    7: frozenset({"J117"}),
+    8: frozenset({"J146", "J147", "J148"}),
+    9: frozenset({"D98"}),
+    10: frozenset({"D43", "D45", "D46"}),
+    11: frozenset({"J77", "J80", "J81"}),
+    12: frozenset({"D20", "M05"}),
+    13: frozenset({"J121", "J122", "J123"}),
+    14: frozenset({"D143", "D144"}),
+    15: frozenset({"D04", "D117"}),
+    16: frozenset({"J84", "J87", "J90"}),
+    17: frozenset({"D64", "D65"}),
+    18: frozenset({"D27", "D28", "D29", "D30", "D31", "D34"}),
+    19: frozenset({"J142", "J143", "J144", "J145"}),
+    20: frozenset({"J68", "J69"}),
+    21: frozenset({"J153", "J18", "J64"}),
+    22: frozenset({"D87", "D89"}),
+    23: frozenset({"D107", "D108"}),
+    24: frozenset({"J42", "J43", "J44", "J45", "J47"}),
+    25: frozenset({"J37"}),
+    26: frozenset({"M41", "M42"}),
+    27: frozenset({"M03", "M04"}),
+    28: frozenset({"D17"}),
+    29: frozenset({"J134", "J135", "J136", "J137"}),
+    30: frozenset({"M17", "M19"}),
+    31: frozenset({"J158"}),
+    32: frozenset({"D96", "M32"}),
+    33: frozenset({"J109", "M24", "M28"}),
+    34: frozenset({"J115"}),
+    35: frozenset({"J114"}),
+    36: frozenset({"J32", "J33"}),
+    37: frozenset({"J74"}),
+    38: frozenset({"J52", "J58"}),
+    39: frozenset({"D21"}),
+    40: frozenset({"D123"}),
+    41: frozenset({"D129", "D130"}),
+    42: frozenset({"D01"}),
+    43: frozenset({"D152"}),
+    44: frozenset({"D75"}),
+    45: frozenset({"D56", "D58"}),
+    46: frozenset({"J12", "J13"}),
+    47: frozenset({"J03", "J04", "J05", "J09"}),
+    48: frozenset({"J103", "J99"}),
+    49: frozenset({"J159", "J160"}),
+    50: frozenset({"M15", "M44"}),
+}
