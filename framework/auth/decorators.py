@@ -32,7 +32,6 @@ from framework.auth.roles import RoleSpec, add_security, normalize_roles
 from framework.exceptions import ImproperlyConfigured
 from framework.web.deferred import HEADER_AUTH
 from framework.web.pipeline import Call, handler_decorator
-from framework.web.requests import Request
 
 __all__ = ["authenticate", "current_user", "get_login_manager", "login_required"]
 
@@ -60,7 +59,7 @@ def authenticate(backend: AuthBackend, role: RoleSpec = None, *, optional: bool 
     requirement = normalize_roles(role)
 
     def step(call: Call) -> Call:
-        async def run(request: Request, kwargs: dict[str, Any]) -> Any:
+        async def run(request: HTTPConnection, kwargs: dict[str, Any]) -> Any:
             user = await authenticated_user(backend, request)
             if user is None:
                 if optional and not backend.accepts(request):

@@ -56,7 +56,6 @@ from framework.exceptions import ImproperlyConfigured
 from framework.web.errors import wants_html
 from framework.web.exceptions import HTTPException
 from framework.web.pipeline import Call, handler_decorator
-from framework.web.requests import Request
 from framework.web.responses import RedirectResponse
 from framework.web.sessions import Session
 
@@ -331,7 +330,7 @@ class LoginManager:
         return protect(lambda: self, func, role, fresh, self.security_scheme())
 
     async def check(
-        self, request: Request, requirement: RoleRequirement, fresh: bool = False
+        self, request: HTTPConnection, requirement: RoleRequirement, fresh: bool = False
     ) -> Any:
         """Return None when *request* may go on, else the refusal (a Response or raises)."""
         user = await self.current_user(request)
@@ -343,7 +342,7 @@ class LoginManager:
             return await self.fail(request, AuthFailureReason.UNAUTHORIZED)
         return None
 
-    async def fail(self, request: Request, reason: AuthFailureReason) -> Any:
+    async def fail(self, request: HTTPConnection, reason: AuthFailureReason) -> Any:
         """Answer a refused request: the first ``on_failure`` answer, else the default."""
         for hook in self._on_failure:
             response = await call_hook(hook, request, reason)
@@ -351,7 +350,7 @@ class LoginManager:
                 return response
         return await self.default_failure(request, reason)
 
-    async def default_failure(self, request: Request, reason: AuthFailureReason) -> Any:
+    async def default_failure(self, request: HTTPConnection, reason: AuthFailureReason) -> Any:
         """Redirect browsers to the login page; 401/403 JSON for API clients."""
         if reason is AuthFailureReason.UNAUTHORIZED:
             raise HTTPException(403, "You do not have the role this page requires.")
@@ -384,7 +383,7 @@ def protect(
     requirement = normalize_roles(role)
 
     def step(call: Call) -> Call:
-        async def run(request: Request, kwargs: dict[str, Any]) -> Any:
+        async def run(request: HTTPConnection, kwargs: dict[str, Any]) -> Any:
             refusal = await manager().check(request, requirement, fresh)
             if refusal is not None:
                 return refusal

@@ -21,7 +21,9 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
+
+from starlette.requests import HTTPConnection
 
 from framework.exceptions import ImproperlyConfigured
 from framework.io.adapters import adapter_for
@@ -109,8 +111,9 @@ def _input_step(entry: InputSpec) -> Step:
         loader = make_loader(entry.location, entry.adapter)  # once, when the app is built
         key = entry.key
 
-        async def validate(request: Request, kwargs: dict[str, Any]) -> Any:
-            kwargs[key] = await loader(request, kwargs)
+        async def validate(request: HTTPConnection, kwargs: dict[str, Any]) -> Any:
+            # An HTTP request: the build refuses @input on WebSocket routes.
+            kwargs[key] = await loader(cast(Request, request), kwargs)
             return await call(request, kwargs)
 
         return validate

@@ -26,13 +26,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from starlette.requests import HTTPConnection
 from starlette.responses import Response as StarletteResponse
 
 from framework.exceptions import ImproperlyConfigured
 from framework.io.adapters import adapter_for
 from framework.io.schemas import SchemaAdapter
 from framework.web.pipeline import Call, Step, endpoint_spec, handler_decorator
-from framework.web.requests import Request
 from framework.web.responses import Response, json_bytes
 
 __all__ = ["PAGE_FIELDS", "OutputSpec", "make_renderer", "output", "page_body"]
@@ -122,7 +122,7 @@ def _output_step(entry: OutputSpec) -> Step:
     def step(call: Call) -> Call:
         render = make_renderer(entry)  # once, when the app is built
 
-        async def serialise(request: Request, kwargs: dict[str, Any]) -> Any:
+        async def serialise(request: HTTPConnection, kwargs: dict[str, Any]) -> Any:
             return render(await call(request, kwargs))
 
         return serialise

@@ -217,7 +217,7 @@ class WebSocketEndpoint:
             if self.call is None:
                 await self.handler(websocket, **scope["path_params"])
             else:
-                await self.call(websocket, dict(scope["path_params"]))  # type: ignore[arg-type]
+                await self.call(websocket, dict(scope["path_params"]))
         if websocket.application_state == WebSocketState.CONNECTING:
             # A hook or step answered instead of the handler (or it never accepted).
             await websocket.close(code=1008, reason="WebSocket refused.")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
 from starlette.responses import Response as StarletteResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -122,7 +123,7 @@ def error_body(detail: str, errors: Sequence[Any] = ()) -> dict[str, Any]:
     return {"detail": detail, "errors": list(errors)}
 
 
-def wants_html(request: Request) -> bool:
+def wants_html(request: HTTPConnection) -> bool:
     """Return whether an error for *request* renders as HTML (route option, then Accept).
 
     ``Accept`` is negotiated with q-values (:func:`~framework.web.negotiation.prefers_html`):
@@ -283,16 +284,16 @@ class ExceptionMiddleware:
                 if response is not None:
                     return response
                 handler = None
-            if self._debug_not_found(scope, request, exc):
+            describe = self.describe_routes
+            if describe is not None and self._debug_not_found(scope, request, exc):
                 from framework.web.debug import not_found_page
 
-                return not_found_page(request, self.describe_routes())  # type: ignore[misc]
+                return not_found_page(request, describe())
         return await handled_response(request, exc, handler)
 
     def _debug_not_found(self, scope: Scope, request: Request, exc: Exception) -> bool:
         return (
             self.debug
-            and self.describe_routes is not None
             and "route" not in scope
             and getattr(exc, "status_code", None) == 404
             and wants_html(request)

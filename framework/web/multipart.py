@@ -74,9 +74,11 @@ class _PartParser(MultiPartParser):
         async for chunk in self.stream:
             parser.write(chunk)
             for part, data in self._file_parts_to_write:
-                await part.file.write(data)  # type: ignore[union-attr]
+                if part.file is not None:  # only file parts are listed
+                    await part.file.write(data)
             for part in self._file_parts_to_finish:
-                await part.file.seek(0)  # type: ignore[union-attr]
+                if part.file is not None:
+                    await part.file.seek(0)
             self._file_parts_to_write.clear()
             self._file_parts_to_finish.clear()
             ready, self.items = self.items, []

@@ -49,7 +49,8 @@ from starlette.concurrency import run_in_threadpool
 from framework.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from framework.web.requests import Request
+    from starlette.requests import HTTPConnection
+
 
 __all__ = [
     "CUSTOM_STEP",
@@ -68,8 +69,9 @@ __all__ = [
     "merge_specs",
 ]
 
-#: ``call(request, kwargs)``: the next part of the pipeline; kwargs become handler arguments.
-Call = Callable[["Request", dict[str, Any]], Awaitable[Any]]
+#: ``call(connection, kwargs)``: the next part of the pipeline; kwargs become handler arguments.
+#: The connection is a Request, or a WebSocket for the steps a WebSocket route accepts.
+Call = Callable[["HTTPConnection", dict[str, Any]], Awaitable[Any]]
 #: A step turns the next call into a new call.
 Step = Callable[[Call], Call]
 
@@ -247,12 +249,12 @@ def innermost_call(handler: Callable[..., Any]) -> Call:
     """Return the call that invokes *handler* (sync handlers run in a worker thread)."""
     if is_async_callable(handler):
 
-        async def call(request: Request, kwargs: dict[str, Any]) -> Any:
+        async def call(request: HTTPConnection, kwargs: dict[str, Any]) -> Any:
             return await handler(request, **kwargs)
 
     else:
 
-        async def call(request: Request, kwargs: dict[str, Any]) -> Any:
+        async def call(request: HTTPConnection, kwargs: dict[str, Any]) -> Any:
             return await run_in_threadpool(handler, request, **kwargs)
 
     return call

@@ -16,8 +16,9 @@ route still decides for itself (method, scope type, host, converters).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeGuard
 
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute, get_route_path
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import Scope
 
 __all__ = ["RouteTable"]
@@ -35,7 +36,7 @@ class RouteTable:
         #: Static path → every route that could match it, in declaration order.
         self.by_path: dict[str, tuple[BaseRoute, ...]] = {
             path: tuple(route for route in self.routes if _could_match(route, path))
-            for path in {route.path for route in static}  # type: ignore[attr-defined]
+            for path in {route.path for route in static}
         }
         static_ids = {id(route) for route in static}
         #: The routes a path that is not static could match (static routes cannot).
@@ -51,7 +52,7 @@ class RouteTable:
 
     def candidates(self, scope: Scope) -> tuple[BaseRoute, ...]:
         """Return the routes, in order, that could match *scope*'s path."""
-        path = get_route_path(scope)
+        path = _route_path(scope)
         found = self.by_path.get(path)
         if found is not None:
             return found
@@ -60,16 +61,33 @@ class RouteTable:
         return self.by_segment.get(path[1:].partition("/")[0], self.everywhere)
 
 
-def _pattern_matching(route: BaseRoute) -> bool:
+def _route_path(scope: Scope) -> str:
+    """Return the path the routes match against: *scope*'s path below its ``root_path``.
+
+    The same rule as Starlette's routes apply (a mounted app sees the path under its mount);
+    kept here because Starlette does not export it.
+    """
+    path: str = scope["path"]
+    root_path: str = scope.get("root_path", "")
+    if not root_path or not path.startswith(root_path):
+        return path
+    if path == root_path:
+        return ""
+    return path[len(root_path) :] if path[len(root_path)] == "/" else path
+
+
+def _pattern_matching(route: BaseRoute) -> TypeGuard[Route | WebSocketRoute | Mount]:
     """Tell whether *route* matches by its path pattern alone (Starlette's own ``matches``)."""
-    return type(route).matches in _PATTERN_MATCHERS and hasattr(route, "path_regex")
+    return isinstance(route, Route | WebSocketRoute | Mount) and (
+        type(route).matches in _PATTERN_MATCHERS
+    )
 
 
-def _is_static(route: BaseRoute) -> bool:
+def _is_static(route: BaseRoute) -> TypeGuard[Route | WebSocketRoute]:
     """Tell whether *route* is an endpoint route whose path has no parameters."""
     return (
-        isinstance(route, Route | WebSocketRoute)
-        and _pattern_matching(route)
+        _pattern_matching(route)
+        and isinstance(route, Route | WebSocketRoute)
         and not route.param_convertors
     )
 
@@ -78,7 +96,7 @@ def _could_match(route: BaseRoute, path: str) -> bool:
     """Tell whether *route* might match *path*; routes that match otherwise always might."""
     if not _pattern_matching(route):
         return True  # hosts (by header), the SPA index, custom routes: asked every time
-    return route.path_regex.match(path) is not None  # type: ignore[attr-defined]
+    return route.path_regex.match(path) is not None
 
 
 def _first_segment(route: BaseRoute) -> str | None:
@@ -89,6 +107,6 @@ def _first_segment(route: BaseRoute) -> str | None:
     """
     if not _pattern_matching(route):
         return None
-    literal = str(getattr(route, "path_format", "")).split("{", 1)[0]
+    literal = route.path_format.split("{", 1)[0]
     segment, slash, _ = literal[1:].partition("/")
     return segment if literal.startswith("/") and slash else None

@@ -21,7 +21,7 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import itsdangerous
 from starlette.requests import cookie_parser
@@ -113,7 +113,7 @@ class _SessionState:
         self.middleware = middleware
         self.raw = raw
         self.hooks = hooks
-        self._cookie: str | bool | None = False  # False: not parsed yet
+        self._cookie: str | Literal[False] | None = False  # False: not parsed yet
         self.session: Session | None = None
         self.invalid = False
 
@@ -122,7 +122,7 @@ class _SessionState:
         """Return the session cookie's value (the last one sent), or None."""
         if self._cookie is False:
             self._cookie = self.middleware.find_cookie(self.raw)
-        return self._cookie  # type: ignore[return-value]
+        return self._cookie
 
     def load(self) -> Session:
         if self.session is None:

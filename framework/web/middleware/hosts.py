@@ -86,11 +86,11 @@ class TrustedHostMiddleware:
                 if host is not None:
                     return self._refuse(scope, receive, send, "Several Host headers were sent.")
                 host = value
-        allowed = self._known.get(host) if host is not None else False
-        if allowed is None:
-            allowed = self._is_allowed(host)  # type: ignore[arg-type]
+        allowed: bool | None = False
+        if host is not None and (allowed := self._known.get(host)) is None:
+            allowed = self._is_allowed(host)
             if len(self._known) < _CACHE_SIZE:
-                self._known[host] = allowed  # type: ignore[index]
+                self._known[host] = allowed
         if allowed:
             return self.app(scope, receive, send)
         shown = host.decode("latin-1") if host is not None else None
