@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
@@ -354,7 +355,7 @@ def main() -> None:
         ),
         "ab": " ".join(ab_command("URL/users")),
         "in-process": "python bench/asgi_cost.py NAME --json",
-        "wrk (admin row)": " ".join(
+        "wrk (admin row)": shlex.join(
             wrk_command(
                 "URL",
                 args.seconds,

@@ -101,11 +101,14 @@ def compute(
     rss: dict[str, float],
 ) -> list[Target]:
     """Return every target of the generated project, in the order of the table."""
-    wire = wire_targets(results)
+    hello, json, users, items, litestar = wire_targets(results)
     return [
-        wire[0],
+        hello,
         in_process_target(inprocess),
-        *wire[1:],
+        json,
+        users,
+        litestar,
+        items,
         memory_target(rss),
         *routing_targets(routing),
     ]
