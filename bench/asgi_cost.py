@@ -293,7 +293,8 @@ def main() -> None:
     parser.add_argument("--profile", metavar="ENDPOINT", choices=sorted(every))
     args = parser.parse_args()
     if args.profile:
-        asyncio.run(profile(args.name, args.profile, 5000))
+        count = 5000 * COUNTS.get(args.profile, 3000) // 3000  # 100 admin pages, 5000 hellos
+        asyncio.run(profile(args.name, args.profile, count))
         return
     results = asyncio.run(run(args.name, args.scale, args.runs))
     if args.json:

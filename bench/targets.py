@@ -49,12 +49,12 @@ def wire_targets(results: dict[str, dict[str, Any]]) -> list[Target]:
         context = f"CPU per request {cpu:.2f}"
         rows.append(Target(label, f"≥ {goal:.2f}", f"{ratio:.2f}", ratio >= goal, context))
     users = results.get("users", {})
-    label, goal = "`GET /users` ahead of Litestar", "framework's ratio > Litestar's"
+    label, aim = "`GET /users` ahead of Litestar", "framework's ratio > Litestar's"
     if "framework" in users and "litestar" in users:
         own, peer = (users[name].rps / users["starlette"].rps for name in ("framework", "litestar"))
-        rows.append(Target(label, goal, f"{own:.2f} against {peer:.2f}", own > peer))
+        rows.append(Target(label, aim, f"{own:.2f} against {peer:.2f}", own > peer))
     else:
-        rows.append(Target(label, goal, "not measured", None))
+        rows.append(Target(label, aim, "not measured", None))
     return rows
 
 
