@@ -310,10 +310,8 @@ def main() -> None:
     routing = many_routes.measure(args.rounds, args.quick)
     admin_in_process = admin_list.measure_in_process(args.rounds, args.quick) if admin else {}
     framework = next((s for s in servers if s.name == "framework"), None)
-    started_servers = []
     try:
         for server in servers:
-            started_servers.append(server)
             server.start()
             verify(server)
         if framework is not None:
@@ -326,12 +324,11 @@ def main() -> None:
         rss = {s.name: s.rss_mb() for s in servers}
         admin_wire: dict[str, Cell] = {}
         if admin is not None:
-            started_servers.append(admin)
             admin.start()
             admin_wire = measure_admin(admin, args.seconds, args.rounds)
             rss["admin"] = admin.rss_mb()
     finally:
-        for server in started_servers:
+        for server in [*servers, *([admin] if admin else [])]:
             server.stop()
     figures = {} if args.no_figures else cli_figures(peers_python, quick=args.quick)
     versions = {
