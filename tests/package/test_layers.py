@@ -60,13 +60,6 @@ RANKS = {
 #: The import circles still in the package, each with what removes it. Remove an entry when
 #: its circle is gone (its expected failure then passes, which fails the suite).
 KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    # The backend base names EmailMessage (type only) and imports connections.run_sync in
-    # a function; connections imports the backend base; the message names the backend base
-    # (type only) and imports get_connection/run_sync in functions: run_sync moves below
-    # the three, and the message and the base name each other through a Protocol.
-    frozenset(
-        {"framework.mail.backends.base", "framework.mail.connections", "framework.mail.message"}
-    ): "mail's backend base, connections and message still import one another",
     # The backend base names Task, EnqueueOptions, TaskResult and WorkerOptions (type only),
     # config and workers import the base, results names the base (type only) and imports
     # config in a function, definitions imports results and, in functions, the registry and
