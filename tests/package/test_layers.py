@@ -76,11 +76,6 @@ KNOWN_CIRCLES: dict[frozenset[str], str] = {
         }
     ): "the tasks core (backend base, config, definitions, registry, results, workers) still "
     "imports itself in a circle",
-    # The Procrastinate backend starts its worker in a function; the worker names the
-    # backend (type only): the worker states what it needs from the backend as a Protocol.
-    frozenset(
-        {"framework.tasks.procrastinate.backend", "framework.tasks.procrastinate.worker"}
-    ): "the Procrastinate backend and its worker still import each other",
 }
 
 
