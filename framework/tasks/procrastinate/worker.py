@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import procrastinate
 
     from framework.tasks.definitions import Task
-    from framework.tasks.workers import WorkerOptions
+    from framework.tasks.options import WorkerOptions
 
 __all__ = ["MissingJobTables", "ProcrastinateWorker", "WorkerBackend"]
 
