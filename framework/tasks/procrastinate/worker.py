@@ -24,7 +24,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from framework.exceptions import ImproperlyConfigured
 from framework.tasks.execution import describe_error, execute, should_retry
@@ -36,10 +36,9 @@ if TYPE_CHECKING:
     import procrastinate
 
     from framework.tasks.definitions import Task
-    from framework.tasks.procrastinate.backend import ProcrastinateBackend
-    from framework.tasks.workers import WorkerOptions
+    from framework.tasks.options import WorkerOptions
 
-__all__ = ["MissingJobTables", "ProcrastinateWorker"]
+__all__ = ["MissingJobTables", "ProcrastinateWorker", "WorkerBackend"]
 
 logger = logging.getLogger("framework.tasks.worker")
 
@@ -71,10 +70,34 @@ class MissingJobTables(ImproperlyConfigured):
         )
 
 
+class WorkerBackend(Protocol):
+    """What the worker reads of its backend (the ``procrastinate`` backend starts it)."""
+
+    @property
+    def alias(self) -> str:
+        """Return the backend's alias in ``TASKS``."""
+        ...
+
+    @property
+    def database(self) -> str:
+        """Return the ``DATABASES`` alias that holds the job tables."""
+        ...
+
+    @property
+    def heartbeat(self) -> float:
+        """Return the seconds between two heartbeats of the worker."""
+        ...
+
+    @property
+    def stalled_after(self) -> float:
+        """Return the seconds of silence after which a worker's jobs are queued again."""
+        ...
+
+
 class ProcrastinateWorker:
     """Run Procrastinate's worker for one backend, through database outages."""
 
-    def __init__(self, backend: ProcrastinateBackend, options: WorkerOptions) -> None:
+    def __init__(self, backend: WorkerBackend, options: WorkerOptions) -> None:
         self.backend = backend
         self.options = options
         self.tasks = [task for task in registry if task.backend == backend.alias]
