@@ -226,7 +226,7 @@ def _domain_of(address: str) -> str:
 def _add_attachment(msg: MIMEMessage, attachment: Any, encoding: str) -> None:
     if isinstance(attachment, Message):
         msg.make_mixed()
-        msg.attach(attachment)  # type: ignore[arg-type] # any MIME part may be attached
+        msg.attach(attachment)  # type: ignore[arg-type]  # typeshed: attach() wants EmailMessage
         return
     filename, content, mimetype = attachment
     maintype, _, subtype = mimetype.partition("/")
