@@ -89,16 +89,54 @@ def _positions(entries: Any) -> tuple[int | None, int | None]:
     return session, csrf
 
 
+#: The library each C-backed scheme hashes with: (module, the distribution to install).
+_SCHEME_BACKENDS = {"argon2": ("argon2", "argon2-cffi"), "bcrypt": ("bcrypt", "bcrypt")}
+
+
 @register("security", "auth")
 def check_password_schemes(app_configs: Any = None) -> list[CheckMessage]:
     """Report PASSWORD_SCHEMES or PASSWORD_SCHEME_OPTIONS that passlib cannot use.
 
     Building the hasher here finds an unknown scheme or option before the first login does.
+    The framework's own defaults are known to build (a test builds them), so with those the
+    check only looks for the hashing library: a server that never hashes a password does not
+    load passlib and argon2 at start.
     """
+    from framework.conf import global_settings, settings
+
+    missing = _missing_backend(list(settings.PASSWORD_SCHEMES))
+    if missing:
+        return missing
+    defaults = (global_settings.PASSWORD_SCHEMES, global_settings.PASSWORD_SCHEME_OPTIONS)
+    if (list(settings.PASSWORD_SCHEMES), settings.PASSWORD_SCHEME_OPTIONS) == defaults:
+        return []
+    return _unusable_schemes(settings)
+
+
+def _missing_backend(schemes: list[str]) -> list[CheckMessage]:
+    """Report passlib, or the library of the scheme that hashes new passwords, not installed."""
+    import importlib.util
+
+    needed = [("passlib", "libpass")]
+    if schemes and schemes[0] in _SCHEME_BACKENDS:
+        needed.append(_SCHEME_BACKENDS[schemes[0]])
+    for module, distribution in needed:
+        if importlib.util.find_spec(module) is None:
+            return [
+                Error(
+                    f"PASSWORD_SCHEMES hashes with {schemes[0]!r}, but {module!r} is not "
+                    "installed.",
+                    hint=f"pip install {distribution}",
+                    id="auth.E002",
+                )
+            ]
+    return []
+
+
+def _unusable_schemes(settings: Any) -> list[CheckMessage]:
     import difflib
 
     from framework.auth.passwords import PasswordHasher
-    from framework.conf import settings
     from framework.exceptions import ImproperlyConfigured
 
     try:

@@ -148,14 +148,8 @@ def _template_csrf_token(context: Any) -> str:
     return get_csrf_token(context["request"])
 
 
-def _register_template_globals() -> None:
-    import jinja2
-
-    add_template_global("csrf_input", jinja2.pass_context(_template_csrf_input))
-    add_template_global("csrf_token", jinja2.pass_context(_template_csrf_token))
-
-
-_register_template_globals()
+add_template_global("csrf_input", _template_csrf_input, pass_context=True)
+add_template_global("csrf_token", _template_csrf_token, pass_context=True)
 
 
 def _origin_of(url: str) -> str | None:

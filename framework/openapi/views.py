@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from framework.exceptions import MissingDependencyError
-from framework.openapi.generator import generate_openapi
 from framework.web.controllers import Controller
 from framework.web.exceptions import HTTPException
 from framework.web.pipeline import RouteDecl
@@ -85,6 +84,9 @@ def document_for(app: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Return *app*'s document and a cache for its renderings, made on first use."""
     cached = _cache.get(app)
     if cached is None:
+        # The generator (schemas of every route) loads with the first request for the document.
+        from framework.openapi.generator import generate_openapi
+
         cached = _cache[app] = (generate_openapi(app), {})
     return cached
 

@@ -40,14 +40,33 @@ __all__ = [
 # Globals added by higher layers (``framework.auth`` adds ``csrf_input``); the web layer
 # cannot import them, so they register themselves here.
 _extra_globals: dict[str, Any] = {}
+#: Names of the globals above that take the template context (``jinja2.pass_context``).
+_context_globals: set[str] = set()
 _environments: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def add_template_global(name: str, value: Any) -> None:
-    """Make *value* available as *name* in every template, including already built ones."""
+def add_template_global(name: str, value: Any, *, pass_context: bool = False) -> None:
+    """Make *value* available as *name* in every template, including already built ones.
+
+    With ``pass_context=True`` the value is called with the template context first, as
+    ``jinja2.pass_context`` makes it; it is wrapped when an environment takes it, so that
+    registering a global never imports Jinja2 in a process that renders no template.
+    """
     _extra_globals[name] = value
+    if pass_context:
+        _context_globals.add(name)
+    else:
+        _context_globals.discard(name)
     for env in _environments:
-        env.globals[name] = value
+        env.globals[name] = _for_jinja(name, value)
+
+
+def _for_jinja(name: str, value: Any) -> Any:
+    if name not in _context_globals:
+        return value
+    import jinja2
+
+    return jinja2.pass_context(value)
 
 
 def static_url(static_prefix: str, path: str) -> str:
@@ -92,7 +111,9 @@ class Templates:
             env.globals["static"] = self.static
             if self.url_for is not None:
                 env.globals["url_for"] = self.url_for
-            env.globals.update(_extra_globals)
+            env.globals.update(
+                {key: _for_jinja(key, value) for key, value in _extra_globals.items()}
+            )
             _environments.add(env)
             self._env = env
         return self._env

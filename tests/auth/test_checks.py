@@ -69,3 +69,39 @@ def test_authentication_middleware_without_the_session_before_it_is_an_error(
     assert [message.id for message in run_checks()] == ["security.E033"]
     configure(make_settings_module, f"{HEADERS}, {SESSION!r}, {CSRF!r}, {AUTHENTICATION!r}")
     assert run_checks() == []
+
+
+def test_the_default_password_schemes_build() -> None:
+    # check_password_schemes skips building the passlib context for the default settings
+    # (so a server start imports neither passlib nor argon2): they must be valid.
+    from framework.auth.passwords import PasswordHasher
+    from framework.conf import global_settings
+
+    hasher = PasswordHasher(
+        global_settings.PASSWORD_SCHEMES, global_settings.PASSWORD_SCHEME_OPTIONS
+    )
+    assert hasher.context.schemes() == tuple(global_settings.PASSWORD_SCHEMES)
+
+
+def test_a_missing_hashing_library_is_an_error(make_settings_module, monkeypatch) -> None:
+    import sys
+
+    configure(make_settings_module, f"{HEADERS}, {SESSION!r}, {CSRF!r}")
+    monkeypatch.setitem(sys.modules, "argon2", None)  # as if argon2-cffi were not installed
+    assert run_checks(tags=["auth"]) == [
+        Error(
+            "PASSWORD_SCHEMES hashes with 'argon2', but 'argon2' is not installed.",
+            "pip install argon2-cffi",
+            "auth.E002",
+        )
+    ]
+
+
+def test_a_missing_library_of_a_verify_only_scheme_is_no_error(
+    make_settings_module, monkeypatch
+) -> None:
+    import sys
+
+    configure(make_settings_module, f"{HEADERS}, {SESSION!r}, {CSRF!r}")
+    monkeypatch.setitem(sys.modules, "bcrypt", None)  # bcrypt hashes are only verified
+    assert run_checks(tags=["auth"]) == []

@@ -81,6 +81,16 @@ def test_check_names_a_wrong_password_scheme_or_option(
     assert "ERROR (auth.E001)" in stderr and message in stderr
 
 
+def test_check_names_a_missing_hashing_library(make_settings_module, monkeypatch) -> None:
+    import sys
+
+    make_settings_module(KEY + "INSTALLED_APPS = []\n")
+    monkeypatch.setitem(sys.modules, "argon2", None)  # as if argon2-cffi were not installed
+    stderr = assert_one_line(invoke("check"))
+    assert "ERROR (auth.E002)" in stderr and "'argon2' is not installed" in stderr
+    assert "pip install argon2-cffi" in stderr
+
+
 def test_check_names_an_unimportable_middleware(make_settings_module) -> None:
     make_settings_module(
         KEY + 'INSTALLED_APPS = []\nMIDDLEWARE = ["framework.web.middleware.GZipMiddlewar"]\n'
