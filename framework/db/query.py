@@ -8,18 +8,26 @@ connection sits "idle in transaction" and SQLite never holds a stale snapshot.
 
 from __future__ import annotations
 
-import difflib
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from framework.db.errors import INT64_MAX, QueryValueError, out_of_range
 from framework.db.expiry import rollback_and_reload
+from framework.db.rows import (
+    RowShape,
+    as_dicts,
+    as_flat,
+    as_named,
+    as_tuples,
+    check_field,
+    selected_columns,
+)
 from framework.db.sessions import current_scope
 from framework.db.sqlite import LONE_READ
 
@@ -83,31 +91,26 @@ class Page(Generic[M]):
         return self.page > 1
 
 
-def column_names(model: type[Any]) -> list[str]:
-    """Return the mapped attribute names of *model*, for "did you mean" hints."""
-    return [attr.key for attr in sa_inspect(model).mapper.column_attrs]
-
-
-def check_field(model: type[Any], name: str) -> None:
-    """Raise ``AttributeError`` naming *name* and close matches unless it is a column."""
-    names = column_names(model)
-    if name in names:
-        return
-    message = f"{model.__name__} has no column {name!r}"
-    close = difflib.get_close_matches(name, names, n=1)
-    message += f"; did you mean {close[0]!r}?" if close else f" (columns: {', '.join(names)})."
-    raise AttributeError(message)
-
-
 class Query(Generic[M]):
-    """An immutable ``SELECT`` of one model: each method returns a new query."""
+    """An immutable ``SELECT`` of one model: each method returns a new query.
 
-    def __init__(self, model: type[M], statement: Select[M] | None = None) -> None:
-        self.model = model
-        self.statement: Select[M] = select(model) if statement is None else statement
+    Its rows are the model's objects, or, after :meth:`values` or :meth:`values_list`,
+    plain dicts or tuples of the chosen columns.
+    """
 
-    def _with(self, statement: Select[M]) -> Query[M]:
-        return Query(self.model, statement)
+    def __init__(self, model: type[M], statement: Select[Any] | None = None) -> None:
+        self.model: type[Any] = model
+        self.statement: Select[Any] = select(model) if statement is None else statement
+        #: Turns a list of result rows into the query's items; None: ORM objects.
+        self.shape: RowShape | None = None
+
+    def _with(self, statement: Select[Any]) -> Query[M]:
+        return self._shaped(statement, self.shape)
+
+    def _shaped(self, statement: Select[Any], shape: RowShape | None) -> Query[Any]:
+        query: Query[Any] = Query.__new__(Query)
+        query.model, query.statement, query.shape = self.model, statement, shape
+        return query
 
     def filter(self, *criteria: Any) -> Query[M]:
         """Add SQL criteria: ``filter(Post.views > 10, Post.title.like("a%"))``."""
@@ -191,23 +194,58 @@ class Query(Generic[M]):
         """Skip the first *count* rows."""
         return self._with(self.statement.offset(count))
 
+    def values(self, *fields: Any, **expressions: Any) -> Query[dict[str, Any]]:
+        """Return rows as dicts of the chosen columns, without building ORM objects.
+
+        ``values("id", "title")`` (names or attributes; none: every column) and named
+        expressions (``values("id", upper=func.upper(Post.title))``) become the keys. Chain
+        ``filter()``, ``order_by()``… before or after; ``all()``, ``first()``, ``one()``
+        and ``paginate()`` then return dicts, ready for a response or ``@output``.
+        """
+        columns = selected_columns(self.model, fields, expressions, named=True)
+        return self._shaped(self.statement.with_only_columns(*columns), as_dicts)
+
+    def values_list(self, *fields: Any, flat: bool = False, named: bool = False) -> Query[Any]:
+        """Return rows as tuples of the chosen columns, without building ORM objects.
+
+        ``flat=True`` with one field returns its values (``[1, 2, 3]``); ``named=True``
+        returns named tuples (``row.title``). Fields are names, attributes or expressions.
+        """
+        if flat and named:
+            raise TypeError("values_list() takes flat=True or named=True, not both.")
+        if flat and len(fields) != 1:
+            raise TypeError(
+                "values_list(flat=True) takes exactly one field; "
+                f"got {len(fields)}. Use values_list(...) for tuples of several."
+            )
+        columns = selected_columns(self.model, fields, {}, named=named)
+        shape = as_flat if flat else as_named if named else as_tuples
+        return self._shaped(self.statement.with_only_columns(*columns), shape)
+
     def _count_statement(self) -> Select[Any]:
         inner = self.statement.order_by(None).limit(None).offset(None).subquery()
         return select(func.count()).select_from(inner)
 
+    async def _fetch(self, session: AsyncSession, statement: Select[Any]) -> list[M]:
+        """Run *statement*; return its objects, or its rows in the query's shape."""
+        if self.shape is None:
+            return list((await session.scalars(statement)).all())
+        return self.shape(await session.execute(statement))
+
     async def all(self) -> list[M]:
-        """Return every matching object."""
+        """Return every matching object (or row, after ``values()``/``values_list()``)."""
 
         async def action(session: AsyncSession) -> list[M]:
-            return list((await session.scalars(self.statement)).all())
+            return await self._fetch(session, self.statement)
 
         return await read(action)
 
     async def first(self) -> M | None:
-        """Return the first matching object, or None."""
+        """Return the first match, or None."""
 
         async def action(session: AsyncSession) -> M | None:
-            return (await session.scalars(self.statement.limit(1))).first()
+            found = await self._fetch(session, self.statement.limit(1))
+            return found[0] if found else None
 
         return await read(action)
 
@@ -215,7 +253,15 @@ class Query(Generic[M]):
         """Return the only match; raise ``NoResultFound``/``MultipleResultsFound`` otherwise."""
 
         async def action(session: AsyncSession) -> M:
-            return (await session.scalars(self.statement)).one()
+            if self.shape is None:
+                found_one: M = (await session.scalars(self.statement)).one()
+                return found_one
+            found = await self._fetch(session, self.statement)
+            if not found:
+                raise NoResultFound("No row was found when one was required")
+            if len(found) > 1:
+                raise MultipleResultsFound("Multiple rows were found when exactly one was required")
+            return found[0]
 
         return await read(action)
 
@@ -250,7 +296,7 @@ class Query(Generic[M]):
         async def action(session: AsyncSession) -> Page[M]:
             total = int((await session.scalar(self._count_statement())) or 0)
             found = total and not beyond
-            items: Sequence[M] = (await session.scalars(statement)).all() if found else []
-            return Page(items=list(items), total=total, page=page, per_page=per_page)
+            items = await self._fetch(session, statement) if found else []
+            return Page(items=items, total=total, page=page, per_page=per_page)
 
         return await read(action)

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import AsyncIterator, Generator, Iterable
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Generator, Iterable
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
-__all__ = ["PREFETCH", "LeanConnection", "LeanCursor", "connect"]
+__all__ = ["LeanConnection", "LeanCursor", "PREFETCH", "connect"]
+
+T = TypeVar("T")
 
 #: Rows a statement's first hop reads; a result this long or longer is read on in more hops.
 PREFETCH = 1000
@@ -33,13 +35,19 @@ def connect(database: str, *, iter_chunk_size: int = 64, **kwargs: Any) -> LeanC
     """Return an unopened :class:`LeanConnection` to *database* (``await`` opens it)."""
 
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(database, **kwargs)
+        connection: sqlite3.Connection = sqlite3.connect(database, **kwargs)
+        return connection
 
     return LeanConnection(connector, iter_chunk_size)
 
 
 class LeanConnection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors and no-op transaction ends skip thread hops."""
+
+    async def hop(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function(*args)`` on the connection's thread and return its result."""
+        result = await self._execute(function, *args)  # type: ignore[no-untyped-call]
+        return cast(T, result)
 
     def cursor(self) -> LeanCursor:  # type: ignore[override]
         """Return a cursor at once: its ``sqlite3`` cursor is made on the first execute."""
@@ -89,17 +97,17 @@ class LeanCursor:
     async def execute(self, sql: str, parameters: Any = None) -> LeanCursor:
         """Run *sql*, reading its first rows (all of a short result) in the same hop."""
         args = (sql,) if parameters is None else (sql, parameters)
-        await self._conn._execute(self._run, "execute", args)
+        await self._conn.hop(self._run, "execute", args)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Any]) -> LeanCursor:
         """Run *sql* once per parameter set, in one hop."""
-        await self._conn._execute(self._run, "executemany", (sql, parameters))
+        await self._conn.hop(self._run, "executemany", (sql, parameters))
         return self
 
     async def executescript(self, sql_script: str) -> LeanCursor:
         """Run a script of several statements, in one hop."""
-        await self._conn._execute(self._run, "executescript", (sql_script,))
+        await self._conn.hop(self._run, "executescript", (sql_script,))
         return self
 
     def _run(self, method: str, args: tuple[Any, ...]) -> None:
@@ -138,9 +146,9 @@ class LeanCursor:
         if cursor is None or (count is not None and len(self._rows) >= count):
             return
         if count is None:
-            await self._conn._execute(self._take_all, cursor)
+            await self._conn.hop(self._take_all, cursor)
         else:
-            await self._conn._execute(self._take, cursor, max(count - len(self._rows), 1))
+            await self._conn.hop(self._take, cursor, max(count - len(self._rows), 1))
 
     def _take_all(self, cursor: sqlite3.Cursor) -> None:
         self._rows.extend(cursor.fetchall())
@@ -169,7 +177,7 @@ class LeanCursor:
         self._rows.clear()
         cursor, self._cursor = self._cursor, None
         if cursor is not None:
-            await self._conn._execute(cursor.close)
+            await self._conn.hop(cursor.close)
 
     async def __aiter__(self) -> AsyncIterator[Any]:
         while rows := await self.fetchmany(self.iter_chunk_size):
