@@ -15,10 +15,12 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from framework.db.engines import engines
 from framework.db.errors import INT64_MAX, QueryValueError, out_of_range
 from framework.db.expiry import rollback_and_reload
+from framework.db.models import database_alias
 from framework.db.rows import (
     RowShape,
     as_dicts,
@@ -28,13 +30,15 @@ from framework.db.rows import (
     check_field,
     selected_columns,
 )
-from framework.db.sessions import current_scope
+from framework.db.sessions import SessionScope, bound_connection, current_scope
 from framework.db.sqlite import LONE_READ
 
 __all__ = ["Page", "Query", "read"]
 
 M = TypeVar("M")
 T = TypeVar("T")
+#: What a read runs on: the session (objects) or, for rows alone, a pooled connection.
+Executor = AsyncSession | AsyncConnection
 
 
 async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -64,6 +68,34 @@ async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
     if began:
         await session.commit()
     return result
+
+
+def idle(scope: SessionScope) -> bool:
+    """Return whether *scope* has no transaction open and nothing waiting to be flushed."""
+    if scope.atomic_depth or not scope.started:
+        return not scope.atomic_depth
+    session = scope.session
+    return not (session.in_transaction() or session.new or session.dirty or session.deleted)
+
+
+async def read_rows(alias: str, action: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """Run the read *action* on a pooled connection of *alias*, outside any session.
+
+    For rows that become no ORM object (``values()``): outside a transaction, with nothing
+    for the session to flush, the read needs neither the session nor a transaction of its
+    own, so a request that only lists rows never creates ``request.db``.
+    """
+    token = LONE_READ.set(True)
+    try:
+        async with engines.get(alias).connect() as connection:
+            return await action(connection)
+    except Exception as exc:
+        refused = out_of_range(exc)
+        if refused is not None and refused is not exc:
+            raise refused from exc
+        raise
+    finally:
+        LONE_READ.reset(token)
 
 
 @dataclass(frozen=True)
@@ -226,52 +258,60 @@ class Query(Generic[M]):
         inner = self.statement.order_by(None).limit(None).offset(None).subquery()
         return select(func.count()).select_from(inner)
 
-    async def _fetch(self, session: AsyncSession, statement: Select[Any]) -> list[M]:
+    async def _read(self, action: Callable[[Executor], Awaitable[T]], *, objects: bool) -> T:
+        """Run *action*: in the session when it makes *objects*, else outside it if idle."""
+        if not objects:
+            alias = database_alias(self.model)
+            if bound_connection(alias) is None and idle(current_scope()):
+                return await read_rows(alias, action)
+        return await read(action)
+
+    async def _fetch(self, executor: Executor, statement: Select[Any]) -> list[M]:
         """Run *statement*; return its objects, or its rows in the query's shape."""
         if self.shape is None:
-            return list((await session.scalars(statement)).all())
-        return self.shape(await session.execute(statement))
+            return list((await executor.scalars(statement)).all())
+        return self.shape(await executor.execute(statement))
 
     async def all(self) -> list[M]:
         """Return every matching object (or row, after ``values()``/``values_list()``)."""
 
-        async def action(session: AsyncSession) -> list[M]:
-            return await self._fetch(session, self.statement)
+        async def action(executor: Executor) -> list[M]:
+            return await self._fetch(executor, self.statement)
 
-        return await read(action)
+        return await self._read(action, objects=self.shape is None)
 
     async def first(self) -> M | None:
         """Return the first match, or None."""
 
-        async def action(session: AsyncSession) -> M | None:
-            found = await self._fetch(session, self.statement.limit(1))
+        async def action(executor: Executor) -> M | None:
+            found = await self._fetch(executor, self.statement.limit(1))
             return found[0] if found else None
 
-        return await read(action)
+        return await self._read(action, objects=self.shape is None)
 
     async def one(self) -> M:
         """Return the only match; raise ``NoResultFound``/``MultipleResultsFound`` otherwise."""
 
-        async def action(session: AsyncSession) -> M:
+        async def action(executor: Executor) -> M:
             if self.shape is None:
-                found_one: M = (await session.scalars(self.statement)).one()
+                found_one: M = (await executor.scalars(self.statement)).one()
                 return found_one
-            found = await self._fetch(session, self.statement)
+            found = await self._fetch(executor, self.statement)
             if not found:
                 raise NoResultFound("No row was found when one was required")
             if len(found) > 1:
                 raise MultipleResultsFound("Multiple rows were found when exactly one was required")
             return found[0]
 
-        return await read(action)
+        return await self._read(action, objects=self.shape is None)
 
     async def count(self) -> int:
         """Return the number of matches (ignoring order, limit and offset)."""
 
-        async def action(session: AsyncSession) -> int:
-            return int((await session.scalar(self._count_statement())) or 0)
+        async def action(executor: Executor) -> int:
+            return int((await executor.scalar(self._count_statement())) or 0)
 
-        return await read(action)
+        return await self._read(action, objects=False)
 
     async def paginate(
         self, page: int = 1, per_page: int = 20, *, max_per_page: int | None = 100
@@ -293,10 +333,10 @@ class Query(Generic[M]):
         beyond = offset > INT64_MAX
         statement = self.statement.limit(min(per_page, INT64_MAX)).offset(offset)
 
-        async def action(session: AsyncSession) -> Page[M]:
-            total = int((await session.scalar(self._count_statement())) or 0)
+        async def action(executor: Executor) -> Page[M]:
+            total = int((await executor.scalar(self._count_statement())) or 0)
             found = total and not beyond
-            items = await self._fetch(session, statement) if found else []
+            items = await self._fetch(executor, statement) if found else []
             return Page(items=items, total=total, page=page, per_page=per_page)
 
-        return await read(action)
+        return await self._read(action, objects=self.shape is None)

@@ -23,7 +23,7 @@ from typing import Any, TypeVar, cast
 
 import aiosqlite
 
-__all__ = ["LeanConnection", "LeanCursor", "PREFETCH", "connect"]
+__all__ = ["PREFETCH", "LeanConnection", "LeanCursor", "connect"]
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from framework.db import Page, session
+from framework.db import Page, QueryValueError, request_scope, session, transaction
 from framework.io import output
 from framework.testing import AsyncClient
 from framework.web import App, Request
@@ -154,3 +154,36 @@ async def _create(models: SimpleNamespace, *titles: str) -> None:
     async with session():
         for title in titles:
             await models.Post.create(title=title)
+
+
+async def test_rows_outside_a_transaction_need_no_session(migrated, models) -> None:
+    Post = models.Post
+    await _create(models, "a", "b")
+    async with request_scope() as scope:  # lazy, like a request's
+        assert await Post.query().order_by("id").values_list("title", flat=True).all() == [
+            "a",
+            "b",
+        ]
+        assert await Post.query().count() == 2
+        assert not scope.started  # neither read created the session
+
+
+async def test_rows_inside_a_transaction_see_its_writes(migrated, models) -> None:
+    Post = models.Post
+    async with session() as db:
+        async with transaction():
+            await Post.create(title="uncommitted")
+            assert await Post.query().values_list("title", flat=True).all() == ["uncommitted"]
+        db.add(Post(title="pending"))  # not flushed yet: the read flushes it first
+        titles = await Post.query().order_by("id").values_list("title", flat=True).all()
+        assert titles == ["uncommitted", "pending"]
+        await db.rollback()
+    async with session():
+        assert await Post.query().values_list("title", flat=True).all() == ["uncommitted"]
+
+
+async def test_a_value_no_column_can_hold_is_a_query_value_error(migrated, models) -> None:
+    async with session():
+        with pytest.raises(QueryValueError):
+            await models.Post.query().filter_by(id=2**70).values("id").all()
+        assert await models.Post.query().values("id").all() == []  # the scope still works
