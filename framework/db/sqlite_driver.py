@@ -46,10 +46,11 @@ class LeanConnection(aiosqlite.Connection):
 
     async def hop(self, function: Callable[..., T], *args: Any) -> T:
         """Run ``function(*args)`` on the connection's thread and return its result."""
-        result = await self._execute(function, *args)  # type: ignore[no-untyped-call]
+        execute = self._execute
+        result = await execute(function, *args)  # type: ignore[no-untyped-call]  # aiosqlite: untyped
         return cast(T, result)
 
-    def cursor(self) -> LeanCursor:  # type: ignore[override]
+    def cursor(self) -> LeanCursor:  # type: ignore[override]  # aiosqlite: returns its Result
         """Return a cursor at once: its ``sqlite3`` cursor is made on the first execute."""
         return LeanCursor(self)
 
