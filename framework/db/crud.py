@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from framework.db.engines import engines
 from framework.db.expiry import rollback_and_reload
 from framework.db.models import database_alias
-from framework.db.query import Query, check_field, read
+from framework.db.query import Query, read
+from framework.db.rows import check_field
 from framework.db.schema import SelectMixin
 from framework.db.sessions import current_scope
 

@@ -8,25 +8,37 @@ connection sits "idle in transaction" and SQLite never holds a stale snapshot.
 
 from __future__ import annotations
 
-import difflib
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from framework.db.engines import engines
 from framework.db.errors import INT64_MAX, QueryValueError, out_of_range
 from framework.db.expiry import rollback_and_reload
-from framework.db.sessions import current_scope
+from framework.db.models import database_alias
+from framework.db.rows import (
+    RowShape,
+    as_dicts,
+    as_flat,
+    as_named,
+    as_tuples,
+    check_field,
+    selected_columns,
+)
+from framework.db.sessions import SessionScope, bound_connection, current_scope
 from framework.db.sqlite import LONE_READ
 
 __all__ = ["Page", "Query", "read"]
 
 M = TypeVar("M")
 T = TypeVar("T")
+#: What a read runs on: the session (objects) or, for rows alone, a pooled connection.
+Executor = AsyncSession | AsyncConnection
 
 
 async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -58,6 +70,34 @@ async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
     return result
 
 
+def idle(scope: SessionScope) -> bool:
+    """Return whether *scope* has no transaction open and nothing waiting to be flushed."""
+    if scope.atomic_depth or not scope.started:
+        return not scope.atomic_depth
+    session = scope.session
+    return not (session.in_transaction() or session.new or session.dirty or session.deleted)
+
+
+async def read_rows(alias: str, action: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """Run the read *action* on a pooled connection of *alias*, outside any session.
+
+    For rows that become no ORM object (``values()``): outside a transaction, with nothing
+    for the session to flush, the read needs neither the session nor a transaction of its
+    own, so a request that only lists rows never creates ``request.db``.
+    """
+    token = LONE_READ.set(True)
+    try:
+        async with engines.get(alias).connect() as connection:
+            return await action(connection)
+    except Exception as exc:
+        refused = out_of_range(exc)
+        if refused is not None and refused is not exc:
+            raise refused from exc
+        raise
+    finally:
+        LONE_READ.reset(token)
+
+
 @dataclass(frozen=True)
 class Page(Generic[M]):
     """One page of results with what a paginated API or template needs."""
@@ -83,31 +123,26 @@ class Page(Generic[M]):
         return self.page > 1
 
 
-def column_names(model: type[Any]) -> list[str]:
-    """Return the mapped attribute names of *model*, for "did you mean" hints."""
-    return [attr.key for attr in sa_inspect(model).mapper.column_attrs]
-
-
-def check_field(model: type[Any], name: str) -> None:
-    """Raise ``AttributeError`` naming *name* and close matches unless it is a column."""
-    names = column_names(model)
-    if name in names:
-        return
-    message = f"{model.__name__} has no column {name!r}"
-    close = difflib.get_close_matches(name, names, n=1)
-    message += f"; did you mean {close[0]!r}?" if close else f" (columns: {', '.join(names)})."
-    raise AttributeError(message)
-
-
 class Query(Generic[M]):
-    """An immutable ``SELECT`` of one model: each method returns a new query."""
+    """An immutable ``SELECT`` of one model: each method returns a new query.
 
-    def __init__(self, model: type[M], statement: Select[M] | None = None) -> None:
-        self.model = model
-        self.statement: Select[M] = select(model) if statement is None else statement
+    Its rows are the model's objects, or, after :meth:`values` or :meth:`values_list`,
+    plain dicts or tuples of the chosen columns.
+    """
 
-    def _with(self, statement: Select[M]) -> Query[M]:
-        return Query(self.model, statement)
+    def __init__(self, model: type[M], statement: Select[Any] | None = None) -> None:
+        self.model: type[Any] = model
+        self.statement: Select[Any] = select(model) if statement is None else statement
+        #: Turns a list of result rows into the query's items; None: ORM objects.
+        self.shape: RowShape | None = None
+
+    def _with(self, statement: Select[Any]) -> Query[M]:
+        return self._shaped(statement, self.shape)
+
+    def _shaped(self, statement: Select[Any], shape: RowShape | None) -> Query[Any]:
+        query: Query[Any] = Query.__new__(Query)
+        query.model, query.statement, query.shape = self.model, statement, shape
+        return query
 
     def filter(self, *criteria: Any) -> Query[M]:
         """Add SQL criteria: ``filter(Post.views > 10, Post.title.like("a%"))``."""
@@ -191,41 +226,92 @@ class Query(Generic[M]):
         """Skip the first *count* rows."""
         return self._with(self.statement.offset(count))
 
+    def values(self, *fields: Any, **expressions: Any) -> Query[dict[str, Any]]:
+        """Return rows as dicts of the chosen columns, without building ORM objects.
+
+        ``values("id", "title")`` (names or attributes; none: every column) and named
+        expressions (``values("id", upper=func.upper(Post.title))``) become the keys. Chain
+        ``filter()``, ``order_by()``… before or after; ``all()``, ``first()``, ``one()``
+        and ``paginate()`` then return dicts, ready for a response or ``@output``.
+        """
+        columns = selected_columns(self.model, fields, expressions, named=True)
+        return self._shaped(self.statement.with_only_columns(*columns), as_dicts)
+
+    def values_list(self, *fields: Any, flat: bool = False, named: bool = False) -> Query[Any]:
+        """Return rows as tuples of the chosen columns, without building ORM objects.
+
+        ``flat=True`` with one field returns its values (``[1, 2, 3]``); ``named=True``
+        returns named tuples (``row.title``). Fields are names, attributes or expressions.
+        """
+        if flat and named:
+            raise TypeError("values_list() takes flat=True or named=True, not both.")
+        if flat and len(fields) != 1:
+            raise TypeError(
+                "values_list(flat=True) takes exactly one field; "
+                f"got {len(fields)}. Use values_list(...) for tuples of several."
+            )
+        columns = selected_columns(self.model, fields, {}, named=named)
+        shape = as_flat if flat else as_named if named else as_tuples
+        return self._shaped(self.statement.with_only_columns(*columns), shape)
+
     def _count_statement(self) -> Select[Any]:
         inner = self.statement.order_by(None).limit(None).offset(None).subquery()
         return select(func.count()).select_from(inner)
 
-    async def all(self) -> list[M]:
-        """Return every matching object."""
-
-        async def action(session: AsyncSession) -> list[M]:
-            return list((await session.scalars(self.statement)).all())
-
+    async def _read(self, action: Callable[[Executor], Awaitable[T]], *, objects: bool) -> T:
+        """Run *action*: in the session when it makes *objects*, else outside it if idle."""
+        if not objects:
+            alias = database_alias(self.model)
+            if bound_connection(alias) is None and idle(current_scope()):
+                return await read_rows(alias, action)
         return await read(action)
+
+    async def _fetch(self, executor: Executor, statement: Select[Any]) -> list[M]:
+        """Run *statement*; return its objects, or its rows in the query's shape."""
+        if self.shape is None:
+            return list((await executor.scalars(statement)).all())
+        return self.shape(await executor.execute(statement))
+
+    async def all(self) -> list[M]:
+        """Return every matching object (or row, after ``values()``/``values_list()``)."""
+
+        async def action(executor: Executor) -> list[M]:
+            return await self._fetch(executor, self.statement)
+
+        return await self._read(action, objects=self.shape is None)
 
     async def first(self) -> M | None:
-        """Return the first matching object, or None."""
+        """Return the first match, or None."""
 
-        async def action(session: AsyncSession) -> M | None:
-            return (await session.scalars(self.statement.limit(1))).first()
+        async def action(executor: Executor) -> M | None:
+            found = await self._fetch(executor, self.statement.limit(1))
+            return found[0] if found else None
 
-        return await read(action)
+        return await self._read(action, objects=self.shape is None)
 
     async def one(self) -> M:
         """Return the only match; raise ``NoResultFound``/``MultipleResultsFound`` otherwise."""
 
-        async def action(session: AsyncSession) -> M:
-            return (await session.scalars(self.statement)).one()
+        async def action(executor: Executor) -> M:
+            if self.shape is None:
+                found_one: M = (await executor.scalars(self.statement)).one()
+                return found_one
+            found = await self._fetch(executor, self.statement)
+            if not found:
+                raise NoResultFound("No row was found when one was required")
+            if len(found) > 1:
+                raise MultipleResultsFound("Multiple rows were found when exactly one was required")
+            return found[0]
 
-        return await read(action)
+        return await self._read(action, objects=self.shape is None)
 
     async def count(self) -> int:
         """Return the number of matches (ignoring order, limit and offset)."""
 
-        async def action(session: AsyncSession) -> int:
-            return int((await session.scalar(self._count_statement())) or 0)
+        async def action(executor: Executor) -> int:
+            return int((await executor.scalar(self._count_statement())) or 0)
 
-        return await read(action)
+        return await self._read(action, objects=False)
 
     async def paginate(
         self, page: int = 1, per_page: int = 20, *, max_per_page: int | None = 100
@@ -247,10 +333,10 @@ class Query(Generic[M]):
         beyond = offset > INT64_MAX
         statement = self.statement.limit(min(per_page, INT64_MAX)).offset(offset)
 
-        async def action(session: AsyncSession) -> Page[M]:
-            total = int((await session.scalar(self._count_statement())) or 0)
+        async def action(executor: Executor) -> Page[M]:
+            total = int((await executor.scalar(self._count_statement())) or 0)
             found = total and not beyond
-            items: Sequence[M] = (await session.scalars(statement)).all() if found else []
-            return Page(items=list(items), total=total, page=page, per_page=per_page)
+            items = await self._fetch(executor, statement) if found else []
+            return Page(items=items, total=total, page=page, per_page=per_page)
 
-        return await read(action)
+        return await self._read(action, objects=self.shape is None)

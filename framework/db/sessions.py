@@ -40,6 +40,7 @@ __all__ = [
     "TransactionManagementError",
     "activate_scope",
     "bind_connections",
+    "bound_connection",
     "current_scope",
     "current_scope_or_none",
     "current_session",
@@ -350,6 +351,11 @@ def bind_connections(connections: Mapping[str, AsyncConnection]) -> Iterator[Non
         yield
     finally:
         _bound = previous
+
+
+def bound_connection(alias: str) -> AsyncConnection | None:
+    """Return the connection bound to *alias* by :func:`bind_connections`, if any."""
+    return None if _bound is None else _bound.get(alias)
 
 
 def activate_scope(scope: SessionScope | None) -> SessionScope | None:

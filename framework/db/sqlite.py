@@ -76,9 +76,9 @@ def _connect_aiosqlite(*args: Any, **kwargs: Any) -> Any:
     thread then reports to the event loop, and if a command's loop has closed meanwhile it
     prints "Exception in thread … Event loop is closed" around the command's one-line error.
     """
-    import aiosqlite
+    from framework.db.sqlite_driver import connect
 
-    connection = aiosqlite.connect(*args, **kwargs)
+    connection = connect(*args, **kwargs)
     # Before aiosqlite 0.22 the connection is the thread; daemon, as SQLAlchemy makes it.
     thread = connection if isinstance(connection, Thread) else connection._thread
     thread.daemon = True

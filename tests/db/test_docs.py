@@ -19,3 +19,9 @@ def test_the_queries_script_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Octavia E. Butler\n"
+
+
+def test_the_values_script_runs(tmp_path: Path) -> None:
+    result = run_doc_script("database.md", "## Rows without objects", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "{'title': 'Kindred'}\n"
