@@ -352,15 +352,25 @@ class ServerErrorMiddleware:
         except Exception as exc:
             if progress.started:
                 raise
-            # The answer comes from outside MIDDLEWARE: the response-header hooks registered
-            # inside it (security headers, the session's cookie) are not its own.
-            hooks = scope.get(HOOKS_KEY)
-            if hooks:
-                hooks.clear()
-            if await self._answer(scope, receive, _Tracker(send, progress), exc):
+            if await self.recover(scope, receive, send, progress, exc):
                 return  # raised by a middleware, answered by its handler
             # Re-raised so the server logs it and test clients can surface it.
             raise
+
+    async def recover(
+        self, scope: Scope, receive: Receive, send: Send, progress: _Progress, exc: Exception
+    ) -> bool:
+        """Answer *exc* (the response has not started); return whether a handler answered it.
+
+        False means a server error: the 500 went out and the caller re-raises *exc*.
+        ``RequestIdMiddleware`` calls it from its own frame under the App.
+        """
+        # The answer comes from outside MIDDLEWARE: the response-header hooks registered
+        # inside it (security headers, the session's cookie) are not its own.
+        hooks = scope.get(HOOKS_KEY)
+        if hooks:
+            hooks.clear()
+        return await self._answer(scope, receive, _Tracker(send, progress), exc)
 
     async def _answer(self, scope: Scope, receive: Receive, send: _Tracker, exc: Exception) -> bool:
         """Send the answer to *exc*; return whether a handler answered it (not a 500).
