@@ -26,6 +26,7 @@ from starlette.websockets import WebSocketClose
 from framework.web.deferred import SCOPE_KEY
 from framework.web.exceptions import HTTPException
 from framework.web.responses import RedirectResponse
+from framework.web.routes import HandlerRoute
 from framework.web.routetable import RouteTable
 
 __all__ = ["Dispatcher", "Lifespan", "UrlTable"]
@@ -116,7 +117,10 @@ class Dispatcher:
                 scope.update(child_scope)
                 if SCOPE_KEY in scope and not getattr(route, "settles", False):
                     raise scope.pop(SCOPE_KEY)  # only the framework's routes can settle it
-                await route.handle(scope, receive, send)
+                if type(route) is HandlerRoute:  # its endpoint at once: saves handle()'s frame
+                    await route.app(scope, receive, send)
+                else:
+                    await route.handle(scope, receive, send)
                 return
             if match is Match.PARTIAL:
                 if partial is None or allowed is None:
