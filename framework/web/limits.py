@@ -47,13 +47,9 @@ class HeaderSizeMiddleware:
 
     def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         """Refuse oversized headers; pass the rest on without a frame of its own."""
-        if scope["type"] in ("http", "websocket") and self.refuses(scope):
+        if scope["type"] in ("http", "websocket") and header_size(scope["headers"]) > self.limit:
             return self.refuse(scope, receive, send)
         return self.app(scope, receive, send)
-
-    def refuses(self, scope: Scope) -> bool:
-        """Return whether the headers of *scope* (HTTP or WebSocket) pass the limit."""
-        return header_size(scope["headers"]) > self.limit
 
     async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Send the 431 response (or the handshake refusal) for *scope*."""

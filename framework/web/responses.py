@@ -219,9 +219,7 @@ _TEXT_TYPE = b"text/plain; charset=utf-8"
 _JSON_TYPE = b"application/json"
 
 
-def _made(
-    cls: type[_starlette.Response], body: bytes, content_type: bytes
-) -> _starlette.Response:
+def _made(cls: type[_starlette.Response], body: bytes, content_type: bytes) -> _starlette.Response:
     """Return a *cls* response of *body*: the same object Starlette's ``__init__`` makes.
 
     The raw headers are built here directly, as ``init_headers`` would for a 200 with no

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.datastructures import URL
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from framework.web.middleware.headers import header_hooks, send_with_hook
+from framework.web.middleware.headers import HOOKS_KEY, send_with_hook
 from framework.web.responses import RedirectResponse
 
 __all__ = ["HTTPSRedirectMiddleware", "SecurityHeadersMiddleware"]
@@ -75,7 +75,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             return self.app(scope, receive, send)
         hook = self.add_https if scope.get("scheme") == "https" else self.add
-        hooks = header_hooks(scope)
+        hooks = scope.get(HOOKS_KEY)  # header_hooks() inlined: saves a call
         if hooks is not None:
             hooks.append(hook)
             return self.app(scope, receive, send)
