@@ -11,8 +11,9 @@ The stack, outermost first::
                              (500, the DEBUG page; re-raised for the log) and
                              HeaderSizeMiddleware's 431 over MAX_HEADER_SIZE (none at 0)
     MIDDLEWARE               the setting (or App(middleware=...)), then app.add_middleware()
-    ExceptionMiddleware      HTTPException, registered handlers, client database errors
-    Dispatcher               hosts, routes, mounts, static files; 405/404/redirects
+    Dispatcher               hosts, routes, mounts, static files; 405/404/redirects; in the
+                             same frame, ExceptionMiddleware's answer to HTTPException,
+                             registered handlers and client database errors
 """
 
 from __future__ import annotations
@@ -136,14 +137,15 @@ def _middleware_stack(
     stack = [
         *build_middleware(entries, settings),
         *reversed(plan.added_middleware),
-        Middleware(
-            ExceptionMiddleware,
-            handlers=plan.error_handlers,
-            prefixed=prefixed,
-            debug=plan.debug,
-            describe_routes=describe,
-        ),
     ]
+    # ExceptionMiddleware innermost, answering from the dispatcher's frame (one frame less).
+    dispatcher.errors = ExceptionMiddleware(
+        dispatcher,
+        handlers=plan.error_handlers,
+        prefixed=prefixed,
+        debug=plan.debug,
+        describe_routes=describe,
+    )
     app: ASGIApp = dispatcher
     for cls, args, kwargs in reversed(stack):
         app = cls(app, *args, **kwargs)

@@ -258,12 +258,19 @@ class ExceptionMiddleware:
         try:
             await self.app(scope, receive, inner_send)
         except Exception as exc:
-            if progress.started:
+            if progress.started or not await self.recover(scope, receive, send, exc):
                 raise
-            response = await self.handle(scope, receive, exc)
-            if response is None:
-                raise
-            await response(scope, receive, send)
+
+    async def recover(self, scope: Scope, receive: Receive, send: Send, exc: Exception) -> bool:
+        """Answer *exc*, raised before the response started; False if it is a server error.
+
+        The App's ``Dispatcher`` calls it from its own frame (see ``Dispatcher.errors``).
+        """
+        response = await self.handle(scope, receive, exc)
+        if response is None:
+            return False
+        await response(scope, receive, send)
+        return True
 
     async def handle(self, scope: Scope, receive: Receive, exc: Exception) -> Any:
         """Return the response for *exc*, or None when it is a server error (500)."""
