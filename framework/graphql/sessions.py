@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from framework.db.schema import AwaitableSession
 from framework.db.sessions import new_session
 
 __all__ = ["SerialSession", "new_serial_session"]
@@ -78,8 +79,12 @@ def _serialized(name: str) -> Callable[..., Any]:
     return run
 
 
-class SerialSession(AsyncSession):
-    """An ``AsyncSession`` whose operations from concurrent tasks run one after another."""
+class SerialSession(AwaitableSession):
+    """An ``AsyncSession`` whose operations from concurrent tasks run one after another.
+
+    Awaitable like every request session, so ``session = await request.db`` works in a
+    resolver as in a handler.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -132,13 +132,14 @@ class App(RouteDeclarations):
 
     # -- building -------------------------------------------------------------------------
 
-    def build(self) -> None:
+    def build(self, *, by: str = "app.build()") -> None:
         """Build the app now (else its first use does); refuse broken declarations.
 
-        Calling it again does nothing: an App is built once.
+        Calling it again does nothing: an App is built once. *by* names the caller in the
+        message a setup call made after the build gets ("it was built by ...").
         """
         if self._built is None:
-            self._build("by app.build()")
+            self._build(f"by {by}")
 
     def _build(self, reason: str) -> BuiltApp:
         with self._lock:
@@ -181,7 +182,7 @@ class App(RouteDeclarations):
     @property
     def cors_paths(self) -> PolicyPaths:
         """Return where routes have a CORS policy of their own (``@cors``); read per request."""
-        return self._built.cors_paths if self._built is not None else ()
+        return self._built.cors_paths if self._built is not None else PolicyPaths()
 
     @property
     def routes(self) -> tuple[BaseRoute, ...]:

@@ -79,7 +79,7 @@ class BuiltApp:
     reason: str
     #: Where routes have a CORS policy of their own (``@cors``): the app-wide
     #: ``CORSMiddleware`` leaves those requests to the routes.
-    cors_paths: PolicyPaths = ()
+    cors_paths: PolicyPaths = field(default_factory=PolicyPaths)
 
     def describe_routes(self) -> list[dict[str, Any]]:
         """Return every route as a dict (methods, path, name, handler, app), in match order."""
@@ -98,10 +98,14 @@ def build_app(plan: AppPlan, lifespan: Lifespan, reason: str) -> BuiltApp:
         static_dirs=static_source_dirs(settings),
     )
     assembly = build_routes(plan.sources, context)
-    # Host routes stay first; the preflights of @cors routes go before the other routes.
-    hosts = [route for route in assembly.routes if isinstance(route, HostRoute)]
+    # Host routes stay first; the preflights of @cors routes go before the other routes
+    # (inside a host's routes for the routes it serves).
+    served = [_with_preflights(r, settings) for r in assembly.routes if isinstance(r, HostRoute)]
+    hosts = [route for route, _ in served]
     others = [route for route in assembly.routes if not isinstance(route, HostRoute)]
-    others, cors_paths = preflight_routes(others, settings)
+    others, own = preflight_routes(others, settings)
+    host_entries = [entry for _, policies in served for entry in policies.entries]
+    cors_paths = PolicyPaths((*host_entries, *own.entries), tuple(r.host_regex for r in hosts))
     routes = [*hosts, *others]
     paths = {getattr(route, "path", None) for route in routes}
     routes += [route for route in plan.default_routes if getattr(route, "path", None) not in paths]
@@ -115,6 +119,19 @@ def build_app(plan: AppPlan, lifespan: Lifespan, reason: str) -> BuiltApp:
     dispatcher = Dispatcher(routes, fallback=assembly.fallback, lifespan=lifespan)
     stack = _middleware_stack(plan, dispatcher, lambda: describe_routes(dispatcher.routes))
     return BuiltApp(dispatcher, stack, reason, cors_paths)
+
+
+def _with_preflights(route: HostRoute, settings: Any) -> tuple[HostRoute, PolicyPaths]:
+    """Return the host *route* with the preflight routes of its ``@cors`` routes added."""
+    if not route.settles or not isinstance(route.app, Dispatcher):
+        return route, PolicyPaths()  # any ASGI app: its CORS is its own
+    routes, paths = preflight_routes(list(route.app.routes), settings, route.host_regex)
+    if not paths.entries:
+        return route, paths
+    served = HostRoute(
+        route.host, Dispatcher(routes), name=route.name, app_label=route.app_label, settles=True
+    )
+    return served, paths
 
 
 def _entries(plan: AppPlan) -> Sequence[Any]:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from starlette.datastructures import Headers
 from starlette.routing import BaseRoute, Route
 from starlette.types import Scope
 
@@ -248,15 +249,28 @@ def _route_policy(route: BaseRoute, settings: Any) -> CORSPolicy | None:
     return policy.resolved(settings) if isinstance(policy, CORSPolicy) else None
 
 
-#: ``(path regex, methods)`` of the routes that have a policy of their own.
-PolicyPaths = tuple[tuple[re.Pattern[str], frozenset[str]], ...]
+@dataclass(frozen=True)
+class PolicyPaths:
+    """Where routes have a CORS policy of their own, so the app-wide middleware skips them.
+
+    Each entry is ``(host regex, path regex, methods)``; the host regex is that of the
+    ``router.host(...)`` serving the route, None for the app's other routes. *hosts* holds
+    every host route's regex: a host route answers every path of its host, so a request to
+    that host is never served by the other routes' policies.
+    """
+
+    entries: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], frozenset[str]], ...] = ()
+    hosts: tuple[re.Pattern[str], ...] = ()
 
 
-def preflight_routes(routes: list[BaseRoute], settings: Any) -> tuple[list[BaseRoute], PolicyPaths]:
+def preflight_routes(
+    routes: list[BaseRoute], settings: Any, host: re.Pattern[str] | None = None
+) -> tuple[list[BaseRoute], PolicyPaths]:
     """Return *routes* with an OPTIONS route before each path where a route has a policy.
 
-    Also return where those policies apply, so the app-wide ``CORSMiddleware`` leaves those
-    requests to the routes (:func:`has_own_policy`).
+    Also return where those policies apply (for the routes of the host matched by *host*,
+    or the app's own routes), so the app-wide ``CORSMiddleware`` leaves those requests to
+    the routes (:func:`has_own_policy`).
     """
     by_path: dict[str, dict[str, CORSPolicy]] = {}
     regexes: dict[str, re.Pattern[str]] = {}
@@ -269,11 +283,26 @@ def preflight_routes(routes: list[BaseRoute], settings: Any) -> tuple[list[BaseR
         Route(path, _Preflight(policies).answer, methods=["OPTIONS"], include_in_schema=False)
         for path, policies in by_path.items()
     ]
-    paths = tuple((regexes[path], frozenset(p) | {"OPTIONS"}) for path, p in by_path.items())
-    return extra + routes, paths
+    entries = tuple(
+        (host, regexes[path], frozenset(policies) | {"OPTIONS"})
+        for path, policies in by_path.items()
+    )
+    return extra + routes, PolicyPaths(entries)
 
 
 def has_own_policy(paths: PolicyPaths, scope: Scope, method: str) -> bool:
     """Return whether a route with its own policy serves *method* on the scope's path."""
+    if not paths.entries:
+        return False
+    served_by = _host_route_of(paths.hosts, scope) if paths.hosts else None
     path = scope["path"]
-    return any(method in methods and regex.match(path) for regex, methods in paths)
+    return any(
+        host is served_by and method in methods and regex.match(path)
+        for host, regex, methods in paths.entries
+    )
+
+
+def _host_route_of(hosts: Sequence[re.Pattern[str]], scope: Scope) -> re.Pattern[str] | None:
+    """Return the regex of the host route that answers *scope* (as Starlette's Host matches)."""
+    host = Headers(scope=scope).get("host", "").split(":")[0]
+    return next((regex for regex in hosts if regex.match(host)), None)

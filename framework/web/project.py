@@ -169,5 +169,5 @@ def get_asgi_application() -> App:
     # In DEBUG, "/" greets a new project until a route of its own answers it.
     welcome_page = [Route("/", welcome, name="welcome")] if settings.DEBUG else []
     app = project_app(default_routes=welcome_page)
-    app._build("by get_asgi_application()")
+    app.build(by="get_asgi_application()")
     return app

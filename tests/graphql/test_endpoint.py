@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
+from framework import db
 from framework.conf import settings
 from framework.testing import TestClient
+from tests.graphql.conftest import run
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
@@ -252,3 +254,22 @@ def test_resolver_errors_show_their_message_only_in_debug(gql_db: str) -> None:
     assert hidden["message"] == "Internal server error."
     assert hidden["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
     assert shown["message"] == "secret database password in this message"
+
+
+def test_a_resolver_awaits_the_request_session_like_a_handler(gql_db: str) -> None:
+    """``await request.db`` gives the request's (serial) session in a resolver too."""
+    from tests.fixtures.graphqlproject.bookshelf.models import Author, Book
+
+    async def shelve() -> None:
+        async with db.session():
+            author = await Author.create(name="Ursula K. Le Guin")
+            for title in ("The Dispossessed", "The Lathe of Heaven"):
+                await Book.create(title=title, author_id=author.id)
+
+    run(shelve)
+    with client() as test_client:
+        # Two resolvers of one request share the session, one statement at a time.
+        answer = post(test_client, "{ bookCount books { title } }")
+    assert "errors" not in answer, answer
+    assert answer["data"]["bookCount"] == 2
+    assert len(answer["data"]["books"]) == 2

@@ -9,7 +9,7 @@ import pytest
 from framework.conf import settings
 from framework.exceptions import ImproperlyConfigured
 from framework.testing import TestClient
-from framework.web import App, Controller, Request, cors, get, no_cors, post
+from framework.web import App, Controller, Request, Router, cors, get, no_cors, post
 
 APP_ORIGIN = "https://app.example"
 PARTNER = "https://partner.example"
@@ -118,6 +118,37 @@ def test_route_policies_work_without_the_app_wide_middleware() -> None:
         )
         # Without a policy there is no CORS at all: the preflight is an unknown method.
         assert client.options("/open", headers=preflight(PARTNER, "GET")).status_code == 405
+
+
+def test_a_policy_on_a_host_router_applies_on_that_host_only() -> None:
+    """A host's ``@cors`` route gets its preflight; the same path elsewhere keeps the app's."""
+    api = Router()
+
+    @api.get("/partner")
+    @cors(allow_origins=[PARTNER])
+    async def api_partner(request: Request) -> dict[str, str]:
+        return {"route": "api-partner"}
+
+    app = build(
+        CORS_ALLOW_ORIGINS=[APP_ORIGIN],
+        ALLOWED_HOSTS=["testserver", "api.example.com"],
+    )
+    app.host("api.example.com", api)
+    on_api = {"host": "api.example.com"}
+    with TestClient(app) as client:
+        asked = client.options("/partner", headers={**preflight(PARTNER, "GET"), **on_api})
+        assert asked.status_code == 204
+        assert asked.headers["access-control-allow-origin"] == PARTNER
+        answered = client.get("/partner", headers={"Origin": PARTNER, **on_api})
+        assert answered.json() == {"route": "api-partner"}
+        assert answered.headers["access-control-allow-origin"] == PARTNER
+        refused = client.get("/partner", headers={"Origin": APP_ORIGIN, **on_api})
+        assert refused.status_code == 403
+        # On the app's own host, /partner keeps its own policy; /open the app-wide one.
+        main = client.options("/partner", headers=preflight(APP_ORIGIN, "GET"))
+        assert main.status_code == 403
+        own = client.get("/open", headers={"Origin": APP_ORIGIN})
+        assert own.headers["access-control-allow-origin"] == APP_ORIGIN
 
 
 def test_unset_options_come_from_the_settings() -> None:

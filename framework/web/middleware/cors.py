@@ -74,8 +74,8 @@ class CORSMiddleware(_starlette.CORSMiddleware):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Apply the app-wide policy, except to routes that have their own."""
-        paths = getattr(scope.get("app"), "cors_paths", ())
-        if paths and scope["type"] == "http":
+        paths = getattr(scope.get("app"), "cors_paths", None)
+        if paths is not None and paths.entries and scope["type"] == "http":
             headers = Headers(scope=scope)
             if "origin" in headers:
                 preflight = scope["method"] == "OPTIONS" and (
