@@ -26,28 +26,34 @@ LOGIN_USER = "bench"
 LOGIN_PASSWORD = "correct horse battery staple 42"
 
 
-def generate(database_url: str) -> Path:
-    """Create the project afresh in bench/.work/benchgen; return its directory."""
-    shutil.rmtree(SITE, ignore_errors=True)
-    SITE.parent.mkdir(parents=True, exist_ok=True)
-    _run([str(PROJECT_PYTHON), "-m", "framework", "startproject", NAME, str(SITE)], SITE.parent)
+def generate(database_url: str, name: str = NAME) -> Path:
+    """Create the project *name* afresh in bench/.work; return its directory."""
+    site = WORK / name
+    shutil.rmtree(site, ignore_errors=True)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    _run([str(PROJECT_PYTHON), "-m", "framework", "startproject", name, str(site)], site.parent)
     manage = [str(PROJECT_PYTHON), "manage.py"]
-    _run([*manage, "startapp", "users"], SITE)
+    _run([*manage, "startapp", "users"], site)
     for module in ("controllers.py", "models.py"):
         # The model is renamed: contrib.auth's relationships name its own model "User", and
         # a second class of that name in the same registry makes those names ambiguous.
         source = (STRIPPED / "users" / module).read_text()
-        (SITE / "users" / module).write_text(re.sub(r"\bUser\b", "Person", source))
-    env = {"DATABASE_URL": database_url, "FRAMEWORK_USER_PASSWORD": LOGIN_PASSWORD}
-    _run([*manage, "db-upgrade"], SITE, env)
-    if LOGIN_USER not in _run([*manage, "users", "list"], SITE, env):
-        _run([*manage, "users", "create", LOGIN_USER, "--noinput"], SITE, env)
-    return SITE
+        (site / "users" / module).write_text(re.sub(r"\bUser\b", "Person", source))
+    env = manage_env(database_url)
+    _run([*manage, "db-upgrade"], site, env)
+    if LOGIN_USER not in _run([*manage, "users", "list"], site, env):
+        _run([*manage, "users", "create", LOGIN_USER, "--noinput"], site, env)
+    return site
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def manage_env(database_url: str) -> dict[str, str]:
+    """Return the environment of the project's ``manage.py`` commands (the login's password)."""
+    return {"DATABASE_URL": database_url, "FRAMEWORK_USER_PASSWORD": LOGIN_PASSWORD}
+
+
+def server_env(database_url: str, site: Path = SITE) -> dict[str, str]:
     """Return what the generated project's server runs with: production, not the .env's DEBUG."""
-    return {"PYTHONPATH": str(SITE), "DATABASE_URL": database_url, "DEBUG": "false"}
+    return {"PYTHONPATH": str(site), "DATABASE_URL": database_url, "DEBUG": "false"}
 
 
 def argon2_cost() -> str:

@@ -113,6 +113,7 @@ def wrk_command(
     script: Path | None,
     connections: int | None = None,
     timeout: float | None = None,
+    headers: dict[str, str] | None = None,
 ) -> list[str]:
     command = [
         "taskset",
@@ -128,6 +129,8 @@ def wrk_command(
         command += ["-s", str(script)]
     if timeout is not None:  # wrk's own is 2 s: a slow request (a password hash) is not an error
         command += ["--timeout", f"{timeout:g}s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     return [*command, url]
 
 
@@ -168,11 +171,12 @@ def run_wrk(
     server: Server | None = None,
     connections: int | None = None,
     timeout: float | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Cell:
     """Run wrk against *url* for *seconds*; with *server*, also its CPU time per request."""
     before = server.cpu_seconds() if server is not None else 0.0
     result = subprocess.run(
-        wrk_command(url, seconds, script, connections, timeout),
+        wrk_command(url, seconds, script, connections, timeout, headers),
         capture_output=True,
         text=True,
         check=True,

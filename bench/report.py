@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import many_routes
+import targets as targets_table
 
 LABELS = {
     "starlette": "Starlette (raw)",
@@ -42,6 +43,8 @@ def write_report(
     results: dict,
     inprocess: dict[str, dict[str, float]],
     routing: dict[str, dict[str, float]],
+    targets: list[targets_table.Target],
+    admin: list[str],
     capabilities: dict,
     argon2: str,
     patera: dict,
@@ -67,9 +70,11 @@ def write_report(
         "steadier one.",
         "",
     ]
+    lines += targets_table.report_lines(targets)
     lines += inprocess_lines(servers, endpoints, inprocess)
     lines += many_routes.report_lines(routing)
     lines += capability_lines(results, capabilities, argon2)
+    lines += admin
     lines += [
         "## Throughput ratio to raw Starlette",
         "",

@@ -6,8 +6,10 @@ the OpenAPI app. Every server runs under uvicorn (one worker, httptools, uvloop)
 core 0; wrk runs pinned to core 1 with 64 connections. Rounds are interleaved (A B C … A B C)
 and each cell is the median of the rounds. Results are ratios to raw Starlette measured in
 the same run. Beside the wire, each contender's ASGI app is timed in-process
-(bench/asgi_cost.py); the full run then adds the sections of bench/cache_page.py,
-bench/broadcast.py, bench/tasks.py and bench/scaling.py.
+(bench/asgi_cost.py). The targets table (bench/targets.py) is computed from this run. The
+generated project with the admin added serves the admin row (bench/admin_list.py). The full
+run then adds the sections of bench/cache_page.py, bench/broadcast.py, bench/tasks.py,
+bench/scaling.py and bench/graphql_vs_rest.py.
 
     python bench/run.py                 # full run, writes bench/results.md
     python bench/run.py --quick         # 1 s per cell, one round: proves the harness works
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
@@ -30,8 +33,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import admin_list
 import generated
 import many_routes
+import targets
 from cli_figures import cli_figures
 from inprocess import measure_inprocess
 from load import Cell, Server, ab_command, run_ab, run_wrk, wrk_command
@@ -45,12 +50,15 @@ LOGIN_SCRIPT = BENCH / "login.lua"
 #: and a timeout longer than a hash takes on a busy machine.
 LOGIN_CONNECTIONS = 2
 LOGIN_TIMEOUT = 30.0
+#: wrk's timeout in a quick run (a smoke test of the harness on possibly busy machines).
+QUICK_TIMEOUT = 10.0
 #: The sections a full run adds, each written by its own script into results.md.
 SECTIONS = [
     ["bench/cache_page.py", "--write"],
     ["bench/broadcast.py", "--write"],
     ["bench/tasks.py"],
     ["bench/scaling.py", "--write"],
+    ["bench/graphql_vs_rest.py", "--write"],
 ]
 
 
@@ -72,23 +80,27 @@ ENDPOINTS = [
 ]
 
 
+#: How every server runs: one uvicorn worker, uvloop, httptools, no access log.
+UVICORN = [
+    "-m",
+    "uvicorn",
+    "--no-access-log",
+    "--log-level",
+    "warning",
+    "--workers",
+    "1",
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+]
+
+
 def contenders(peers_python: Path) -> list[Server]:
     """Return the servers to measure; raw Starlette first (the baseline)."""
     from common import DB_URL
 
-    uvicorn = [
-        "-m",
-        "uvicorn",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--workers",
-        "1",
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-    ]
+    uvicorn = UVICORN
     env = {"PYTHONPATH": str(APPS)}
     servers = [
         Server("starlette", [str(PROJECT_PYTHON), *uvicorn, "raw_starlette:app"], APPS, env),
@@ -147,9 +159,18 @@ def verify(server: Server) -> None:
 
 
 def measure(
-    servers: list[Server], endpoints: list[Endpoint], seconds: float, rounds: int, warmup: float
+    servers: list[Server],
+    endpoints: list[Endpoint],
+    seconds: float,
+    rounds: int,
+    warmup: float,
+    timeout: float | None = None,
 ) -> dict:
-    """Run interleaved rounds and return {endpoint: {server: median Cell}}."""
+    """Run interleaved rounds and return {endpoint: {server: median Cell}}.
+
+    *timeout* replaces wrk's 2 s: the quick run proves every answer is right, and on a
+    loaded machine a cold one-second cell can hold a request past 2 s without any failure.
+    """
     samples: dict[str, dict[str, list[Cell]]] = {
         e.key: {s.name: [] for s in servers} for e in endpoints
     }
@@ -160,7 +181,9 @@ def measure(
     for number in range(1, rounds + 1):
         for endpoint in endpoints:
             for server in servers:
-                cell = run_wrk(server.url + endpoint.path, seconds, endpoint.script, server)
+                cell = run_wrk(
+                    server.url + endpoint.path, seconds, endpoint.script, server, timeout=timeout
+                )
                 samples[endpoint.key][server.name].append(cell)
                 print(
                     f"round {number} {endpoint.key:6} {server.name:10} {cell.rps:10.0f} req/s "
@@ -218,6 +241,17 @@ def verify_capabilities(server: Server) -> None:
         raise SystemExit(f"POST /login answered {answer.status_code}: {answer.text[:300]}")
 
 
+def measure_admin(admin: Server, seconds: float, rounds: int) -> dict[str, Cell]:
+    """Return the admin row's cells (bench/admin_list.py), each the median of *rounds*."""
+    cookie = admin_list.login(admin)
+    admin_list.verify(admin, cookie)
+    found: dict[str, list[Cell]] = {key: [] for key in admin_list.CELLS}
+    for _ in range(rounds):
+        for key, cell in admin_list.measure_wire(admin, cookie, seconds).items():
+            found[key].append(cell)
+    return {key: median_cell(cells) for key, cells in found.items()}
+
+
 def run_sections(quick: bool) -> None:
     """Add the sections of the separate scripts to results.md (the full run only)."""
     if quick:
@@ -250,8 +284,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--no-figures", action="store_true", help="skip the CLI figures")
     parser.add_argument(
-        "--no-sections", action="store_true", help="skip cache, broadcast, tasks and scaling"
+        "--no-sections",
+        action="store_true",
+        help="skip cache, broadcast, tasks, scaling and GraphQL",
     )
+    parser.add_argument("--no-admin", action="store_true", help="skip the admin row")
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.rounds, args.warmup = 1.0, 1, 0.0
@@ -270,6 +307,9 @@ def main() -> None:
     seed()
     generated.generate(DB_URL)
     many_routes.generate()
+    admin = None if args.no_admin else admin_list.server(UVICORN)
+    if admin is not None:
+        admin_list.generate()
     servers = [
         s
         for s in contenders(peers_python)
@@ -281,6 +321,7 @@ def main() -> None:
     load_average = os.getloadavg()
     inprocess = measure_inprocess(names, peers_python, args.rounds, args.quick)
     routing = many_routes.measure(args.rounds, args.quick)
+    admin_in_process = admin_list.measure_in_process(args.rounds, args.quick) if admin else {}
     framework = next((s for s in servers if s.name == "framework"), None)
     try:
         for server in servers:
@@ -288,14 +329,20 @@ def main() -> None:
             verify(server)
         if framework is not None:
             verify_capabilities(framework)
-        results = measure(servers, endpoints, args.seconds, args.rounds, args.warmup)
+        timeout = QUICK_TIMEOUT if args.quick else None
+        results = measure(servers, endpoints, args.seconds, args.rounds, args.warmup, timeout)
         capabilities = (
             measure_capabilities(framework, args.seconds, args.rounds) if framework else {}
         )
         patera = {s.name: run_ab(s.url + "/users") for s in servers}
         rss = {s.name: s.rss_mb() for s in servers}
+        admin_wire: dict[str, Cell] = {}
+        if admin is not None:
+            admin.start()
+            admin_wire = measure_admin(admin, args.seconds, args.rounds)
+            rss["admin"] = admin.rss_mb()
     finally:
-        for server in servers:
+        for server in [*servers, *([admin] if admin else [])]:
             server.stop()
     figures = {} if args.no_figures else cli_figures(peers_python, quick=args.quick)
     versions = {
@@ -319,6 +366,16 @@ def main() -> None:
         ),
         "ab": " ".join(ab_command("URL/users")),
         "in-process": "python bench/asgi_cost.py NAME --json",
+        "wrk (admin row)": shlex.join(
+            wrk_command(
+                "URL",
+                args.seconds,
+                None,
+                admin_list.CONNECTIONS,
+                admin_list.TIMEOUT,
+                {"Cookie": "session=…"},
+            )
+        ),
     }
     write_report(
         args.output,
@@ -327,6 +384,8 @@ def main() -> None:
         results=results,
         inprocess=inprocess,
         routing=routing,
+        targets=targets.compute(results, inprocess, routing, rss),
+        admin=admin_list.report_lines(admin_wire, admin_in_process, rss),
         capabilities=capabilities,
         argon2=generated.argon2_cost() if capabilities else "",
         patera=patera,

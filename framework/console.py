@@ -33,13 +33,13 @@ def get_console(stderr: bool = False) -> Console:
         class _Console(Console):
             @property
             def size(self) -> ConsoleDimensions:
-                size = Console.size.fget(self)  # type: ignore[attr-defined]
+                size = super().size
                 piped = not self.is_terminal and "COLUMNS" not in self._environ
                 return ConsoleDimensions(PIPE_WIDTH, size.height) if piped else size
 
             @size.setter
             def size(self, new_size: tuple[int, int]) -> None:
-                Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+                self.width, self.height = new_size  # what rich's own size setter sets
 
         _consoles[stderr] = _Console(stderr=stderr, highlight=False, soft_wrap=True)
     return _consoles[stderr]

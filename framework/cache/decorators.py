@@ -31,7 +31,7 @@ import secrets
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, ParamSpec, TypeVar, cast
+from typing import Any, Generic, ParamSpec, Protocol, TypeVar, cast
 
 from framework.cache.base import DEFAULT, BaseCache, CacheUnavailableError
 from framework.cache.config import DEFAULT_ALIAS
@@ -40,9 +40,19 @@ __all__ = ["cached"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 logger = logging.getLogger("framework.cache")
 #: How long a process may hold the computation lock before others compute anyway (seconds).
 DEFAULT_LOCK_TIMEOUT = 30.0
+
+
+class _CachedFunction(Protocol[P, R_co]):
+    """What ``@cached`` returns: the function, with its ``invalidate`` and ``cache_key``."""
+
+    invalidate: Callable[..., Awaitable[None]]
+    cache_key: Callable[..., str]
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Awaitable[R_co]: ...
 
 
 class _Flights(Generic[R]):
@@ -128,7 +138,7 @@ def cached(
     if callable(ttl) and not isinstance(ttl, int | float):  # bare @cached
         return cached()(ttl)
 
-    def decorator(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    def decorator(func: Callable[P, Awaitable[R]]) -> _CachedFunction[P, R]:
         if not inspect.iscoroutinefunction(func):
             raise TypeError(
                 f"@cached is for 'async def' functions; {func.__qualname__} is not one."
@@ -176,8 +186,10 @@ def cached(
 
             await caches[cache].adelete(cache_key(*args, **kwargs))
 
-        wrapper.invalidate = invalidate  # type: ignore[attr-defined]
-        wrapper.cache_key = cache_key  # type: ignore[attr-defined]
-        return wrapper
+        # The wrapper becomes a _CachedFunction by the two assignments below.
+        cached_function = cast("_CachedFunction[P, R]", wrapper)
+        cached_function.invalidate = invalidate
+        cached_function.cache_key = cache_key
+        return cached_function
 
     return decorator

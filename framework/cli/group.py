@@ -9,7 +9,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol, cast
 
 import click
 
@@ -28,6 +28,14 @@ def in_project() -> bool:
 
 
 _SKIP_CHECKS = "skip_checks"
+
+
+class _ProjectCallback(Protocol):
+    """A callback ``project_command`` wrapped: marked so that it is never wrapped twice."""
+
+    _framework_wrapped: bool
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def project_command(command: click.Command, *, system_checks: bool = False) -> click.Command:
@@ -66,7 +74,8 @@ def project_command(command: click.Command, *, system_checks: bool = False) -> c
                 return run_async(callback, *args, **kwargs)
             return callback(*args, **kwargs)
 
-    run._framework_wrapped = True  # type: ignore[attr-defined]
+    # The function becomes a _ProjectCallback by the assignment below.
+    cast(_ProjectCallback, run)._framework_wrapped = True
     command.callback = run
     return command
 

@@ -86,10 +86,10 @@ class Model(AsyncAttrs, DeclarativeBase):
             apps.register_model(cls.__app_label__, cls)
 
     @declared_attr.directive
+    @classmethod
     def __tablename__(cls) -> str | None:
         """Name the table ``<app_label>_<snake_class>`` (single-table subclasses get none)."""
-        # declared_attr calls this with the class; SQLAlchemy's stubs type it as an instance.
-        if has_inherited_table(cls):  # type: ignore[arg-type]
+        if has_inherited_table(cls):
             return None
         return f"{cls.__app_label__}_{snake_case(cls.__name__)}"
 

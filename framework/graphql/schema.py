@@ -135,13 +135,14 @@ def app_root_types() -> dict[str, list[tuple[str, type]]]:
 def merge_root(name: str, types: list[tuple[str, type]]) -> type:
     """Return one Strawberry type with the fields of *types*; refuse a field defined twice."""
     import strawberry
+    from strawberry.types.base import get_object_definition
     from strawberry.utils.str_converters import to_camel_case
 
     if len(types) == 1:
         return types[0][1]
     owners: dict[str, tuple[str, type]] = {}
     for label, cls in types:
-        for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        for field in get_object_definition(cls, strict=True).fields:
             graphql_name = field.graphql_name or to_camel_case(field.python_name)
             if graphql_name in owners:
                 first_label, first = owners[graphql_name]

@@ -1,19 +1,14 @@
-"""Choosing the backend (``EMAIL_BACKEND``) and running async sends from synchronous code."""
+"""Choosing the backend: ``EMAIL_BACKEND`` (a short name or a dotted path) to an instance."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import difflib
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
 from framework.exceptions import ImproperlyConfigured
 from framework.mail.backends.base import BaseEmailBackend
 
-__all__ = ["BACKENDS", "get_connection", "resolve_backend", "run_sync"]
-
-T = TypeVar("T")
+__all__ = ["BACKENDS", "get_connection", "resolve_backend"]
 
 #: Short names accepted in EMAIL_BACKEND, and the classes they stand for.
 BACKENDS = {
@@ -62,18 +57,3 @@ def get_connection(
 
         backend = str(settings.EMAIL_BACKEND)
     return resolve_backend(backend)(fail_silently=fail_silently, **options)
-
-
-def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run *coroutine* to completion from synchronous code, inside an event loop or not.
-
-    Called from a thread whose event loop is running (synchronous code in an async app),
-    the coroutine runs in a worker thread with a loop of its own: this call blocks, as any
-    synchronous send does.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()

@@ -21,12 +21,12 @@ from email.message import EmailMessage as MIMEMessage
 from email.message import Message
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from framework.mail.backends.base import BaseEmailBackend
+from framework.mail.connections import get_connection
 from framework.mail.errors import BadHeaderError
-
-if TYPE_CHECKING:
-    from framework.mail.backends.base import BaseEmailBackend
+from framework.mail.sync import run_sync
 
 __all__ = ["EmailMessage", "EmailMultiAlternatives"]
 
@@ -188,15 +188,11 @@ class EmailMessage:
         """Send the mail through its connection (or EMAIL_BACKEND); return 1 if it was sent."""
         if not self.recipients():
             return 0
-        from framework.mail.connections import get_connection
-
         connection = self.connection or get_connection(fail_silently=fail_silently)
         return await connection.asend_messages([self])
 
     def send(self, fail_silently: bool = False) -> int:
         """Send the mail from synchronous code (see :meth:`asend`)."""
-        from framework.mail.connections import run_sync
-
         return run_sync(self.asend(fail_silently))
 
 
@@ -226,7 +222,7 @@ def _domain_of(address: str) -> str:
 def _add_attachment(msg: MIMEMessage, attachment: Any, encoding: str) -> None:
     if isinstance(attachment, Message):
         msg.make_mixed()
-        msg.attach(attachment)  # type: ignore[arg-type] # any MIME part may be attached
+        msg.attach(attachment)  # type: ignore[arg-type]  # typeshed: attach() wants EmailMessage
         return
     filename, content, mimetype = attachment
     maintype, _, subtype = mimetype.partition("/")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from framework.mail.connections import get_connection, run_sync
+from framework.mail.connections import get_connection
 from framework.mail.message import EmailMessage
+from framework.mail.sync import run_sync
 
 if TYPE_CHECKING:
     from framework.mail.backends.base import BaseEmailBackend

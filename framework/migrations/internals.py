@@ -60,7 +60,10 @@ def upgrade_steps(
     # ScriptDirectory._upgrade_revs: what Alembic's own upgrade command hands to env.py;
     # the framework is its own env.py, so it plans the same way. Alembic annotates the
     # current revision as one string, yet its commands pass the heads tuple, as here.
-    return directory._upgrade_revs(target, heads)  # type: ignore[arg-type]
+    return directory._upgrade_revs(
+        target,
+        heads,  # type: ignore[arg-type]  # Alembic: current_rev annotated as one str
+    )
 
 
 def downgrade_steps(
@@ -68,8 +71,11 @@ def downgrade_steps(
 ) -> list[RevisionStep]:
     """Return the steps that take a database at *heads* down to *target*."""
     # ScriptDirectory._downgrade_revs: the downgrade command's plan, as for upgrade_steps()
-    # (the same annotation, the same tuple).
-    return directory._downgrade_revs(target, heads)  # type: ignore[arg-type]
+    # (the current revision annotated as one string or None, the same tuple).
+    return directory._downgrade_revs(
+        target,
+        heads,  # type: ignore[arg-type]  # Alembic: current_rev annotated str | None
+    )
 
 
 def stamp_steps(

@@ -15,39 +15,46 @@
 Every option is checked where it is written: a bad queue name, a negative retry count, a
 timeout on a synchronous function (a thread cannot be stopped), a periodic task that needs
 arguments — each is refused when the module is imported, naming the task.
+
+A task registers itself in :data:`registry` when it is declared (``registry.py`` adds the
+discovery of each app's ``tasks.py``); it reaches its backend through ``config.py``, below
+it, and the backends know a task only as a :class:`~framework.tasks.backends.base.RunnableTask`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from framework.tasks.arguments import check_arguments
+from framework.tasks.backends.base import BaseTaskBackend
+from framework.tasks.config import task_backends
 from framework.tasks.cron import Cron, CronError
 from framework.tasks.exceptions import InvalidTaskError
+from framework.tasks.options import EnqueueOptions
 from framework.tasks.results import TaskResult
 from framework.tasks.sync import run_sync
 
-__all__ = ["EnqueueOptions", "Schedule", "Task", "TaskCall", "periodic", "task"]
+__all__ = [
+    "EnqueueOptions",
+    "Schedule",
+    "Task",
+    "TaskCall",
+    "TaskRegistry",
+    "periodic",
+    "registry",
+    "task",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 #: Longest wait between two attempts, however many retries.
 MAX_BACKOFF = 3600.0
-
-
-@dataclass(frozen=True)
-class EnqueueOptions:
-    """Where and when one job runs: the task's defaults, changed by ``.using()``."""
-
-    queue: str
-    priority: int
-    run_after: dt.datetime | None
-    backend: str
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,6 @@ class Task(Generic[P, R]):
         self.__doc__ = func.__doc__
         self.__wrapped__ = func
         _check_declaration(self)
-        from framework.tasks.registry import registry
-
         registry.register(self)
 
     def __repr__(self) -> str:
@@ -132,9 +137,8 @@ class Task(Generic[P, R]):
 
     async def aget_result(self, result_id: str | int) -> TaskResult:
         """Return the job *result_id* of this task's backend."""
-        from framework.tasks.config import task_backends
-
-        return await task_backends[self.backend].aget_result(str(result_id))
+        backend = task_backends[self.backend]
+        return _read_through(backend, await backend.aget_result(str(result_id)))
 
     def get_result(self, result_id: str | int) -> TaskResult:
         """Synchronous :meth:`aget_result`."""
@@ -170,15 +174,66 @@ class TaskCall(Generic[P, R]):
 
     async def aenqueue(self, *args: P.args, **kwargs: P.kwargs) -> TaskResult:
         """Check the arguments, then hand the job to the backend."""
-        from framework.tasks.config import task_backends
-
         job_args, job_kwargs = check_arguments(self.task.name, self.task.func, args, kwargs)
         backend = task_backends[self.options.backend]
-        return await backend.aenqueue(self.task, job_args, job_kwargs, self.options)
+        result = await backend.aenqueue(self.task, job_args, job_kwargs, self.options)
+        return _read_through(backend, result)
 
     def enqueue(self, *args: P.args, **kwargs: P.kwargs) -> TaskResult:
         """Synchronous :meth:`aenqueue`."""
         return run_sync(self.aenqueue(*args, **kwargs))
+
+
+def _read_through(backend: BaseTaskBackend, result: TaskResult) -> TaskResult:
+    """Return *result* knowing the backend it came from, so that it can refresh itself.
+
+    The built-in backends hand themselves to their results; a custom backend's result may
+    not say, and the backend this task used is the one that holds the job.
+    """
+    if result._backend is None:
+        result._backend = backend
+    return result
+
+
+class TaskRegistry:
+    """The tasks of the running project, by name (``@task`` adds each one it declares)."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, Task[..., Any]] = {}
+        self._lock = threading.Lock()
+
+    def register(self, task: Task[..., Any]) -> None:
+        """Record *task*; another function under the same name is an error naming both."""
+        with self._lock:
+            existing = self._tasks.get(task.name)
+            if existing is not None and existing.func.__module__ != task.func.__module__:
+                raise InvalidTaskError(
+                    f"Two tasks are named {task.name!r}: {_where(existing)} and "
+                    f"{_where(task)}; give one of them another name=."
+                )
+            self._tasks[task.name] = task  # a module imported again replaces its tasks
+
+    def get(self, name: str) -> Task[..., Any] | None:
+        """Return the task called *name*, or None."""
+        return self._tasks.get(name)
+
+    def __iter__(self) -> Iterator[Task[..., Any]]:
+        return iter(sorted(self._tasks.values(), key=lambda task: task.name))
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def scheduled(self) -> list[Task[..., Any]]:
+        """Return the tasks with a ``@periodic`` schedule, by name."""
+        return [task for task in self if task.schedule is not None]
+
+
+def _where(task: Task[..., Any]) -> str:
+    return f"{task.func.__module__}.{task.func.__qualname__}"
+
+
+#: The tasks of the running project.
+registry = TaskRegistry()
 
 
 @overload

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from framework.tasks.arguments import check_json
-from framework.tasks.definitions import Task
 from framework.tasks.exceptions import TaskArgumentsError, TaskError
+
+if TYPE_CHECKING:
+    from framework.tasks.backends.base import RunnableTask
 
 __all__ = ["TaskReturnError", "TaskTimeout", "describe_error", "execute", "should_retry"]
 
@@ -28,7 +30,7 @@ class TaskTimeout(TaskError, TimeoutError):
     """An attempt ran longer than the task's ``timeout``."""
 
 
-async def execute(task: Task[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+async def execute(task: RunnableTask, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """Run one attempt of *task* and return its (JSON-checked) value."""
     if task.is_async:
         from framework.db import session
@@ -53,7 +55,7 @@ async def execute(task: Task[..., Any], args: list[Any], kwargs: dict[str, Any])
     return value
 
 
-def should_retry(task: Task[..., Any], attempts: int, error: BaseException) -> float | None:
+def should_retry(task: RunnableTask, attempts: int, error: BaseException) -> float | None:
     """Return the delay before the next attempt, or None when the job has failed for good."""
     if isinstance(error, TaskReturnError) or attempts > task.retries:
         return None

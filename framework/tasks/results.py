@@ -4,6 +4,9 @@ A result is a snapshot: ``await result.arefresh()`` reads the job's current stat
 backend (``result.refresh()`` from synchronous code). ``return_value`` is there once the
 job has succeeded; before that, reading it is an error that says the status, so a job that
 has not run is never mistaken for one that returned ``None``.
+
+Results sit below the backends that make them: a result knows the backend holding its job
+only as a :class:`ResultSource`, handed to it by that backend (``_backend``).
 """
 
 from __future__ import annotations
@@ -11,14 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from framework.tasks.exceptions import TaskError
 from framework.tasks.sync import run_sync
 
-if TYPE_CHECKING:
-    from framework.tasks.backends.base import BaseTaskBackend
+__all__ = ["ResultSource", "TaskResult", "TaskStatus"]
 
-__all__ = ["TaskResult", "TaskStatus"]
+
+class ResultSource(Protocol):
+    """Where a result reads its job's current state: the backend that holds the job."""
+
+    async def aget_result(self, result_id: str) -> TaskResult:
+        """Return the current state of job *result_id*."""
+        ...
 
 
 class TaskStatus(enum.StrEnum):
@@ -54,7 +63,8 @@ class TaskResult:
     #: The alias in ``TASKS`` of the backend that holds the job.
     backend: str = "default"
     _return_value: Any = field(default=None, repr=False)
-    _backend: BaseTaskBackend | None = field(default=None, repr=False, compare=False)
+    #: The backend that made this result (set by it, or by the task that read it from it).
+    _backend: ResultSource | None = field(default=None, repr=False, compare=False)
 
     @property
     def return_value(self) -> Any:
@@ -74,9 +84,12 @@ class TaskResult:
     async def arefresh(self) -> None:
         """Read the job's current state from its backend."""
         if self._backend is None:
-            from framework.tasks.config import task_backends
-
-            self._backend = task_backends[self.backend]
+            raise TaskError(
+                f"Job {self.id} of task {self.task_name!r} was not read through its backend "
+                f"{self.backend!r}, so it cannot refresh itself: read it with await "
+                f"task.aget_result({self.id!r}) or task_backends[{self.backend!r}]"
+                f".aget_result({self.id!r})."
+            )
         fresh = await self._backend.aget_result(self.id)
         for item in fields(self):
             if item.name != "_backend":

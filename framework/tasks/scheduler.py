@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from framework.tasks.definitions import Task
-    from framework.tasks.workers import WorkerOptions
+    from framework.tasks.options import WorkerOptions
 
 __all__ = ["run_schedules", "schedules_of"]
 

@@ -11,27 +11,14 @@ import asyncio
 import logging
 import signal
 import sys
-from dataclasses import dataclass, field
 
 from framework.tasks.backends.base import BaseTaskBackend
+from framework.tasks.options import WorkerOptions
+from framework.tasks.registry import discover_tasks
 
 __all__ = ["WorkerOptions", "configure_logging", "run_worker"]
 
 logger = logging.getLogger("framework.tasks.worker")
-
-
-@dataclass
-class WorkerOptions:
-    """What ``manage.py worker`` asked for."""
-
-    #: Queues to take jobs from; None takes every queue.
-    queues: list[str] | None = None
-    #: Jobs run at once by this worker.
-    concurrency: int = 1
-    #: Whether this worker also enqueues the ``@periodic`` tasks at their ticks.
-    periodic: bool = True
-    #: Set when the worker must stop (the signal handlers set it).
-    stop: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def configure_logging() -> None:
@@ -46,8 +33,6 @@ def configure_logging() -> None:
 
 async def run_worker(backend: BaseTaskBackend, options: WorkerOptions) -> None:
     """Run *backend*'s worker with SIGTERM/SIGINT handlers that ask it to drain and stop."""
-    from framework.tasks.registry import discover_tasks
-
     registry = discover_tasks()
     loop = asyncio.get_running_loop()
 

@@ -27,3 +27,7 @@ def test_the_graphql_bench_measures_every_cell(tmp_path: Path) -> None:
     assert text.startswith("## GraphQL list vs the same list over REST\n")
     rows = [line for line in text.splitlines() if line.startswith(("| REST", "| GraphQL"))]
     assert len(rows) == 3
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[6].isdigit(), row  # the errors, shown whatever they are
+        assert float(cells[7]) > 0 and float(cells[8]) > 0, row  # in process µs, ratio

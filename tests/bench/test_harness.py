@@ -99,3 +99,43 @@ def test_routing_table_measures_first_and_last_of_three_hundred_routes(report: s
     ratios = re.findall(r"^\| last (?:static )?route ÷ first route \|(.+)\|$", section, re.M)
     assert len(ratios) == 2
     assert all(float(cell) > 0 for row in ratios for cell in row.split("|"))
+
+
+def test_targets_table_comes_first_and_judges_every_target(report: str) -> None:
+    assert report.index("## Targets") < report.index("## In process")
+    section = report.split("## Targets", 1)[1].split("\n## ", 1)[0]
+    labels = [
+        "`GET /hello` over the wire",
+        "`GET /hello` in process",
+        "`GET /json` over the wire",
+        "`GET /users` over the wire",
+        "`GET /users` ahead of Litestar",
+        "`POST /items` over the wire",
+        "RSS after the load",
+        "300 routes, last static route ÷ first route",
+        "300 routes, last route ÷ first route",
+    ]
+    for label in labels:
+        row = next(line for line in section.splitlines() if line.startswith(f"| {label} |"))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[-1] in ("met", "**missed**"), row
+        assert re.search(r"\d\.\d", cells[2]), row  # the measured figure
+    met = sum(line.endswith("| met |") for line in section.splitlines())
+    assert f"{met} of {len(labels)} measured targets met" in section
+
+
+def test_admin_list_page_is_measured_beside_the_rest_list(report: str) -> None:
+    section = report.split("## Admin list page beside the same rows over REST", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    assert "`framework.contrib.admin` in INSTALLED_APPS" in section  # how it was added
+    rows = [line for line in section.splitlines() if line.startswith(("| REST", "| admin"))]
+    assert [row.split("|")[1].strip() for row in rows] == [
+        "REST `GET /users`",
+        "REST `GET /users`, staff session cookie sent",
+        "admin list page `GET /admin/person/list`",
+    ]
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[6] == "0", row  # no errors, no timeouts
+        assert float(cells[7]) > 0 and float(cells[8]) > 0, row  # in process µs, ratio
+    assert re.search(r"The page costs [\d.]+ times the REST list's server CPU", section)

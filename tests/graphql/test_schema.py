@@ -34,6 +34,8 @@ def test_the_apps_query_types_merge_with_camel_case_names(gqlproject: None) -> N
     assert query.split() == [
         "books:",
         "[BookType!]!",
+        "bookCount:",
+        "Int!",
         "authorBooks(authorId:",
         "Int!):",
         "[BookType!]!",

@@ -7,9 +7,8 @@ A lower layer never imports a higher one, at module level or inside a function.
 Circles: no two modules of the package may depend on each other, directly or through others.
 Every import counts: one inside a function (a lazy import is still a dependency) and one under
 ``TYPE_CHECKING`` (a type-only import still ties the two modules' meaning; the lower module
-states what it needs as a ``Protocol`` instead). The circles that remain are listed in
-:data:`KNOWN_CIRCLES`, each an expected failure: a new circle fails the suite, and so does a
-listed circle that is gone while still listed.
+states what it needs as a ``Protocol`` instead). The package has none: any circle fails the
+suite, printing the imports that tie it.
 """
 
 from __future__ import annotations
@@ -55,39 +54,6 @@ RANKS = {
     "cli": 7,
     "__init__": 8,
     "__main__": 8,
-}
-
-#: The import circles still in the package, each with what removes it. Remove an entry when
-#: its circle is gone (its expected failure then passes, which fails the suite).
-KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    # The backend base names EmailMessage (type only) and imports connections.run_sync in
-    # a function; connections imports the backend base; the message names the backend base
-    # (type only) and imports get_connection/run_sync in functions: run_sync moves below
-    # the three, and the message and the base name each other through a Protocol.
-    frozenset(
-        {"framework.mail.backends.base", "framework.mail.connections", "framework.mail.message"}
-    ): "mail's backend base, connections and message still import one another",
-    # The backend base names Task, EnqueueOptions, TaskResult and WorkerOptions (type only),
-    # config and workers import the base, results names the base (type only) and imports
-    # config in a function, definitions imports results and, in functions, the registry and
-    # config; the registry names Task (type only): the base states what it needs from tasks,
-    # results and workers as Protocols, and definitions reaches backends through one module.
-    frozenset(
-        {
-            "framework.tasks.backends.base",
-            "framework.tasks.config",
-            "framework.tasks.definitions",
-            "framework.tasks.registry",
-            "framework.tasks.results",
-            "framework.tasks.workers",
-        }
-    ): "the tasks core (backend base, config, definitions, registry, results, workers) still "
-    "imports itself in a circle",
-    # The Procrastinate backend starts its worker in a function; the worker names the
-    # backend (type only): the worker states what it needs from the backend as a Protocol.
-    frozenset(
-        {"framework.tasks.procrastinate.backend", "framework.tasks.procrastinate.worker"}
-    ): "the Procrastinate backend and its worker still import each other",
 }
 
 
@@ -261,27 +227,8 @@ GRAPH = import_graph()
 CIRCLES = find_circles(GRAPH)
 
 
-def test_no_import_circle_but_the_known_ones() -> None:
-    new = [circle for circle in CIRCLES if frozenset(circle) not in KNOWN_CIRCLES]
-    assert not new, "\n".join(describe(circle, GRAPH) for circle in new)
-
-
-@pytest.mark.parametrize(
-    "members",
-    [
-        pytest.param(
-            members,
-            marks=pytest.mark.xfail(
-                strict=True, reason=f"known circle: {why}; when it passes, drop it from the list"
-            ),
-            id=" <-> ".join(sorted(members)),
-        )
-        for members, why in KNOWN_CIRCLES.items()
-    ],
-)
-def test_known_circle_is_gone(members: frozenset[str]) -> None:
-    still_there = [circle for circle in CIRCLES if frozenset(circle) == members]
-    assert not still_there, describe(still_there[0], GRAPH)
+def test_no_import_circle() -> None:
+    assert not CIRCLES, "\n".join(describe(circle, GRAPH) for circle in CIRCLES)
 
 
 def test_circles_are_found_through_lazy_and_type_only_imports() -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
 from framework.conf import settings
 from framework.exceptions import ImproperlyConfigured, MissingDependencyError
-from framework.tasks import task_backends
+from framework.tasks import BaseTaskBackend, TaskError, TaskResult, TaskStatus, task_backends
 from framework.tasks.backends.immediate import ImmediateBackend
 from framework.tasks.backends.inprocess import InProcessBackend
 
@@ -119,3 +120,47 @@ def test_sync_enqueue_runs_outside_an_event_loop() -> None:
     assert (result.status, result.return_value) == (TaskStatus.SUCCEEDED, 42)
     result.refresh()
     assert result.return_value == 42
+
+
+class DictBackend(BaseTaskBackend):
+    """A custom backend whose results do not name it, as a hand-written one may not."""
+
+    name = "dict"
+
+    def __init__(self, alias: str, options: dict[str, Any]) -> None:
+        super().__init__(alias, options)
+        self.statuses: dict[str, TaskStatus] = {}
+
+    async def aenqueue(self, task: Any, args: Any, kwargs: Any, options: Any) -> TaskResult:
+        result_id = str(len(self.statuses))
+        self.statuses[result_id] = TaskStatus.QUEUED
+        return await self.aget_result(result_id)
+
+    async def aget_result(self, result_id: str) -> TaskResult:
+        status = self.statuses[result_id]
+        return TaskResult(id=result_id, task_name="t", status=status, backend=self.alias)
+
+
+async def test_a_result_read_through_its_task_refreshes_from_a_custom_backend() -> None:
+    from framework.tasks import task
+
+    @task
+    async def noop() -> None:
+        return None
+
+    settings.configure(TASKS={"default": {"BACKEND": "tests.tasks.test_config.DictBackend"}})
+    backend = task_backends["default"]
+    assert isinstance(backend, BaseTaskBackend) and backend.name == "dict"
+    enqueued = await noop.aenqueue()
+    fetched = await noop.aget_result(enqueued.id)
+    backend.statuses[enqueued.id] = TaskStatus.SUCCEEDED
+    await enqueued.arefresh()
+    await fetched.arefresh()
+    assert enqueued.status is fetched.status is TaskStatus.SUCCEEDED
+
+
+async def test_a_result_made_by_hand_cannot_refresh_and_says_how_to_read_one() -> None:
+    settings.configure(TASKS={"default": {"BACKEND": "inprocess"}})
+    result = TaskResult(id="7", task_name="blog.tasks.send", status=TaskStatus.QUEUED)
+    with pytest.raises(TaskError, match=r"read it with await task\.aget_result\('7'\)"):
+        await result.arefresh()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper, selectinload
@@ -34,6 +34,9 @@ from framework.contrib.admin.forms import AdminForm
 from framework.contrib.admin.options import ModelAdmin
 from framework.contrib.admin.views import AdminView
 from framework.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from framework.db import Model
 
 __all__ = ["label_of", "make_view"]
 
@@ -204,7 +207,8 @@ def make_view(
         **_form_options(admin_class, model, check),
         "_actions": _actions(admin_class),
         "category": category,
-        "model_label": f"{model.__app_label__}.{model.__name__}",  # type: ignore[attr-defined]
+        # build_admin passes only models whose ``__app_label__`` names an installed app.
+        "model_label": f"{cast('type[Model]', model).__app_label__}.{model.__name__}",
     }
     # Options written on the ModelAdmin (or a base of it), not inherited from sqladmin.
     own = {

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar, overload
+from typing import Any, ClassVar, Protocol, TypeVar, cast, overload
 
 from starlette.requests import Request
 
@@ -61,6 +61,14 @@ class ActionSpec:
     description: str
     permissions: tuple[str, ...]
     confirmation: str | None
+
+
+class _ActionFunction(Protocol):
+    """A function ``@action`` marked: it carries its spec for ``ModelAdmin.action_specs``."""
+
+    admin_action: ActionSpec
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 @overload
@@ -100,7 +108,8 @@ def action(
             )
         label = description or func.__name__.replace("_", " ").capitalize()
         spec = ActionSpec(func.__name__, label, tuple(permissions), confirmation)
-        func.admin_action = spec  # type: ignore[attr-defined]
+        # The function becomes an _ActionFunction by the assignment below.
+        cast(_ActionFunction, func).admin_action = spec
         return func
 
     return decorate(function) if function is not None else decorate

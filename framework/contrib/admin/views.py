@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncGenerator, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from sqladmin import ModelView
 from sqladmin._queries import Query
@@ -50,8 +50,8 @@ from framework.contrib.admin.persistence import (
 
 __all__ = ["AdminView"]
 
-#: sqladmin's actions and the permission each one needs.
-_PERMISSION_OF = {
+#: sqladmin's actions (plain strings too) and the ``has_<name>_permission`` each one asks.
+_PERMISSION_OF: dict[str, Literal["view", "add", "change", "delete"]] = {
     Action.LIST: "view",
     Action.DETAILS: "view",
     Action.EXPORT: "view",
@@ -83,7 +83,7 @@ class AdminView(ModelView):
     def has_permission(self, request: Request, action: str, obj: Any = None) -> bool:
         """Answer sqladmin's question with the ModelAdmin's ``has_*_permission`` methods."""
         admin: Any = self
-        permission = _PERMISSION_OF.get(action)  # type: ignore[call-overload]
+        permission = _PERMISSION_OF.get(action)
         if permission == "view":
             return bool(admin.has_view_permission(request, obj))
         if permission == "add":

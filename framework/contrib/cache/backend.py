@@ -15,7 +15,7 @@ import math
 import time
 from typing import Any
 
-from sqlalchemy import Table, case, delete, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,7 +27,8 @@ from framework.exceptions import ImproperlyConfigured
 __all__ = ["DatabaseCache"]
 
 _CULL_EVERY = 100
-_table: Table = CacheEntry.__table__  # type: ignore[assignment]
+#: The mapped table, looked up as a ``Table`` (``CacheEntry.__table__`` is typed as any FROM).
+_table = CacheEntry.metadata.tables[CacheEntry.__tablename__]
 
 
 def _columns(data: bytes | int) -> dict[str, Any]:

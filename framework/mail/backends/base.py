@@ -3,18 +3,38 @@
 A backend sends a batch of messages over one connection: ``async with backend:`` (or
 ``with backend:`` in synchronous code) opens it once for several batches. Subclasses
 implement :meth:`asend_messages`; the synchronous methods run the async ones.
+
+A backend sits below the message that is sent through it: it knows a message only as an
+:class:`OutgoingMessage` (``framework.mail.EmailMessage`` is one), so the message can name
+its backend and find the default one without the two importing each other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from email.message import EmailMessage as MIMEMessage
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from framework.mail.message import EmailMessage
+from framework.mail.sync import run_sync
 
-__all__ = ["BaseEmailBackend"]
+__all__ = ["BaseEmailBackend", "OutgoingMessage"]
+
+
+class OutgoingMessage(Protocol):
+    """What a backend reads of a mail: its MIME form and its envelope."""
+
+    def message(self) -> MIMEMessage:
+        """Build the MIME message (refusing a header with a line break)."""
+        ...
+
+    def recipients(self) -> list[str]:
+        """Return every address the mail goes to (to, cc and bcc)."""
+        ...
+
+    def sender(self) -> str:
+        """Return the From address."""
+        ...
 
 
 class BaseEmailBackend:
@@ -30,7 +50,7 @@ class BaseEmailBackend:
     async def aclose(self) -> None:
         """Close the connection opened by :meth:`aopen`."""
 
-    async def asend_messages(self, messages: Sequence[EmailMessage]) -> int:
+    async def asend_messages(self, messages: Sequence[OutgoingMessage]) -> int:
         """Send *messages*; return how many were sent."""
         raise NotImplementedError
 
@@ -48,10 +68,8 @@ class BaseEmailBackend:
 
     # -- synchronous code -------------------------------------------------------------------
 
-    def send_messages(self, messages: Sequence[EmailMessage]) -> int:
+    def send_messages(self, messages: Sequence[OutgoingMessage]) -> int:
         """Send *messages* from synchronous code; return how many were sent."""
-        from framework.mail.connections import run_sync
-
         # asend_messages opens and closes a connection when none is open: a synchronous
         # call has no event loop to keep one in between calls.
         return run_sync(self.asend_messages(messages))

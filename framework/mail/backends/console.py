@@ -5,12 +5,9 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-from framework.mail.backends.base import BaseEmailBackend
-
-if TYPE_CHECKING:
-    from framework.mail.message import EmailMessage
+from framework.mail.backends.base import BaseEmailBackend, OutgoingMessage
 
 __all__ = ["EmailBackend"]
 
@@ -28,7 +25,7 @@ class EmailBackend(BaseEmailBackend):
         super().__init__(fail_silently, **options)
         self.stream = stream
 
-    async def asend_messages(self, messages: Sequence[EmailMessage]) -> int:
+    async def asend_messages(self, messages: Sequence[OutgoingMessage]) -> int:
         """Print each message followed by a separator line; return how many."""
         stream = self.stream or sys.stdout
         sent = 0

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from framework.mail.backends.base import BaseEmailBackend
-
-if TYPE_CHECKING:
-    from framework.mail.message import EmailMessage
+from framework.mail.backends.base import BaseEmailBackend, OutgoingMessage
 
 __all__ = ["EmailBackend"]
 
@@ -16,6 +12,6 @@ __all__ = ["EmailBackend"]
 class EmailBackend(BaseEmailBackend):
     """Pretend to send: every message counts as sent, nothing leaves the process."""
 
-    async def asend_messages(self, messages: Sequence[EmailMessage]) -> int:
+    async def asend_messages(self, messages: Sequence[OutgoingMessage]) -> int:
         """Return the number of *messages*, sending none of them."""
         return len(messages)

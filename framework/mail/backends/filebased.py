@@ -11,13 +11,10 @@ import secrets
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from framework.exceptions import ImproperlyConfigured
-from framework.mail.backends.base import BaseEmailBackend
-
-if TYPE_CHECKING:
-    from framework.mail.message import EmailMessage
+from framework.mail.backends.base import BaseEmailBackend, OutgoingMessage
 
 __all__ = ["EmailBackend"]
 
@@ -47,7 +44,7 @@ class EmailBackend(BaseEmailBackend):
                 f"EMAIL_FILE_PATH {str(self.file_path)!r} exists and is not a folder."
             )
 
-    async def asend_messages(self, messages: Sequence[EmailMessage]) -> int:
+    async def asend_messages(self, messages: Sequence[OutgoingMessage]) -> int:
         """Write each message to its own file; return how many were written."""
         sent = 0
         for message in messages:

@@ -16,13 +16,11 @@ from email.utils import getaddresses, parseaddr
 from typing import TYPE_CHECKING, Any
 
 from framework.exceptions import ImproperlyConfigured, MissingDependencyError
-from framework.mail.backends.base import BaseEmailBackend
+from framework.mail.backends.base import BaseEmailBackend, OutgoingMessage
 from framework.mail.errors import MailError
 
 if TYPE_CHECKING:
     import aiosmtplib
-
-    from framework.mail.message import EmailMessage
 
 __all__ = ["EmailBackend"]
 
@@ -116,7 +114,7 @@ class EmailBackend(BaseEmailBackend):
         except Exception:
             await _discard(connection)
 
-    async def asend_messages(self, messages: Sequence[EmailMessage]) -> int:
+    async def asend_messages(self, messages: Sequence[OutgoingMessage]) -> int:
         """Send *messages* over one connection (opened here if needed); return how many."""
         if not messages:
             return 0
@@ -133,7 +131,7 @@ class EmailBackend(BaseEmailBackend):
                 await self.aclose()
         return sent
 
-    async def _send(self, message: EmailMessage) -> bool:
+    async def _send(self, message: OutgoingMessage) -> bool:
         recipients = [address for _, address in getaddresses(message.recipients()) if address]
         if not recipients:
             return False

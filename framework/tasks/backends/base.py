@@ -3,24 +3,60 @@
 A backend receives checked jobs (``aenqueue``), answers lookups (``aget_result``) and runs
 the worker loop of ``manage.py worker`` (``arun_worker``). Jobs enqueued inside a
 transaction must follow its outcome: committed with it, or never run.
+
+The base sits below the tasks it runs: it names its results and options directly, and a
+task only as a :class:`RunnableTask` (``framework.tasks.Task`` is one), so ``Task`` can
+reach its backend through ``TASKS`` without the two importing each other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from framework.exceptions import ImproperlyConfigured
 from framework.tasks.exceptions import TaskError
+from framework.tasks.options import EnqueueOptions, WorkerOptions
+from framework.tasks.results import TaskResult, TaskStatus
 
 if TYPE_CHECKING:
     from framework.checks import CheckMessage
-    from framework.tasks.definitions import EnqueueOptions, Task
-    from framework.tasks.results import TaskResult
-    from framework.tasks.workers import WorkerOptions
 
-__all__ = ["BaseTaskBackend"]
+__all__ = ["BaseTaskBackend", "RunnableTask"]
+
+
+class RunnableTask(Protocol):
+    """What a backend reads of a task: its name, and what running one attempt needs."""
+
+    @property
+    def name(self) -> str:
+        """Return the task's name, which its jobs carry."""
+        ...
+
+    @property
+    def func(self) -> Callable[..., Any]:
+        """Return the function an attempt calls."""
+        ...
+
+    @property
+    def is_async(self) -> bool:
+        """Return whether the function is a coroutine function."""
+        ...
+
+    @property
+    def timeout(self) -> float | None:
+        """Return the seconds an attempt may run (``async`` tasks), or None."""
+        ...
+
+    @property
+    def retries(self) -> int:
+        """Return how many failed attempts are tried again."""
+        ...
+
+    def retry_delay(self, attempt: int) -> float:
+        """Return the seconds to wait before retrying after failed attempt *attempt*."""
+        ...
 
 
 class BaseTaskBackend:
@@ -49,7 +85,7 @@ class BaseTaskBackend:
 
     async def aenqueue(
         self,
-        task: Task[..., Any],
+        task: RunnableTask,
         args: list[Any],
         kwargs: dict[str, Any],
         options: EnqueueOptions,
@@ -64,14 +100,12 @@ class BaseTaskBackend:
     def queued_result(
         self,
         result_id: str,
-        task: Task[..., Any],
+        task: RunnableTask,
         args: list[Any],
         kwargs: dict[str, Any],
         options: EnqueueOptions,
     ) -> TaskResult:
         """Return the result of a job just enqueued on this backend."""
-        from framework.tasks.results import TaskResult, TaskStatus
-
         return TaskResult(
             id=result_id,
             task_name=task.name,

@@ -19,14 +19,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from framework.tasks.backends.base import BaseTaskBackend
+from framework.tasks.backends.base import BaseTaskBackend, RunnableTask
 from framework.tasks.exceptions import ResultNotFound
 from framework.tasks.execution import describe_error, execute, should_retry
 from framework.tasks.results import TaskResult, TaskStatus
 
 if TYPE_CHECKING:
-    from framework.tasks.definitions import EnqueueOptions, Task
-    from framework.tasks.workers import WorkerOptions
+    from framework.tasks.definitions import Task
+    from framework.tasks.options import EnqueueOptions, WorkerOptions
 
 __all__ = ["MemoryBackend", "MemoryJob", "in_transaction"]
 
@@ -39,7 +39,7 @@ _ids = itertools.count(1)
 class MemoryJob:
     """A job held in memory: its task and the result object it keeps up to date."""
 
-    task: Task[..., Any]
+    task: RunnableTask
     result: TaskResult
 
     @property
@@ -72,7 +72,7 @@ class MemoryBackend(BaseTaskBackend):
 
     async def aenqueue(
         self,
-        task: Task[..., Any],
+        task: RunnableTask,
         args: list[Any],
         kwargs: dict[str, Any],
         options: EnqueueOptions,

@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from framework.exceptions import ImproperlyConfigured
-from framework.tasks.backends.base import BaseTaskBackend
+from framework.tasks.backends.base import BaseTaskBackend, RunnableTask
 from framework.tasks.backends.memory import in_transaction
 from framework.tasks.procrastinate import jobs
 from framework.tasks.results import TaskResult, TaskStatus
@@ -31,8 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
 
     from framework.checks import CheckMessage
-    from framework.tasks.definitions import EnqueueOptions, Task
-    from framework.tasks.workers import WorkerOptions
+    from framework.tasks.options import EnqueueOptions, WorkerOptions
 
 __all__ = ["ProcrastinateBackend"]
 
@@ -95,7 +94,7 @@ class ProcrastinateBackend(BaseTaskBackend):
 
     async def aenqueue(
         self,
-        task: Task[..., Any],
+        task: RunnableTask,
         args: list[Any],
         kwargs: dict[str, Any],
         options: EnqueueOptions,
@@ -132,7 +131,7 @@ class ProcrastinateBackend(BaseTaskBackend):
     ) -> list[TaskResult]:
         """Return the newest jobs first."""
         async with self.connection(join=False) as connection:
-            return await jobs.list_jobs(
+            found = await jobs.list_jobs(
                 connection,
                 self.alias,
                 status=status,
@@ -140,6 +139,9 @@ class ProcrastinateBackend(BaseTaskBackend):
                 task_name=task_name,
                 limit=limit,
             )
+        for result in found:
+            result._backend = self
+        return found
 
     async def aretry(self, result_id: str) -> TaskResult:
         """Queue a failed job again; refuse any other status, naming it."""

@@ -24,7 +24,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from framework.exceptions import ImproperlyConfigured
 from framework.tasks.execution import describe_error, execute, should_retry
@@ -36,10 +36,9 @@ if TYPE_CHECKING:
     import procrastinate
 
     from framework.tasks.definitions import Task
-    from framework.tasks.procrastinate.backend import ProcrastinateBackend
-    from framework.tasks.workers import WorkerOptions
+    from framework.tasks.options import WorkerOptions
 
-__all__ = ["MissingJobTables", "ProcrastinateWorker"]
+__all__ = ["MissingJobTables", "ProcrastinateWorker", "WorkerBackend"]
 
 logger = logging.getLogger("framework.tasks.worker")
 
@@ -71,10 +70,34 @@ class MissingJobTables(ImproperlyConfigured):
         )
 
 
+class WorkerBackend(Protocol):
+    """What the worker reads of its backend (the ``procrastinate`` backend starts it)."""
+
+    @property
+    def alias(self) -> str:
+        """Return the backend's alias in ``TASKS``."""
+        ...
+
+    @property
+    def database(self) -> str:
+        """Return the ``DATABASES`` alias that holds the job tables."""
+        ...
+
+    @property
+    def heartbeat(self) -> float:
+        """Return the seconds between two heartbeats of the worker."""
+        ...
+
+    @property
+    def stalled_after(self) -> float:
+        """Return the seconds of silence after which a worker's jobs are queued again."""
+        ...
+
+
 class ProcrastinateWorker:
     """Run Procrastinate's worker for one backend, through database outages."""
 
-    def __init__(self, backend: ProcrastinateBackend, options: WorkerOptions) -> None:
+    def __init__(self, backend: WorkerBackend, options: WorkerOptions) -> None:
         self.backend = backend
         self.options = options
         self.tasks = [task for task in registry if task.backend == backend.alias]
@@ -138,10 +161,10 @@ class ProcrastinateWorker:
                 [running, stop, *helpers], return_when=asyncio.FIRST_COMPLETED
             )
             worker.stop()  # drain: no new jobs, wait for the running ones
-            failed = [task for task in helpers if task in done and task.exception()]
+            failed = [error for task in helpers if task in done and (error := task.exception())]
             await asyncio.gather(running, return_exceptions=not failed and stop in done)
             if failed:
-                raise failed[0].exception()  # type: ignore[misc]
+                raise failed[0]
             if running in done and not self.options.stop.is_set():
                 raise ConnectionError("the worker stopped on its own")
         finally:
@@ -198,13 +221,14 @@ class ProcrastinateWorker:
 
     async def _rescue(self, app: procrastinate.App) -> None:
         """Queue again the jobs of workers presumed dead, every heartbeat."""
-        pool: Any = app.connector.pool  # type: ignore[attr-defined]
+        # _app builds every app on a PsycopgConnector; App.connector is typed as the base class.
+        pool = cast("procrastinate.PsycopgConnector", app.connector).pool
         while True:
             async with pool.connection() as connection, connection.transaction():
                 locked = await connection.execute(
                     "SELECT pg_try_advisory_xact_lock(%s)", (_RESCUE_LOCK,)
                 )
-                if (await locked.fetchone())[0]:
+                if (await locked.fetchone() or (False,))[0]:
                     rows = await connection.execute(
                         _STALLED, {"seconds": self.backend.stalled_after}
                     )
