@@ -217,10 +217,13 @@ class CSRFMiddleware:
         """
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
             return self.app(scope, receive, send)
-        headers = dict(_headers(scope))
-        if not self._has_cookie(headers.get(b"cookie")):
+        cookie = None
+        for name, value in scope.get("headers", ()):  # the last one, as a dict of them keeps
+            if name == b"cookie":
+                cookie = value
+        if not self._has_cookie(cookie):
             return self.app(scope, receive, send)
-        return self._protect(scope, headers, receive, send)
+        return self._protect(scope, dict(_headers(scope)), receive, send)
 
     async def _protect(
         self, scope: Scope, headers: dict[bytes, bytes], receive: Receive, send: Send

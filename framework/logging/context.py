@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from contextvars import ContextVar, Token
 
 __all__ = [
     "REQUEST_ID_HEADER",
     "get_request_id",
     "new_request_id",
+    "request_id_var",
     "reset_request_id",
     "set_request_id",
     "valid_request_id",
@@ -26,7 +26,10 @@ REQUEST_ID_HEADER = "X-Request-ID"
 #: (UUIDs, hex, ``Root=1-5e1b4151-…``), so it can never break a log line.
 _VALID = re.compile(r"[A-Za-z0-9._:@/+=;-]{1,200}")
 
-_request_id: ContextVar[str | None] = ContextVar("framework_request_id", default=None)
+#: The variable itself, for the web layer's outermost frame (set and reset without a call of
+#: their own on every request); elsewhere use the functions below.
+request_id_var: ContextVar[str | None] = ContextVar("framework_request_id", default=None)
+_request_id = request_id_var
 
 
 def get_request_id() -> str | None:
@@ -46,8 +49,9 @@ def reset_request_id(token: Token[str | None]) -> None:
 
 _ID_BYTES = 16
 _POOL_IDS = 256
-_pool = memoryview(b"")
-_pool_lock = threading.Lock()
+#: Ready ids, taken with ``list.pop()``: atomic, so threads (sync handlers, tasks) never share
+#: one and no lock is taken per request.
+_ids: list[str] = []
 
 
 def new_request_id() -> str:
@@ -57,19 +61,31 @@ def new_request_id() -> str:
     costs more than the rest of the id's work on every request. (After ``fork`` a child
     process reads its own pool: see ``_fresh_pool_after_fork``.)
     """
-    global _pool
-    with _pool_lock:  # threads (sync handlers, tasks) must never share a slice
-        if len(_pool) < _ID_BYTES:
-            _pool = memoryview(os.urandom(_ID_BYTES * _POOL_IDS))
-        chunk, _pool = _pool[:_ID_BYTES], _pool[_ID_BYTES:]
-    return chunk.hex()
+    try:
+        return _ids.pop()
+    except IndexError:
+        return _refill()
+
+
+def _refill() -> str:
+    """Make a new pool of ids and return one of it.
+
+    Two threads refilling at once each make their own pool from fresh random bytes; one
+    pool replaces the other, so no id is ever handed out twice.
+    """
+    global _ids
+    hexed = os.urandom(_ID_BYTES * _POOL_IDS).hex()
+    width = 2 * _ID_BYTES
+    fresh = [hexed[start : start + width] for start in range(0, len(hexed), width)]
+    taken = fresh.pop()
+    _ids = fresh
+    return taken
 
 
 def _fresh_pool_after_fork() -> None:
     """Drop the inherited pool: two worker processes must never hand out the same ids."""
-    global _pool, _pool_lock
-    _pool = memoryview(b"")
-    _pool_lock = threading.Lock()
+    global _ids
+    _ids = []
 
 
 os.register_at_fork(after_in_child=_fresh_pool_after_fork)

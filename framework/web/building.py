@@ -6,12 +6,14 @@ one way — App → Router → assembly → endpoints — and the App refuses se
 
 The stack, outermost first::
 
-    RequestIdMiddleware      request id for logs and the X-Request-ID header
-    ServerErrorMiddleware    unhandled errors → 500 (the DEBUG page), re-raised for the log
-    HeaderSizeMiddleware     431 over MAX_HEADER_SIZE (left out when it is 0)
+    RequestIdMiddleware      request id for logs and the X-Request-ID header; in the same
+                             frame, ServerErrorMiddleware's answer to unhandled errors
+                             (500, the DEBUG page; re-raised for the log) and
+                             HeaderSizeMiddleware's 431 over MAX_HEADER_SIZE (none at 0)
     MIDDLEWARE               the setting (or App(middleware=...)), then app.add_middleware()
-    ExceptionMiddleware      HTTPException, registered handlers, client database errors
-    Dispatcher               hosts, routes, mounts, static files; 405/404/redirects
+    Dispatcher               hosts, routes, mounts, static files; 405/404/redirects; in the
+                             same frame, ExceptionMiddleware's answer to HTTPException,
+                             registered handlers and client database errors
 """
 
 from __future__ import annotations
@@ -150,25 +152,24 @@ def _middleware_stack(
     ]
     header_limit = int(settings.MAX_HEADER_SIZE or 0)
     stack = [
-        Middleware(
-            ServerErrorMiddleware,
-            handlers=plan.error_handlers,
-            debug=plan.debug,
-            prefixed=prefixed,
-        ),
-        # Whatever the server: headers over MAX_HEADER_SIZE never reach MIDDLEWARE.
-        *([Middleware(HeaderSizeMiddleware, limit=header_limit)] if header_limit else []),
         *build_middleware(entries, settings),
         *reversed(plan.added_middleware),
-        Middleware(
-            ExceptionMiddleware,
-            handlers=plan.error_handlers,
-            prefixed=prefixed,
-            debug=plan.debug,
-            describe_routes=describe,
-        ),
     ]
+    # ExceptionMiddleware innermost, answering from the dispatcher's frame (one frame less).
+    dispatcher.errors = ExceptionMiddleware(
+        dispatcher,
+        handlers=plan.error_handlers,
+        prefixed=prefixed,
+        debug=plan.debug,
+        describe_routes=describe,
+    )
     app: ASGIApp = dispatcher
     for cls, args, kwargs in reversed(stack):
         app = cls(app, *args, **kwargs)
-    return RequestIdMiddleware(app)
+    # The request id, the server errors and (whatever the server) the header-size limit, in
+    # one frame outside MIDDLEWARE: saves a coroutine frame and a call per request.
+    errors = ServerErrorMiddleware(
+        app, handlers=plan.error_handlers, debug=plan.debug, prefixed=prefixed
+    )
+    oversized = HeaderSizeMiddleware(app, limit=header_limit) if header_limit else None
+    return RequestIdMiddleware(app, errors=errors, oversized=oversized)

@@ -16,7 +16,7 @@ import contextlib
 import difflib
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.datastructures import URL, URLPath
 from starlette.routing import BaseRoute, Host, Match, Mount, NoMatchFound
@@ -25,13 +25,23 @@ from starlette.websockets import WebSocketClose
 
 from framework.web.deferred import SCOPE_KEY
 from framework.web.exceptions import HTTPException
+from framework.web.middleware.headers import PROGRESS_KEY
 from framework.web.responses import RedirectResponse
+from framework.web.routes import HandlerRoute
 from framework.web.routetable import RouteTable
 
 __all__ = ["Dispatcher", "Lifespan", "UrlTable"]
 
 #: ``lifespan(app)``: an async context manager around the server's life.
 Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]
+
+
+class _Recovers(Protocol):
+    """What answers a request's errors: ``framework.web.errors.ExceptionMiddleware``."""
+
+    async def recover(self, scope: Scope, receive: Receive, send: Send, exc: Exception) -> bool:
+        """Answer *exc*; return False when it is a server error (then it is re-raised)."""
+        ...
 
 
 class UrlTable:
@@ -92,6 +102,10 @@ class Dispatcher:
         self.lifespan_context = lifespan
         self.urls = UrlTable(self.routes)
         self.table = RouteTable(self.routes)
+        #: The App's ``ExceptionMiddleware``, answering errors from this frame rather than
+        #: from one of its own around it (a coroutine frame less per request); None
+        #: re-raises them (a host's routes: the App's dispatcher answers).
+        self.errors: _Recovers | None = None
 
     def url_path_for(self, name: str, /, **params: Any) -> URLPath:
         """Return the path of route *name* (what ``request.url_for`` asks the router)."""
@@ -104,29 +118,39 @@ class Dispatcher:
         if scope["type"] == "lifespan":
             await self.lifespan(scope, receive, send)
             return
-        partial: BaseRoute | None = None
-        allowed: set[str] | None = None
-        for route in self.table.candidates(scope):
-            try:
-                match, child_scope = route.matches(scope)
-            except ValueError:  # a converter refused the value: no match (see _matches)
-                continue
-            if match is Match.FULL:
-                scope["route"] = route
-                scope.update(child_scope)
-                if SCOPE_KEY in scope and not getattr(route, "settles", False):
-                    raise scope.pop(SCOPE_KEY)  # only the framework's routes can settle it
-                await route.handle(scope, receive, send)
-                return
-            if match is Match.PARTIAL:
-                if partial is None or allowed is None:
-                    partial, partial_scope, allowed = route, child_scope, set()
-                allowed.update(getattr(route, "methods", None) or ())
-        if partial is not None and allowed is not None:
-            scope["route"] = partial
-            scope.update(partial_scope)
-            raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
-        await self.unmatched(scope, receive, send)
+        try:
+            partial: BaseRoute | None = None
+            allowed: set[str] | None = None
+            for route in self.table.candidates(scope):
+                try:
+                    match, child_scope = route.matches(scope)
+                except ValueError:  # a converter refused the value: no match (see _matches)
+                    continue
+                if match is Match.FULL:
+                    scope["route"] = route
+                    scope.update(child_scope)
+                    if SCOPE_KEY in scope and not getattr(route, "settles", False):
+                        raise scope.pop(SCOPE_KEY)  # only the framework's routes can settle it
+                    if type(route) is HandlerRoute:  # its endpoint at once: saves handle()'s frame
+                        await route.app(scope, receive, send)
+                    else:
+                        await route.handle(scope, receive, send)
+                    return
+                if match is Match.PARTIAL:
+                    if partial is None or allowed is None:
+                        partial, partial_scope, allowed = route, child_scope, set()
+                    allowed.update(getattr(route, "methods", None) or ())
+            if partial is not None and allowed is not None:
+                scope["route"] = partial
+                scope.update(partial_scope)
+                raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+            await self.unmatched(scope, receive, send)
+        except Exception as exc:
+            progress = scope.get(PROGRESS_KEY)
+            if self.errors is None or scope["type"] != "http" or progress is None:
+                raise
+            if progress.started or not await self.errors.recover(scope, receive, send, exc):
+                raise
 
     async def unmatched(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Redirect to the path with/without a trailing slash if that matches, else 404."""

@@ -79,7 +79,25 @@ def json_bytes(value: Any, default: Callable[[Any], Any] | None = None) -> bytes
     *default* converts what JSON has no type for (``json_default`` when None).
     """
     convert = default or json_default
-    converted: list[Any] = []  # what *convert* made of models and dataclasses, for the probe
+    try:
+        encoded = orjson.dumps(value, default=convert, option=_OPTIONS)
+    except orjson.JSONEncodeError:  # big ints, non-string keys, refusals: the reference decides
+        return reference_json_bytes(value, convert)
+    # bytes.find, not "in": "in" first tries its operand as an integer and builds (then
+    # drops) a TypeError, which made these tests cost more than orjson's whole encoding.
+    if encoded.find(b"null") != -1:  # perhaps a NaN: only such bodies pay for the probe
+        return _probed(value, convert)
+    if _other_float_form(encoded):
+        return reference_json_bytes(value, convert)
+    return encoded
+
+
+def _probed(value: Any, convert: Callable[[Any], Any]) -> bytes:
+    """Return :func:`json_bytes` of a *value* whose JSON holds ``null``: NaNs go to the reference.
+
+    Encoded again, keeping what *convert* made of models and dataclasses, for the probe.
+    """
+    converted: list[Any] = []
 
     def converting(obj: Any) -> Any:
         result = convert(obj)
@@ -87,15 +105,16 @@ def json_bytes(value: Any, default: Callable[[Any], Any] | None = None) -> bytes
             converted.append(result)
         return result
 
-    try:
-        encoded = orjson.dumps(value, default=converting, option=_OPTIONS)
-    except orjson.JSONEncodeError:  # big ints, non-string keys, refusals: the reference decides
-        return reference_json_bytes(value, convert)
-    if b"null" in encoded and _may_hold_non_finite([value, converted], convert):
-        return reference_json_bytes(value, convert)
-    if (b"e-" in encoded or b".0000" in encoded) and _OTHER_FLOAT_FORM.search(encoded):
+    encoded = orjson.dumps(value, default=converting, option=_OPTIONS)
+    if _may_hold_non_finite([value, converted], convert) or _other_float_form(encoded):
         return reference_json_bytes(value, convert)
     return encoded
+
+
+def _other_float_form(encoded: bytes) -> bool:
+    """Return whether *encoded* holds a float orjson writes otherwise than the json module."""
+    has_candidate = encoded.find(b"e-") != -1 or encoded.find(b".0000") != -1
+    return has_candidate and _OTHER_FLOAT_FORM.search(encoded) is not None
 
 
 def _may_hold_non_finite(value: Any, convert: Callable[[Any], Any]) -> bool:

@@ -258,12 +258,19 @@ class ExceptionMiddleware:
         try:
             await self.app(scope, receive, inner_send)
         except Exception as exc:
-            if progress.started:
+            if progress.started or not await self.recover(scope, receive, send, exc):
                 raise
-            response = await self.handle(scope, receive, exc)
-            if response is None:
-                raise
-            await response(scope, receive, send)
+
+    async def recover(self, scope: Scope, receive: Receive, send: Send, exc: Exception) -> bool:
+        """Answer *exc*, raised before the response started; False if it is a server error.
+
+        The App's ``Dispatcher`` calls it from its own frame (see ``Dispatcher.errors``).
+        """
+        response = await self.handle(scope, receive, exc)
+        if response is None:
+            return False
+        await response(scope, receive, send)
+        return True
 
     async def handle(self, scope: Scope, receive: Receive, exc: Exception) -> Any:
         """Return the response for *exc*, or None when it is a server error (500)."""
@@ -352,15 +359,25 @@ class ServerErrorMiddleware:
         except Exception as exc:
             if progress.started:
                 raise
-            # The answer comes from outside MIDDLEWARE: the response-header hooks registered
-            # inside it (security headers, the session's cookie) are not its own.
-            hooks = scope.get(HOOKS_KEY)
-            if hooks:
-                hooks.clear()
-            if await self._answer(scope, receive, _Tracker(send, progress), exc):
+            if await self.recover(scope, receive, send, progress, exc):
                 return  # raised by a middleware, answered by its handler
             # Re-raised so the server logs it and test clients can surface it.
             raise
+
+    async def recover(
+        self, scope: Scope, receive: Receive, send: Send, progress: _Progress, exc: Exception
+    ) -> bool:
+        """Answer *exc* (the response has not started); return whether a handler answered it.
+
+        False means a server error: the 500 went out and the caller re-raises *exc*.
+        ``RequestIdMiddleware`` calls it from its own frame under the App.
+        """
+        # The answer comes from outside MIDDLEWARE: the response-header hooks registered
+        # inside it (security headers, the session's cookie) are not its own.
+        hooks = scope.get(HOOKS_KEY)
+        if hooks:
+            hooks.clear()
+        return await self._answer(scope, receive, _Tracker(send, progress), exc)
 
     async def _answer(self, scope: Scope, receive: Receive, send: _Tracker, exc: Exception) -> bool:
         """Send the answer to *exc*; return whether a handler answered it (not a 500).

@@ -65,7 +65,15 @@ class Request(_starlette.Request):
         send: Any = _starlette.empty_send,
         limits: Limits | None = None,
     ) -> None:
-        super().__init__(scope, receive, send)
+        # Starlette's Request.__init__ and HTTPConnection.__init__, inlined: two calls less
+        # on every request (test_requests checks the attributes stay Starlette's).
+        assert scope["type"] == "http"  # Starlette's own check, kept as it is
+        self.scope = scope
+        self._receive = receive
+        self._send = send
+        self._stream_consumed = False
+        self._is_disconnected = False
+        self._form = None
         self.limits = limits or _DEFAULT_LIMITS
 
     # -- body -------------------------------------------------------------------------------
@@ -78,23 +86,45 @@ class Request(_starlette.Request):
             return
         if self._stream_consumed:
             raise RuntimeError("The request body was already read as a stream.")
-        limit = self.limits.max_body_size
         while not self._stream_consumed:
-            message = await self._receive()
-            if message["type"] == "http.request":
-                body = message.get("body", b"")
-                if not message.get("more_body", False):
-                    self._stream_consumed = True
-                if body:
-                    self._received += len(body)
-                    if limit and self._received > limit:
-                        self._stream_consumed = True
-                        raise body_too_large(limit)
-                    yield body
-            elif message["type"] == "http.disconnect":
-                self._is_disconnected = True
-                raise ClientDisconnect()
+            body = await self._next_chunk()
+            if body:
+                yield body
         yield b""
+
+    async def body(self) -> bytes:
+        """Return the whole body (413 past the route's limit), read once and kept."""
+        if not hasattr(self, "_body"):
+            # Read here rather than through stream(): an async generator costs its setup,
+            # the loop's hooks and aclosing() on every request with a body.
+            if self._stream_consumed:
+                raise RuntimeError("The request body was already read as a stream.")
+            chunks: list[bytes] = []
+            while not self._stream_consumed:
+                body = await self._next_chunk()
+                if body:
+                    chunks.append(body)
+            self._body = b"".join(chunks)
+        return self._body
+
+    async def _next_chunk(self) -> bytes:
+        """Receive the next piece of the body; 413 past the limit, ``ClientDisconnect`` if gone."""
+        message = await self._receive()
+        if message["type"] == "http.request":
+            body: bytes = message.get("body", b"")
+            if not message.get("more_body", False):
+                self._stream_consumed = True
+            if body:
+                self._received += len(body)
+                limit = self.limits.max_body_size
+                if limit and self._received > limit:
+                    self._stream_consumed = True
+                    raise body_too_large(limit)
+            return body
+        if message["type"] == "http.disconnect":
+            self._is_disconnected = True
+            raise ClientDisconnect()
+        return b""
 
     async def json(self) -> Any:
         """Return the parsed JSON body: 415 unless the content type is JSON, 400 if malformed."""

@@ -52,7 +52,9 @@ class RouteTable:
 
     def candidates(self, scope: Scope) -> tuple[BaseRoute, ...]:
         """Return the routes, in order, that could match *scope*'s path."""
-        path = _route_path(scope)
+        path: str = scope["path"]
+        if scope.get("root_path"):  # only under a root path: saves a call per request
+            path = _route_path(scope)
         found = self.by_path.get(path)
         if found is not None:
             return found

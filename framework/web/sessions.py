@@ -28,7 +28,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from framework.exceptions import ImproperlyConfigured
-from framework.web.middleware.headers import HeaderHook, header_hooks, send_with_hook
+from framework.web.middleware.headers import HOOKS_KEY, HeaderHook, send_with_hook
 
 __all__ = ["MAX_COOKIE_SIZE", "Session", "SessionMiddleware"]
 
@@ -105,13 +105,17 @@ class _SessionState:
     is registered only when the session is loaded.
     """
 
-    __slots__ = ("_cookie", "hooks", "invalid", "middleware", "raw", "session")
+    __slots__ = ("_cookie", "headers", "hooks", "invalid", "middleware", "session")
 
     def __init__(
-        self, middleware: SessionMiddleware, raw: list[bytes], hooks: list[HeaderHook] | None
+        self,
+        middleware: SessionMiddleware,
+        headers: Sequence[tuple[bytes, bytes]],
+        hooks: list[HeaderHook] | None,
     ) -> None:
         self.middleware = middleware
-        self.raw = raw
+        #: The request's headers, searched for the cookie only when the session is read.
+        self.headers = headers
         self.hooks = hooks
         self._cookie: str | Literal[False] | None = False  # False: not parsed yet
         self.session: Session | None = None
@@ -121,7 +125,7 @@ class _SessionState:
     def cookie(self) -> str | None:
         """Return the session cookie's value (the last one sent), or None."""
         if self._cookie is False:
-            self._cookie = self.middleware.find_cookie(self.raw)
+            self._cookie = self.middleware.find_cookie(self.headers)
         return self._cookie
 
     def load(self) -> Session:
@@ -244,20 +248,21 @@ class SessionMiddleware:
         """Put the (unparsed) session in the scope and pass the request on, adding no frame."""
         if scope["type"] not in ("http", "websocket"):
             return self.app(scope, receive, send)
-        raw = [value for name, value in scope["headers"] if name == b"cookie"]
-        hooks = header_hooks(scope) if scope["type"] == "http" else None
-        state = _SessionState(self, raw, hooks)
+        # header_hooks() inlined: saves a call per request.
+        hooks = scope.get(HOOKS_KEY) if scope["type"] == "http" else None
+        state = _SessionState(self, scope["headers"], hooks)
         scope["session"] = state
         if scope["type"] == "websocket" or hooks is not None:
             return self.app(scope, receive, send)
         return self.app(scope, receive, send_with_hook(send, state.add_headers))
 
-    def find_cookie(self, raw: list[bytes]) -> str | None:
-        """Return the value of this session's cookie in the ``Cookie`` headers *raw*."""
+    def find_cookie(self, headers: Sequence[tuple[bytes, bytes]]) -> str | None:
+        """Return the value of this session's cookie in the request's *headers*."""
         cookie = None
-        for value in raw:
-            found = cookie_parser(value.decode("latin-1")).get(self.cookie_name)
-            cookie = found if found is not None else cookie
+        for name, value in headers:
+            if name == b"cookie":
+                found = cookie_parser(value.decode("latin-1")).get(self.cookie_name)
+                cookie = found if found is not None else cookie
         return cookie
 
     def response_headers(self, state: _SessionState) -> list[tuple[bytes, bytes]]:

@@ -246,3 +246,64 @@ def test_nan_and_infinity_are_400_with_the_stable_shape(client: TestClient) -> N
         "/json", content=b'["NaN", "Infinity"]', headers={"content-type": "application/json"}
     )
     assert words.json() == {"json": ["NaN", "Infinity"]}  # strings are only text
+
+
+def _scope() -> dict[str, Any]:
+    return {"type": "http", "method": "POST", "path": "/", "headers": [], "query_string": b""}
+
+
+def _receiver(*messages: dict[str, Any]) -> Any:
+    queue = list(messages)
+
+    async def receive() -> dict[str, Any]:
+        return queue.pop(0)
+
+    return receive
+
+
+def test_a_request_has_starlettes_attributes_and_its_limits() -> None:
+    """Request.__init__ is Starlette's, inlined: the same attributes, plus the limits."""
+    from starlette.requests import Request as StarletteRequest
+
+    ours, theirs = Request(_scope()), StarletteRequest(_scope())
+    assert set(vars(ours)) == set(vars(theirs)) | {"limits"}
+    assert {key: vars(ours)[key] for key in vars(theirs) if key != "scope"} == {
+        key: value for key, value in vars(theirs).items() if key != "scope"
+    }
+    with pytest.raises(AssertionError):
+        Request({**_scope(), "type": "websocket"})
+
+
+async def test_the_body_is_read_in_chunks_once_then_kept() -> None:
+    request = Request(
+        _scope(),
+        _receiver(
+            {"type": "http.request", "body": b"ab", "more_body": True},
+            {"type": "http.request", "body": b"", "more_body": True},
+            {"type": "http.request", "body": b"c", "more_body": False},
+        ),
+    )
+    assert await request.body() == b"abc"
+    assert await request.body() == b"abc"  # kept: nothing more is received
+    assert [chunk async for chunk in request.stream()] == [b"abc", b""]
+
+
+async def test_a_body_already_streamed_cannot_be_read_again() -> None:
+    request = Request(_scope(), _receiver({"type": "http.request", "body": b"x"}))
+    assert [chunk async for chunk in request.stream()] == [b"x", b""]
+    with pytest.raises(RuntimeError, match="already read as a stream"):
+        await request.body()
+
+
+async def test_a_client_gone_while_the_body_is_read_is_a_disconnect() -> None:
+    from framework.web.requests import ClientDisconnect
+
+    request = Request(
+        _scope(),
+        _receiver(
+            {"type": "http.request", "body": b"x", "more_body": True}, {"type": "http.disconnect"}
+        ),
+    )
+    with pytest.raises(ClientDisconnect):
+        await request.body()
+    assert await request.is_disconnected()

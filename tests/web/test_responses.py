@@ -81,6 +81,48 @@ def test_return_values_become_responses(
     assert response.content == body
 
 
+@pytest.mark.parametrize(
+    ("value", "made"),
+    [
+        ("héllo", lambda: PlainTextResponse("héllo")),
+        ("", lambda: PlainTextResponse("")),
+        ({"a": [1, None, "ü"]}, lambda: JSONResponse({"a": [1, None, "ü"]})),
+        ([], lambda: JSONResponse([])),
+        (({"created": True}, 201), lambda: JSONResponse({"created": True}, status_code=201)),
+        (("gone", 204), lambda: _after(PlainTextResponse("gone"), 204)),
+    ],
+    ids=repr,
+)
+def test_returned_values_make_the_response_starlettes_constructor_makes(
+    value: Any, made: Any
+) -> None:
+    """The handler's str, dict and list returns skip the constructor; nothing else differs."""
+    fast, expected = to_response(value), made()
+    assert type(fast) is type(expected)
+    assert (fast.status_code, fast.body, fast.background) == (
+        expected.status_code,
+        expected.body,
+        expected.background,
+    )
+    assert fast.raw_headers == expected.raw_headers
+    assert fast.headers == expected.headers
+    fast.headers["x-added"] = "1"  # the headers stay a view of the raw list, as Starlette's
+    assert fast.raw_headers[-1] == (b"x-added", b"1")
+
+
+def _after(response: Response, status: int) -> Response:
+    response.status_code = status  # a tuple's status is set after the value's conversion
+    return response
+
+
+def test_a_str_that_is_not_utf_8_fails_as_starlettes_response_does() -> None:
+    with pytest.raises(UnicodeEncodeError) as expected:
+        PlainTextResponse("lone \ud800")
+    with pytest.raises(UnicodeEncodeError) as fast:
+        to_response("lone \ud800")
+    assert str(fast.value) == str(expected.value)
+
+
 def test_none_is_204_without_a_body() -> None:
     response = serve(None)
     assert response.status_code == 204

@@ -44,10 +44,8 @@ PROGRESS_KEY = "framework.response_progress"
 class ResponseProgress:
     """Whether the response of a request has started (kept in the ASGI scope)."""
 
-    __slots__ = ("started",)
-
-    def __init__(self) -> None:
-        self.started = False
+    #: Set on the instance when the response starts (a class default: no __init__ to call).
+    started = False
 
 
 Headers = Any  # an iterable of (name, value) byte pairs, as ASGI messages carry them

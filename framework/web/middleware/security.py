@@ -16,7 +16,7 @@ from typing import Any
 from starlette.datastructures import URL
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from framework.web.middleware.headers import add_header_hook, send_with_hook
+from framework.web.middleware.headers import HOOKS_KEY, send_with_hook
 from framework.web.responses import RedirectResponse
 
 __all__ = ["HTTPSRedirectMiddleware", "SecurityHeadersMiddleware"]
@@ -43,16 +43,15 @@ class SecurityHeadersMiddleware:
         self.headers = tuple(
             _header(name, value) for name, value in (headers or {}).items() if value
         )
-        self.names = frozenset(name for name, _ in self.headers)
         self.hsts: tuple[bytes, bytes] | None = None
-        self.https_headers, self.https_names = self.headers, self.names
+        # The hooks are made once, with the headers encoded: a request only appends one.
+        self.add = self.add_https = _AddHeaders(self.headers)
         if hsts_seconds:
             value = f"max-age={int(hsts_seconds)}"
             value += "; includeSubDomains" if hsts_include_subdomains else ""
             value += "; preload" if hsts_preload else ""
             self.hsts = _header("Strict-Transport-Security", value)
-            self.https_headers = (*self.headers, self.hsts)
-            self.https_names = self.names | {self.hsts[0]}
+            self.add_https = _AddHeaders((*self.headers, self.hsts))
 
     @classmethod
     def from_settings(cls, settings: Any) -> dict[str, Any] | None:
@@ -75,32 +74,34 @@ class SecurityHeadersMiddleware:
         """
         if scope["type"] != "http":
             return self.app(scope, receive, send)
-        https = self.hsts is not None and scope.get("scheme") == "https"
-        hook = self._add_https if https else self._add
-        if add_header_hook(scope, hook):
+        hook = self.add_https if scope.get("scheme") == "https" else self.add
+        hooks = scope.get(HOOKS_KEY)  # header_hooks() inlined: saves a call
+        if hooks is not None:
+            hooks.append(hook)
             return self.app(scope, receive, send)
         return self.app(scope, receive, send_with_hook(send, hook))
 
-    def _add(self, headers: Any) -> list[tuple[bytes, bytes]]:
-        return _merged(headers, self.headers, self.names)
 
-    def _add_https(self, headers: Any) -> list[tuple[bytes, bytes]]:
-        return _merged(headers, self.https_headers, self.https_names)
+class _AddHeaders:
+    """The header hook: the response's headers plus each of *extra* they lack.
 
-
-def _merged(
-    headers: Any, extra: tuple[tuple[bytes, bytes], ...], names: frozenset[bytes]
-) -> list[tuple[bytes, bytes]]:
-    """Return a new list: *headers* plus each of *extra* they lack (the handler's value wins).
-
-    ASGI header names are lower-case. A new list, so a reused Response is unchanged. (A plain
-    loop: this runs on every response.)
+    The handler's value wins. ASGI header names are lower-case. A new list, so a reused
+    Response is unchanged.
     """
-    for name, _ in headers:
-        if name in names:
-            present = {name for name, _ in headers}
-            return [*headers, *(header for header in extra if header[0] not in present)]
-    return [*headers, *extra]
+
+    __slots__ = ("extra", "names")
+
+    def __init__(self, extra: tuple[tuple[bytes, bytes], ...]) -> None:
+        self.extra = extra
+        self.names = frozenset(name for name, _ in extra)
+
+    def __call__(self, headers: Any) -> list[tuple[bytes, bytes]]:
+        names = self.names
+        for name, _ in headers:  # a plain loop: this runs on every response
+            if name in names:
+                present = {name for name, _ in headers}
+                return [*headers, *(header for header in self.extra if header[0] not in present)]
+        return [*headers, *self.extra]
 
 
 class HTTPSRedirectMiddleware:

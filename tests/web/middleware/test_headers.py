@@ -132,3 +132,23 @@ def test_request_ids_are_unique_across_a_fork() -> None:
     ours = {new_request_id() for _ in range(300)}
     assert len(from_child) == 32 and len(ours) == 300
     assert from_child not in ours and before not in ours
+
+
+def test_request_ids_taken_by_many_threads_at_once_are_unique() -> None:
+    import threading
+
+    taken: list[list[str]] = [[] for _ in range(8)]
+    start = threading.Barrier(len(taken))
+
+    def take(into: list[str]) -> None:
+        start.wait()
+        into.extend(new_request_id() for _ in range(2000))  # many pools' worth, refills racing
+
+    threads = [threading.Thread(target=take, args=(into,)) for into in taken]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = [request_id for into in taken for request_id in into]
+    assert len(set(ids)) == len(ids) == 16000
+    assert all(len(request_id) == 32 and int(request_id, 16) >= 0 for request_id in ids)
