@@ -66,6 +66,7 @@ REQUESTS: dict[str, tuple[str, str, bytes]] = {
     "user": ("GET", "/users/7", b""),
     "items": ("POST", "/items", ITEM),
     "cached": ("GET", "/users/cached", b""),
+    "values": ("GET", "/users/values", b""),
 }
 ROUTE_REQUESTS: dict[str, tuple[str, str, bytes]] = {
     "first": ("GET", "/p0", b""),
@@ -93,7 +94,7 @@ REQUESTS_OF: dict[str, dict[str, tuple[str, str, bytes]]] = {
     "gql-framework": GRAPHQL_REQUESTS,
     "gql-strawberry": {"graphql": GRAPHQL_REQUESTS["graphql"]},
 }
-FRAMEWORK_ONLY = {"cached"}
+FRAMEWORK_ONLY = {"cached", "values"}
 #: Requests per run, for the requests that take milliseconds (3000 for the others).
 COUNTS = {"users": 300, "user": 300, "users_session": 300, "rest": 300, "graphql": 150}
 COUNTS["admin"] = 60

@@ -211,9 +211,10 @@ def median_cell(cells: list[Cell]) -> Cell:
 
 
 def measure_capabilities(framework: Server, seconds: float, rounds: int) -> dict[str, Cell]:
-    """Return the generated project's own rows: a ``@cache_page`` hit and a JSON login."""
-    cells: dict[str, list[Cell]] = {"cached": [], "login": []}
+    """Return the generated project's own rows: rows without objects, a cache hit, a login."""
+    cells: dict[str, list[Cell]] = {"values": [], "cached": [], "login": []}
     for _ in range(rounds):
+        cells["values"].append(run_wrk(framework.url + "/users/values", seconds, None, framework))
         cells["cached"].append(run_wrk(framework.url + "/users/cached", seconds, None, framework))
         cells["login"].append(
             run_wrk(
@@ -229,7 +230,9 @@ def measure_capabilities(framework: Server, seconds: float, rounds: int) -> dict
 
 
 def verify_capabilities(server: Server) -> None:
-    """Fail unless the cached route is served from the cache and the login succeeds."""
+    """Fail unless rows without objects answer as /users, the cache serves, the login works."""
+    if httpx.get(f"{server.url}/users/values").content != httpx.get(f"{server.url}/users").content:
+        raise SystemExit("/users/values does not answer what /users answers")
     httpx.get(f"{server.url}/users/cached")
     if "age" not in httpx.get(f"{server.url}/users/cached").headers:
         raise SystemExit("/users/cached is not served from the cache")
