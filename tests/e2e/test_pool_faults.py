@@ -22,7 +22,7 @@ from .conftest import free_port, run, start_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-CONTROLLER = '''
+CONTROLLER = """
 from framework.contrib.auth.models import User
 from framework.web import Controller, get
 
@@ -33,7 +33,7 @@ class PeopleController(Controller):
     @get("/count")
     async def count(self, request):
         return {"users": await User.query().count()}
-'''
+"""
 POOL = """
 DATABASES = {
     "default": {
