@@ -39,14 +39,18 @@ class ReadSession(RoutingSession):
         return self._alone(super().scalar, args, kwargs)
 
     def _alone(self, run: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> Any:
-        """Call *run* without a transaction if it may: a read ``AsyncSession`` prebuffers.
+        """Call *run* without a transaction if it may: a ``SELECT`` ``AsyncSession`` prebuffers.
 
         Only reads whose rows are all in memory when *run* returns (``AsyncSession``'s
         ``execute``, ``scalars`` and ``scalar``): the connection is released right after, so
-        nothing may be left to fetch from it. Other statements begin a transaction as usual.
+        nothing may be left to fetch from it. Other statements (an ``UPDATE`` passed to
+        ``execute``, a stream) begin a transaction as usual.
         """
         options = kwargs.get("execution_options") or {}
         if not options.get("prebuffer_rows") or options.get("stream_results"):
+            return run(*args, **kwargs)
+        statement = args[0] if args else kwargs.get("statement")
+        if not getattr(statement, "is_select", False):
             return run(*args, **kwargs)
         if self.in_transaction() or self.new or self.deleted or self.dirty:
             return run(*args, **kwargs)

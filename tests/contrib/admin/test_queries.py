@@ -101,3 +101,24 @@ def test_a_read_session_writes_in_a_real_transaction_after_a_lone_read(
         assert begins == ["BEGIN IMMEDIATE"], "\n".join(statements)
         first_insert = next(i for i, s in enumerate(statements) if s.startswith("INSERT"))
         assert statements.index("BEGIN IMMEDIATE") < first_insert
+
+
+def test_a_read_session_runs_a_statement_that_writes_in_a_transaction(
+    statements, backend: str
+) -> None:
+    from sqlalchemy import insert, select
+
+    from framework.contrib.admin.reads import session_maker
+    from tests.fixtures.adminproject.library.models import Tag
+
+    async def write_twice_then_roll_back() -> list[str]:
+        async with session_maker()() as session:
+            await session.execute(insert(Tag).values(name="fantasy"))
+            await session.execute(insert(Tag).values(name="classic"))
+            await session.rollback()  # both inserts were one transaction: neither stays
+            return list(await session.scalars(select(Tag.name)))
+
+    statements.clear()
+    assert run(write_twice_then_roll_back) == []
+    if backend == "sqlite":
+        assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
