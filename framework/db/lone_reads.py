@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import Pool
 
 from framework.db.sqlite import LONE_READ
 
@@ -58,8 +59,9 @@ def _leave_autocommit(connection: Connection) -> None:
     if connection.dialect.driver != "asyncpg":
         return
     fairy = connection.connection
-    if fairy.info.pop(_AUTOCOMMIT_KEY, False):
-        fairy.dbapi_connection.autocommit = False  # asyncpg: back to the configured level
+    adapter: Any = fairy.dbapi_connection
+    if fairy.info.pop(_AUTOCOMMIT_KEY, False) and adapter is not None:
+        adapter.autocommit = False  # asyncpg: back to the configured level
 
 
 def _restore_on_checkin(dbapi_connection: Any, record: Any) -> None:
@@ -75,6 +77,4 @@ def install_lone_read_hooks() -> None:
     event.listen(Engine, "begin", _enter_autocommit)
     event.listen(Engine, "commit", _leave_autocommit)
     event.listen(Engine, "rollback", _leave_autocommit)
-    from sqlalchemy.pool import Pool
-
     event.listen(Pool, "checkin", _restore_on_checkin)

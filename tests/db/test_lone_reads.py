@@ -26,6 +26,7 @@ from tests.web.raw import call_asgi
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
+
 class SentControl:
     """The transaction-control statements (first word) asyncpg sends while recording."""
 
@@ -75,9 +76,7 @@ async def test_lone_reads_send_no_begin_or_commit(migrated: dict[str, str], mode
             assert await sent.take() == ["BEGIN", "COMMIT"]  # a write keeps its transaction
             found = await Post.get(post.id)
             assert found is post
-            assert [p.title for p in await Post.query().filter_by(title="first").all()] == [
-                "first"
-            ]
+            assert [p.title for p in await Post.query().filter_by(title="first").all()] == ["first"]
             assert await Post.query().count() == 1
             assert (await Post.query().paginate(1, 10)).total == 1
             first = await Post.query().values("title", started=func.now()).all()
@@ -139,13 +138,13 @@ async def test_a_chosen_isolation_level_keeps_the_transaction(
 ) -> None:
     url = settings.DATABASES["default"]
     options = {"URL": url, "OPTIONS": {"isolation_level": "REPEATABLE READ"}}
-    with settings.override(DATABASES={**settings.DATABASES, "default": options}):
-        with control_statements() as sent:
-            async with db.session():
-                await models.Post.get(1)
-                assert await sent.take() == ["BEGIN", "COMMIT"]
-                await models.Post.query().count()  # on a connection of its own, given back
-                assert await sent.take() == ["BEGIN", "ROLLBACK"]
+    databases = {**settings.DATABASES, "default": options}
+    with settings.override(DATABASES=databases), control_statements() as sent:
+        async with db.session():
+            await models.Post.get(1)
+            assert await sent.take() == ["BEGIN", "COMMIT"]
+            await models.Post.query().count()  # on a connection of its own, given back
+            assert await sent.take() == ["BEGIN", "ROLLBACK"]
 
 
 def reading_app(*, atomic: bool, models: SimpleNamespace) -> App:
