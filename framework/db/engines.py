@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from framework.db.config import DEFAULT_ALIAS, DatabaseConfig, load_database_configs
+from framework.db.pool import default_poolclass
 from framework.db.sqlite import TRANSACTION_MODE_OPTION
 from framework.exceptions import ImproperlyConfigured
 
@@ -144,7 +145,11 @@ def create_engine(config: DatabaseConfig, **overrides: Any) -> AsyncEngine:
     """
     from framework.db.sqlite import install_sqlite_hooks
 
-    engine = create_async_engine(config.url, **{**config.options, **overrides})
+    options = {**config.options, **overrides}
+    poolclass = default_poolclass(config.url, options)
+    if poolclass is not None:
+        options["poolclass"] = poolclass
+    engine = create_async_engine(config.url, **options)
     if config.is_sqlite:
         install_sqlite_hooks(engine, config.pragmas)
     return engine
