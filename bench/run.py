@@ -334,11 +334,13 @@ def main() -> None:
             verify_capabilities(framework)
         timeout = QUICK_TIMEOUT if args.quick else None
         results = measure(servers, endpoints, args.seconds, args.rounds, args.warmup, timeout)
+        patera = {s.name: run_ab(s.url + "/users") for s in servers}
+        # Read before the framework's own rows: every contender's RSS after the same load
+        # (a login's argon2 hash, a load raw Starlette never sees, would count otherwise).
+        rss = {s.name: s.rss_mb() for s in servers}
         capabilities = (
             measure_capabilities(framework, args.seconds, args.rounds) if framework else {}
         )
-        patera = {s.name: run_ab(s.url + "/users") for s in servers}
-        rss = {s.name: s.rss_mb() for s in servers}
         admin_wire: dict[str, Cell] = {}
         if admin is not None:
             admin.start()

@@ -76,7 +76,8 @@ def lazy_exports(
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """Return a package's ``__getattr__`` and ``__dir__`` importing each name on first use.
 
-    *homes* maps a public name to the submodule defining it. A package the app registry
+    *homes* maps a public name to the submodule defining it, relative to *package*
+    (``".sessions"`` for a sibling of the package). A package the app registry
     imports (to read its ``apps.py``) uses this so that importing the framework never imports
     an optional engine (Strawberry, a docs renderer) before a name is asked for.
     """
@@ -86,7 +87,7 @@ def lazy_exports(
         home = homes.get(name)
         if home is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{home}"), name)
+        value = getattr(importlib.import_module(f".{home}", package), name)
         namespace[name] = value  # later lookups skip this function
         return value
 

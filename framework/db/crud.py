@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, Integer, SmallInteger
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from framework.db.engines import engines
 from framework.db.expiry import rollback_and_reload
@@ -110,8 +111,8 @@ class CRUDMixin(SelectMixin):
         if isinstance(ident, int) and not _fits_primary_key(cls, ident):
             return None
 
-        async def action(session: AsyncSession) -> M | None:
-            return await session.get(cls, ident)
+        def action(session: Session) -> M | None:
+            return session.get(cls, ident)
 
         return await read(action)
 

@@ -46,8 +46,8 @@ def refuse_implicit_io(state: ORMExecuteState) -> None:
     A ``do_orm_execute`` listener: loads that SQLAlchemy runs on behalf of an attribute
     access happen outside its greenlet, where the driver cannot be awaited.
     """
-    if not (state.is_column_load or state.is_relationship_load) or in_greenlet():
-        return
+    if in_greenlet() or not (state.is_column_load or state.is_relationship_load):
+        return  # checked first: every statement the framework itself runs is in a greenlet
     mapper = state.bind_mapper
     name = mapper.class_.__name__ if mapper is not None else "The object"
     if state.is_relationship_load:

@@ -3,23 +3,27 @@
 ``Post.query().filter(Post.published).order_by("-created").limit(10)`` builds a statement;
 ``await`` one of ``all()``, ``first()``, ``one()``, ``count()`` or ``paginate()`` runs it in the
 active session. Outside a transaction, a read ends the transaction it started, so no
-connection sits "idle in transaction" and SQLite never holds a stale snapshot.
+connection sits "idle in transaction" and SQLite never holds a stale snapshot; such a lone
+read sends neither ``BEGIN`` nor ``COMMIT`` (SQLite, and PostgreSQL through asyncpg).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 from framework.db.engines import engines
 from framework.db.errors import INT64_MAX, QueryValueError, out_of_range
 from framework.db.expiry import rollback_and_reload
+from framework.db.lone_reads import install_lone_read_hooks
 from framework.db.models import database_alias
 from framework.db.rows import (
     RowShape,
@@ -35,26 +39,30 @@ from framework.db.sqlite import LONE_READ
 
 __all__ = ["Page", "Query", "read"]
 
+install_lone_read_hooks()
+
 M = TypeVar("M")
 T = TypeVar("T")
 #: What a read runs on: the session (objects) or, for rows alone, a pooled connection.
-Executor = AsyncSession | AsyncConnection
+Executor = Session | Connection
 
 
-async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
+async def read(action: Callable[[Session], T]) -> T:
     """Run the read *action* in the active session; end the transaction it began, if any.
 
+    *action* is synchronous and runs, with the commit that ends a transaction it began, in
+    one greenlet: a lone read costs SQLAlchemy's async bridge once instead of twice.
     An integer the database cannot hold (an id or a filter value from a URL) is a
     :class:`~framework.db.errors.QueryValueError`, which web requests answer with ``400``.
     """
     scope = current_scope()
     session = scope.session
     began = scope.atomic_depth == 0 and not session.in_transaction()
-    # Nothing to autoflush: the read can run without BEGIN on SQLite (see LONE_READ).
+    # Nothing to autoflush: the read needs no BEGIN (framework.db.sqlite, framework.db.lone_reads).
     lone = began and not (session.new or session.dirty or session.deleted)
     token = LONE_READ.set(True) if lone else None
     try:
-        result = await action(session)
+        return await session.run_sync(_read_and_end, action, began)
     except BaseException as exc:
         if began:
             await rollback_and_reload(session, in_outer_transaction=False)
@@ -65,8 +73,13 @@ async def read(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
     finally:
         if token is not None:
             LONE_READ.reset(token)
+
+
+def _read_and_end(session: Session, action: Callable[[Session], T], began: bool) -> T:
+    """Run *action*; commit the transaction it began (a no-op ``COMMIT`` for a lone read)."""
+    result = action(session)
     if began:
-        await session.commit()
+        session.commit()
     return result
 
 
@@ -78,17 +91,17 @@ def idle(scope: SessionScope) -> bool:
     return not (session.in_transaction() or session.new or session.dirty or session.deleted)
 
 
-async def read_rows(alias: str, action: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+async def read_rows(alias: str, action: Callable[[Connection], T]) -> T:
     """Run the read *action* on a pooled connection of *alias*, outside any session.
 
     For rows that become no ORM object (``values()``): outside a transaction, with nothing
     for the session to flush, the read needs neither the session nor a transaction of its
-    own, so a request that only lists rows never creates ``request.db``.
+    own, so a request that only lists rows never creates ``request.db``. Checkout, read and
+    return to the pool run in one greenlet.
     """
     token = LONE_READ.set(True)
     try:
-        async with engines.get(alias).connect() as connection:
-            return await action(connection)
+        return await greenlet_spawn(_on_connection, engines.get(alias).sync_engine, action)
     except Exception as exc:
         refused = out_of_range(exc)
         if refused is not None and refused is not exc:
@@ -96,6 +109,11 @@ async def read_rows(alias: str, action: Callable[[AsyncConnection], Awaitable[T]
         raise
     finally:
         LONE_READ.reset(token)
+
+
+def _on_connection(engine: Engine, action: Callable[[Connection], T]) -> T:
+    with engine.connect() as connection:
+        return action(connection)
 
 
 @dataclass(frozen=True)
@@ -258,7 +276,7 @@ class Query(Generic[M]):
         inner = self.statement.order_by(None).limit(None).offset(None).subquery()
         return select(func.count()).select_from(inner)
 
-    async def _read(self, action: Callable[[Executor], Awaitable[T]], *, objects: bool) -> T:
+    async def _read(self, action: Callable[[Executor], T], *, objects: bool) -> T:
         """Run *action*: in the session when it makes *objects*, else outside it if idle."""
         if not objects:
             alias = database_alias(self.model)
@@ -266,25 +284,25 @@ class Query(Generic[M]):
                 return await read_rows(alias, action)
         return await read(action)
 
-    async def _fetch(self, executor: Executor, statement: Select[Any]) -> list[M]:
+    def _fetch(self, executor: Executor, statement: Select[Any]) -> list[M]:
         """Run *statement*; return its objects, or its rows in the query's shape."""
         if self.shape is None:
-            return list((await executor.scalars(statement)).all())
-        return self.shape(await executor.execute(statement))
+            return list(executor.scalars(statement).all())
+        return self.shape(executor.execute(statement))
 
     async def all(self) -> list[M]:
         """Return every matching object (or row, after ``values()``/``values_list()``)."""
 
-        async def action(executor: Executor) -> list[M]:
-            return await self._fetch(executor, self.statement)
+        def action(executor: Executor) -> list[M]:
+            return self._fetch(executor, self.statement)
 
         return await self._read(action, objects=self.shape is None)
 
     async def first(self) -> M | None:
         """Return the first match, or None."""
 
-        async def action(executor: Executor) -> M | None:
-            found = await self._fetch(executor, self.statement.limit(1))
+        def action(executor: Executor) -> M | None:
+            found = self._fetch(executor, self.statement.limit(1))
             return found[0] if found else None
 
         return await self._read(action, objects=self.shape is None)
@@ -292,11 +310,11 @@ class Query(Generic[M]):
     async def one(self) -> M:
         """Return the only match; raise ``NoResultFound``/``MultipleResultsFound`` otherwise."""
 
-        async def action(executor: Executor) -> M:
+        def action(executor: Executor) -> M:
             if self.shape is None:
-                found_one: M = (await executor.scalars(self.statement)).one()
+                found_one: M = executor.scalars(self.statement).one()
                 return found_one
-            found = await self._fetch(executor, self.statement)
+            found = self._fetch(executor, self.statement)
             if not found:
                 raise NoResultFound("No row was found when one was required")
             if len(found) > 1:
@@ -308,8 +326,8 @@ class Query(Generic[M]):
     async def count(self) -> int:
         """Return the number of matches (ignoring order, limit and offset)."""
 
-        async def action(executor: Executor) -> int:
-            return int((await executor.scalar(self._count_statement())) or 0)
+        def action(executor: Executor) -> int:
+            return int(executor.scalar(self._count_statement()) or 0)
 
         return await self._read(action, objects=False)
 
@@ -333,10 +351,10 @@ class Query(Generic[M]):
         beyond = offset > INT64_MAX
         statement = self.statement.limit(min(per_page, INT64_MAX)).offset(offset)
 
-        async def action(executor: Executor) -> Page[M]:
-            total = int((await executor.scalar(self._count_statement())) or 0)
+        def action(executor: Executor) -> Page[M]:
+            total = int(executor.scalar(self._count_statement()) or 0)
             found = total and not beyond
-            items = await self._fetch(executor, statement) if found else []
+            items = self._fetch(executor, statement) if found else []
             return Page(items=items, total=total, page=page, per_page=per_page)
 
         return await self._read(action, objects=self.shape is None)

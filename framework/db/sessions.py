@@ -225,7 +225,9 @@ class SessionScope:
                 # Shielded: a cancelled request must still return its connection to the pool.
                 await asyncio.shield(session.close())
             else:
-                await session.close()  # no connection held: nothing to protect
+                # No connection held: closing only clears the identity map, with no IO, so
+                # it runs here instead of through the async bridge (a greenlet per request).
+                session.sync_session.close()
         await self.run_commit_hooks()
 
 

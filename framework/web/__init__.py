@@ -1,18 +1,22 @@
-"""The web layer: ``App``, controllers and routing, requests and responses, real-time, errors."""
+"""The web layer: ``App``, controllers and routing, requests and responses, real-time, errors.
+
+Broadcasting, streamed form parsing and the media-type registry are imported on first use:
+a server whose project uses none of them does not load them.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from framework.module_loading import lazy_exports as _lazy_exports
 from framework.web.app import App, current_app
 from framework.web.background import BackgroundRunner
-from framework.web.broadcasting import Broadcast, BroadcastError, SlowSubscriberError, broadcast
 from framework.web.controllers import Controller
 from framework.web.cors import cors, no_cors
 from framework.web.development import development
 from framework.web.exceptions import HTMLAbort, HTTPException, abort, html_abort
 from framework.web.hooks import after_request, before_request, error_handler
 from framework.web.inputlimits import Limits
-from framework.web.media import produces, register_parser, register_renderer
-from framework.web.multipart import FormDataIter
 from framework.web.pipeline import (
     EndpointSpec,
     HandlerDecorator,
@@ -51,6 +55,16 @@ from framework.web.sse import EventSource, EventSourceResponse, ServerSentEvent,
 from framework.web.templates import Templates, render, render_stream
 from framework.web.urls import url_for
 from framework.web.websockets import WebSocket, WebSocketDisconnect
+
+if TYPE_CHECKING:
+    from framework.web.broadcasting import (
+        Broadcast,
+        BroadcastError,
+        SlowSubscriberError,
+        broadcast,
+    )
+    from framework.web.media import produces, register_parser, register_renderer
+    from framework.web.multipart import FormDataIter
 
 __all__ = [
     "App",
@@ -115,3 +129,16 @@ __all__ = [
     "url_for",
     "websocket",
 ]
+
+_HOMES = {
+    "Broadcast": "broadcasting",
+    "BroadcastError": "broadcasting",
+    "SlowSubscriberError": "broadcasting",
+    "broadcast": "broadcasting",
+    "FormDataIter": "multipart",
+    "produces": "media",
+    "register_parser": "media",
+    "register_renderer": "media",
+}
+
+__getattr__, __dir__ = _lazy_exports(__name__, _HOMES, __all__)

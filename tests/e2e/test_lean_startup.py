@@ -2,8 +2,9 @@
 
 ``startproject`` installs contrib.auth and the OpenAPI app; a request to a plain endpoint,
 with no session, must not have loaded the password-hashing libraries, Jinja2, the ``email``
-package or the OpenAPI generator into the server. They load when a request needs them: the
-test asks the server which modules it holds, before and after such requests.
+package, the OpenAPI generator, the broadcast front end, the streamed form parser or the
+middleware the default MIDDLEWARE does not list into the server. They load when a request
+needs them: the test asks the server which modules it holds, before and after such requests.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ class LeanController(Controller):
     @get("/loaded")
     async def loaded(self, request):
         return sorted(name for name in WATCHED if name in sys.modules)
+
+    @get("/publish")
+    async def publish(self, request):
+        from framework.web import broadcast
+
+        await broadcast.publish("lean", "hi")
+        return type(broadcast).__name__
 """
 
 #: Modules a plain request has no use for, each loaded by the feature named beside it.
@@ -39,10 +47,17 @@ HASHING = ["argon2", "passlib", "passlib.context"]  # the first password hash or
 DOCUMENT = ["framework.openapi.generator"]  # the first request for /openapi.json
 TEMPLATES = ["jinja2"]  # the first template rendered
 MAIL = ["email.headerregistry", "framework.mail.message"]  # the first message built
-WATCHED = [*HASHING, *DOCUMENT, *TEMPLATES, *MAIL]
+BROADCAST = ["framework.web.broadcasting.facade"]  # the first use of framework.web.broadcast
+UNUSED = [  # names of framework.web a project imports itself when it uses them
+    "framework.web.middleware.compression",  # GZipMiddleware, not in the default MIDDLEWARE
+    "framework.web.middleware.timing",  # TimingMiddleware, idem
+    "framework.web.multipart",  # FormDataIter
+    "starlette.middleware.gzip",
+]
+WATCHED = [*HASHING, *DOCUMENT, *TEMPLATES, *MAIL, *BROADCAST, *UNUSED]
 
 
-def test_a_plain_request_loads_no_hashing_templates_mail_or_document_generator(
+def test_a_plain_request_loads_no_hashing_templates_mail_broadcast_or_document_generator(
     tmp_path: Path,
 ) -> None:
     made = run([sys.executable, "-m", "framework", "startproject", "leansite"], cwd=tmp_path)
@@ -68,6 +83,8 @@ def test_a_plain_request_loads_no_hashing_templates_mail_or_document_generator(
         refused = httpx_post(f"http://127.0.0.1:{port}/login", login)
         assert refused in {400, 401}, server.output()
         assert server.get("/loaded").json() == sorted([*HASHING, *DOCUMENT])
+        assert server.get("/publish").text == "Broadcast", server.output()
+        assert server.get("/loaded").json() == sorted([*HASHING, *DOCUMENT, *BROADCAST])
 
 
 def httpx_post(url: str, body: dict[str, str]) -> int:
