@@ -142,6 +142,8 @@ def test_log_in_list_search_filter_create_edit_act_delete(base_url: str, admin_p
     page.check("tr:has-text('The Lathe of Heaven') .select-box")
     page.click("#dropdownMenuButton")
     page.click("#action-delete")
+    # The modal's button gets its URL when the modal has finished opening (shown.bs.modal).
+    page.wait_for_selector("#modal-delete-button[data-url*='pks=']", state="attached")
     page.click("#modal-delete-button")
     page.wait_for_function("!document.body.innerText.includes('The Lathe of Heaven')")
     assert "The Lathe of Heaven" not in book_titles()

@@ -9,7 +9,8 @@ POST logout, an index of the models and recent changes), and a POST route per ac
 session the project's ``SessionMiddleware`` keeps, opens the database scope the framework's
 own routes get (``request.db``, CRUD helpers, ``transaction()``), and remembers the request
 for the forms' CSRF field. sqladmin reads through its own short sessions, routed by alias
-like every session of the framework (and bound to the test database in tests).
+like every session of the framework (and bound to the test database in tests), each read
+outside a transaction (:mod:`.reads`): a page takes no lock a writer waits for.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from sqladmin.authentication import login_required
 from sqladmin.flash import flash
 from sqladmin.helpers import slugify_class_name
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -36,6 +36,7 @@ from framework.contrib.admin.authentication import AdminAuthentication
 from framework.contrib.admin.forms import done_serving, serving
 from framework.contrib.admin.mapping import make_view
 from framework.contrib.admin.options import admin_user
+from framework.contrib.admin.reads import session_maker
 from framework.contrib.admin.sites import AdminSite
 from framework.contrib.admin.views import AdminView
 
@@ -46,18 +47,6 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 #: Most rows one action may be asked to run on (a list page shows at most 100).
 MAX_ACTION_ROWS = 1000
 RECENT_ACTIONS = 10
-
-
-def session_maker() -> async_sessionmaker[AsyncSession]:
-    """Return the sessions sqladmin reads through: routed by alias, test binding honoured."""
-    from framework.db.sessions import RoutingSession
-
-    return async_sessionmaker(
-        class_=AsyncSession,
-        sync_session_class=RoutingSession,
-        expire_on_commit=False,
-        join_transaction_mode="create_savepoint",
-    )
 
 
 class SiteAdmin(Admin):

@@ -11,7 +11,9 @@ every name checked against the model. :class:`AdminView` is what sqladmin calls:
   extra query (``selectinload``), however many rows;
 * input: an identifier, filter, sort or page the database cannot take is a 4xx, never a 500;
 * writes: in the request's session, with the admin log (:mod:`.persistence`);
-* CSV export: a relationship's objects by their names (``str()``), as the JSON export has them.
+* CSV export: a relationship's objects by their names (``str()``), as the JSON export has them;
+* links: each page's row links (details, edit, delete) resolve their route once per request
+  and model, not once per row (the same URLs, a string joined per row).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncGenerator, Sequence
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlencode
 
 from sqladmin import ModelView
 from sqladmin._queries import Query
@@ -32,6 +35,7 @@ from sqladmin.helpers import (
 )
 from sqlalchemy import String, cast, or_
 from sqlalchemy.sql.expression import Select, select
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
@@ -60,6 +64,10 @@ _PERMISSION_OF: dict[str, Literal["view", "add", "change", "delete"]] = {
     Action.DELETE: "delete",
 }
 _ACTION_PREFIX = "action:"
+#: Stands for the primary key while a row link's route is resolved (see ``_link_parts``).
+_PK_MARK = "\x00pk\x00"
+#: Where a request keeps its resolved links: ``{(route, identity): (before, after) | None}``.
+_LINKS_KEY = "framework.admin.links"
 
 
 class AdminView(ModelView):
@@ -152,6 +160,27 @@ class AdminView(ModelView):
             headers={"Content-Disposition": f"attachment;filename={filename}"},
         )
 
+    # -- links ----------------------------------------------------------------------------
+
+    def _build_url_for(self, name: str, request: Request, obj: Any) -> URL:
+        """Return the URL of page *name* (``admin:details``, ``admin:edit``) of *obj*."""
+        parts = _link_parts(request, name, self._identity_for_object(obj))
+        if parts is None:
+            return super()._build_url_for(name, request, obj)
+        before, after = parts
+        return URL(f"{before}{get_object_identifier(obj)}{after}")
+
+    def _url_for_delete(self, request: Request, obj: Any) -> str:
+        """Return the delete URL of *obj* (its identifier as the ``pks`` query parameter)."""
+        cache = request.scope.setdefault(_LINKS_KEY, {})
+        identity = self._identity_for_object(obj)
+        base = cache.get(("admin:delete", identity))
+        if base is None:
+            base = cache["admin:delete", identity] = str(
+                request.url_for("admin:delete", identity=identity)
+            )
+        return f"{base}?{urlencode({'pks': get_object_identifier(obj)})}"
+
     # -- forms ----------------------------------------------------------------------------
 
     async def scaffold_form(self, rules: builtins.list[str] | None = None) -> type[Form]:
@@ -236,6 +265,23 @@ class AdminView(ModelView):
                     record(session, request, self.model_label, target, f"action:{slug}", changes)
             await session.flush()
         return result, len(objects)
+
+
+def _link_parts(request: Request, name: str, identity: str) -> tuple[str, str] | None:
+    """Return the text of route *name*'s URL before and after its ``pk``, once per request.
+
+    The ``pk`` parameter of these routes takes any text (``{pk:path}``) and is written into
+    the URL as it is, so the URL of every row is the same text with its identifier in place.
+    None if the route does not keep the mark intact (then each row resolves its own URL).
+    """
+    cache = request.scope.setdefault(_LINKS_KEY, {})
+    key = (name, identity)
+    if key not in cache:
+        url = str(request.url_for(name, identity=identity, pk=_PK_MARK))
+        before, mark, after = url.partition(_PK_MARK)
+        cache[key] = (before, after) if mark and _PK_MARK not in after else None
+    parts: tuple[str, str] | None = cache[key]
+    return parts
 
 
 def _csv_cell(value: Any) -> str:

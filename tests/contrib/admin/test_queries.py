@@ -63,6 +63,62 @@ def test_statements_do_not_grow_with_the_rows(logged_in, statements, path: str) 
     assert page.count("Author 4") >= 11 and "award" in page  # the relations are shown
     many = count_list_page(root, statements, path)
     assert few == many, "\n".join(statements)
-    # The user and roles, count, page, authors, tags, the three filters' choices (and the
-    # BEGINs SQLite sends): a constant, whatever the page holds.
+    # The user and roles, count, page, authors, tags, the three filters' choices: a
+    # constant, whatever the page holds.
     assert many <= 16, "\n".join(statements)
+
+
+def test_a_list_page_reads_outside_any_transaction(logged_in, statements) -> None:
+    root = logged_in("root", is_superuser=True)
+    books(3)
+    count_list_page(root, statements, "/admin/book/list")
+    assert any(statement.startswith("SELECT") for statement in statements)
+    # No BEGIN (IMMEDIATE on SQLite would take the write lock): each read stands alone.
+    assert [s for s in statements if s.startswith(("BEGIN", "SAVEPOINT"))] == []
+
+
+def test_a_read_session_writes_in_a_real_transaction_after_a_lone_read(
+    statements, backend: str
+) -> None:
+    from sqlalchemy import func, select
+
+    from framework.contrib.admin.reads import session_maker
+    from tests.fixtures.adminproject.library.models import Tag
+
+    async def read_then_write() -> int:
+        async with session_maker()() as session:
+            assert list(await session.scalars(select(Tag))) == []
+            assert not session.in_transaction()  # the read began nothing
+            session.add_all([Tag(name="fantasy"), Tag(name="classic")])
+            await session.commit()
+        async with session_maker()() as session:
+            return int(await session.scalar(select(func.count()).select_from(Tag)) or 0)
+
+    statements.clear()
+    assert run(read_then_write) == 2
+    if backend == "sqlite":  # the write began as the alias's transaction_mode says
+        begins = [s for s in statements if s.startswith("BEGIN")]
+        assert begins == ["BEGIN IMMEDIATE"], "\n".join(statements)
+        first_insert = next(i for i, s in enumerate(statements) if s.startswith("INSERT"))
+        assert statements.index("BEGIN IMMEDIATE") < first_insert
+
+
+def test_a_read_session_runs_a_statement_that_writes_in_a_transaction(
+    statements, backend: str
+) -> None:
+    from sqlalchemy import insert, select
+
+    from framework.contrib.admin.reads import session_maker
+    from tests.fixtures.adminproject.library.models import Tag
+
+    async def write_twice_then_roll_back() -> list[str]:
+        async with session_maker()() as session:
+            await session.execute(insert(Tag).values(name="fantasy"))
+            await session.execute(insert(Tag).values(name="classic"))
+            await session.rollback()  # both inserts were one transaction: neither stays
+            return list(await session.scalars(select(Tag.name)))
+
+    statements.clear()
+    assert run(write_twice_then_roll_back) == []
+    if backend == "sqlite":
+        assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
