@@ -101,11 +101,12 @@ class FairQueue(QueueCommon[T]):
                 # Handed a connection in the same loop step as the cancellation: pass it on,
                 # or the pool would count it checked out for ever.
                 self.put_nowait(waiter.result())
+            else:
+                self._forget(waiter)  # still in line (a served or expired waiter left it)
             raise
         finally:
             if expiry is not None:
                 expiry.cancel()
-            self._forget(waiter)
 
     def _expire(self, waiter: asyncio.Future[T]) -> None:
         if not waiter.done():
@@ -113,7 +114,7 @@ class FairQueue(QueueCommon[T]):
         self._forget(waiter)
 
     def _forget(self, waiter: asyncio.Future[T]) -> None:
-        with contextlib.suppress(ValueError):  # already handed an item, or already expired
+        with contextlib.suppress(ValueError):  # already handed an item
             self._waiters.remove(waiter)
 
 

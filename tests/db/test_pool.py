@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import event, text
@@ -25,10 +25,10 @@ def one_connection(databases: dict[str, str]) -> Iterator[None]:
         yield
 
 
-async def until(condition: object) -> None:
+async def until(condition: Callable[[], bool]) -> None:
     """Let the loop run until *condition()* holds (other tasks reach their wait)."""
     for _ in range(10_000):
-        if condition():  # type: ignore[operator]  # a zero-argument callable
+        if condition():
             return
         await asyncio.sleep(0)
     raise AssertionError("the condition never held")
